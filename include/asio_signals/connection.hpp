@@ -1,0 +1,71 @@
+//
+// connection.hpp
+// ~~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef ASIO_SIGNALS_CONNECTION_HPP
+#define ASIO_SIGNALS_CONNECTION_HPP
+
+#include <asio_signals/detail/config.hpp>
+
+#include <memory>
+
+namespace asio_signals {
+
+namespace detail {
+class signal_state;
+class slot;
+}  // namespace detail
+
+/// A handle to one connection of a callback to a signal.
+/**
+ * Handles are cheap to copy and never keep the callback or the signal alive.
+ * A default-constructed connection is not connected.
+ *
+ * @par Thread Safety
+ * @e Distinct @e objects: Safe.@n
+ * @e Shared @e objects: Safe.
+ */
+class connection {
+ public:
+  /// A connection to nothing.
+  connection() noexcept = default;
+
+  /// Whether the callback is still connected.
+  /**
+   * False once the connection was disconnected in any way, once its last
+   * sender and key were removed, or once the object of a weak member expired
+   * and a send noticed it.
+   */
+  bool connected() const noexcept;
+
+  /// Disconnects the callback, without waiting for it.
+  /**
+   * Effect: @c connected() is false at once, and no send that starts after
+   * this call returns runs the callback, nor does any send still to run it.
+   * The removal from the signal completes on the signal's executor. Calling it
+   * again, or on a connection that has ended, does nothing.
+   */
+  void disconnect() const noexcept;
+
+  /// Whether both handles refer to the same connection.
+  friend bool operator==(const connection& a, const connection& b) noexcept {
+    return !a.slot_.owner_before(b.slot_) && !b.slot_.owner_before(a.slot_);
+  }
+
+ private:
+  friend class detail::signal_state;
+
+  connection(std::weak_ptr<detail::signal_state> state, std::weak_ptr<detail::slot> slot) noexcept
+      : state_(std::move(state)), slot_(std::move(slot)) {}
+
+  std::weak_ptr<detail::signal_state> state_;
+  std::weak_ptr<detail::slot> slot_;
+};
+
+}  // namespace asio_signals
+
+#endif  // ASIO_SIGNALS_CONNECTION_HPP

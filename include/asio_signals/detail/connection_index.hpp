@@ -1,0 +1,111 @@
+//
+// detail/connection_index.hpp
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef ASIO_SIGNALS_DETAIL_CONNECTION_INDEX_HPP
+#define ASIO_SIGNALS_DETAIL_CONNECTION_INDEX_HPP
+
+#include <asio_signals/detail/config.hpp>
+#include <asio_signals/detail/slot.hpp>
+#include <asio_signals/key.hpp>
+#include <asio_signals/sender.hpp>
+
+#include <boost/unordered/unordered_flat_map.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace asio_signals::detail {
+
+// The slots registered under one sender, one key, or without filters, in
+// connection order. Removal leaves a hole that is compacted away once holes
+// outnumber the slots, so both insert and erase cost O(log n) amortised.
+class slot_list {
+ public:
+  // Adds s in connection order; false if it is there already.
+  bool insert(slot& s);
+
+  // Removes s; false if it was not there.
+  bool erase(const slot& s);
+
+  bool empty() const noexcept { return live_ == 0; }
+
+  std::size_t size() const noexcept { return live_; }
+
+  template <class F>
+  void for_each(F&& f) const {
+    for (const entry& e : entries_)
+      if (e.target != nullptr) f(*e.target);
+  }
+
+ private:
+  struct entry {
+    std::uint64_t seq;
+    slot* target;
+  };
+
+  std::vector<entry>::iterator find(std::uint64_t seq) noexcept;
+
+  std::vector<entry> entries_;
+  std::size_t live_ = 0;
+};
+
+// Every connection of one signal, hashed by sender, by key and, for
+// comparable callables, by identity. Used on the signal's executor only.
+class connection_index {
+ public:
+  connection_index() = default;
+  connection_index(const connection_index&) = delete;
+  connection_index& operator=(const connection_index&) = delete;
+
+  // Ends every connection and releases the index's references to them.
+  ~connection_index();
+
+  // The connection of a comparable callable, or null.
+  slot* find(const callable_id& id) const noexcept;
+
+  // Adds a new slot with no registration yet; the index owns it from now on.
+  void insert(const std::shared_ptr<slot>& s);
+
+  // Registers s for the given senders and keys, or without filters if none
+  // are given. Senders and keys it has already are ignored.
+  void subscribe(slot& s, const std::vector<sender>& senders, const std::vector<key>& keys);
+
+  // Removes the given senders and keys from s; true if s is left with no
+  // sender, no key and no unfiltered registration.
+  bool unsubscribe(slot& s, const std::vector<sender>& senders, const std::vector<key>& keys);
+
+  // Removes s and ends its connection; s may be destroyed by the call.
+  void remove(slot& s);
+
+  // Appends to `out`, in connection order and each once, every slot that a
+  // send naming `senders` and `keys` matches.
+  void collect(const sender_set& senders, const key_set& keys, std::vector<slot*>& out) const;
+
+  // The number of connections.
+  std::size_t size() const noexcept { return size_; }
+
+  bool has_receivers(const sender& s) const noexcept;
+  bool has_receivers(const key& k) const noexcept;
+
+ private:
+  template <class Map, class Value>
+  static void erase_from(Map& map, const Value& v, const slot& s);
+
+  slot_list unfiltered_;
+  boost::unordered_flat_map<sender, slot_list, std::hash<sender>> by_sender_;
+  boost::unordered_flat_map<key, slot_list, std::hash<key>> by_key_;
+  boost::unordered_flat_map<callable_id, slot*, callable_id_hash> comparable_;
+  std::uint64_t next_seq_ = 0;
+  std::size_t size_ = 0;
+};
+
+}  // namespace asio_signals::detail
+
+#endif  // ASIO_SIGNALS_DETAIL_CONNECTION_INDEX_HPP

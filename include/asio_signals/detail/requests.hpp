@@ -1,0 +1,92 @@
+//
+// detail/requests.hpp
+// ~~~~~~~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef ASIO_SIGNALS_DETAIL_REQUESTS_HPP
+#define ASIO_SIGNALS_DETAIL_REQUESTS_HPP
+
+#include <asio_signals/connection.hpp>
+#include <asio_signals/detail/config.hpp>
+#include <asio_signals/detail/slot.hpp>
+#include <asio_signals/key.hpp>
+#include <asio_signals/kwargs.hpp>
+#include <asio_signals/sender.hpp>
+
+#include <exception>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace asio_signals::detail {
+
+// The senders and keys that options of connect or disconnect name.
+struct filter_request {
+  static constexpr bool accepts_kwargs = false;
+
+  void add(const sender& s) { senders.push_back(s); }
+  void add(sender_list list) { append(senders, std::move(list).items()); }
+  void add(const key& k) { keys.push_back(k); }
+  void add(key_list list) { append(keys, std::move(list).items()); }
+
+  bool has_filters() const noexcept { return !senders.empty() || !keys.empty(); }
+
+  std::vector<sender> senders;
+  std::vector<key> keys;
+
+  // An error found when the request was made, reported when it is started.
+  std::exception_ptr error;
+
+ private:
+  template <class T>
+  static void append(std::vector<T>& to, std::vector<T>&& from) {
+    if (to.empty())
+      to = std::move(from);
+    else
+      to.insert(to.end(), std::make_move_iterator(from.begin()),
+                std::make_move_iterator(from.end()));
+  }
+};
+
+struct connect_request : filter_request {
+  std::shared_ptr<slot> target;
+};
+
+struct disconnect_request : filter_request {
+  // Either a connection or a comparable callable, with optional filters.
+  asio_signals::connection target;
+  std::optional<callable_id> id;
+};
+
+struct send_request {
+  static constexpr bool accepts_kwargs = true;
+
+  void add(const sender& s) { senders.insert(s); }
+  void add(const sender_list& list) {
+    for (const sender& s : list.items()) senders.insert(s);
+  }
+  void add(const key& k) { keys.insert(k); }
+  void add(const key_list& list) {
+    for (const key& k : list.items()) keys.insert(k);
+  }
+  void add(kwarg a) { overrides.push_back(std::move(a)); }
+  void add(const kwargs& many) {
+    for (const auto& [name, v] : many) overrides.emplace_back(name, v);
+  }
+
+  sender_set senders;
+  key_set keys;
+  std::vector<kwarg> overrides;
+
+  // The signal's defaults merged with the overrides, once checked; empty when
+  // the send overrides nothing.
+  std::optional<kwargs> args;
+  std::exception_ptr error;
+};
+
+}  // namespace asio_signals::detail
+
+#endif  // ASIO_SIGNALS_DETAIL_REQUESTS_HPP

@@ -1,0 +1,180 @@
+//
+// detail/signal_op.hpp
+// ~~~~~~~~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef ASIO_SIGNALS_DETAIL_SIGNAL_OP_HPP
+#define ASIO_SIGNALS_DETAIL_SIGNAL_OP_HPP
+
+#include <asio_signals/detail/config.hpp>
+#include <asio_signals/detail/signal_state.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/append.hpp>
+#include <boost/asio/associated_allocator.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+
+#include <exception>
+#include <future>
+#include <memory>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+namespace asio_signals::detail {
+
+template <class T>
+struct is_future : std::false_type {};
+
+template <class T>
+struct is_future<std::future<T>> : std::true_type {};
+
+struct probe_initiation {
+  template <class Handler>
+  void operator()(Handler&&) const;
+};
+
+// Whether Token starts an operation within the initiating call and gives the
+// caller nothing to await (callbacks, asio::detached, asio::use_future): an
+// error found in the request is then thrown from the call itself. Lazy tokens
+// (asio::use_awaitable, asio::deferred) report it through the completion, at
+// the co_await, since throwing from a started initiation would escape run().
+template <class Token, class Signature>
+constexpr bool eager_token_v = [] {
+  using result = decltype(asio::async_initiate<Token, Signature>(std::declval<probe_initiation>(),
+                                                                 std::declval<Token&>()));
+  return std::is_void_v<result> || is_future<result>::value;
+}();
+
+template <class Signature>
+struct op_result;
+
+template <>
+struct op_result<void(std::exception_ptr)> {
+  using type = void;
+};
+
+template <class T>
+struct op_result<void(std::exception_ptr, T)> {
+  using type = T;
+};
+
+// One connect, disconnect or send: runs `work` on the signal's executor, then
+// completes the handler on its associated executor.
+template <class Signature, class Handler, class Request, class Work>
+class signal_op {
+  using result_type = typename op_result<Signature>::type;
+  using handler_executor = asio::associated_executor_t<Handler, asio::any_io_executor>;
+  using tracked_executor = std::decay_t<decltype(asio::prefer(
+      std::declval<handler_executor>(), asio::execution::outstanding_work.tracked))>;
+
+ public:
+  using allocator_type = asio::associated_allocator_t<Handler>;
+
+  signal_op(std::shared_ptr<signal_state> state, Handler handler, Request request, Work work)
+      : state_(std::move(state)),
+        handler_(std::move(handler)),
+        request_(std::move(request)),
+        work_(std::move(work)) {
+    auto ex = asio::get_associated_executor(handler_, state_->executor());
+    if (asio::any_io_executor(ex) != state_->executor())
+      handler_work_.emplace(asio::prefer(ex, asio::execution::outstanding_work.tracked));
+  }
+
+  allocator_type get_allocator() const noexcept { return asio::get_associated_allocator(handler_); }
+
+  void operator()() {
+    std::exception_ptr error;
+    if constexpr (std::is_void_v<result_type>) {
+      try {
+        work_(*state_, request_);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      complete(error);
+    } else {
+      result_type result{};
+      try {
+        result = work_(*state_, request_);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      complete(error, std::move(result));
+    }
+  }
+
+ private:
+  template <class... Args>
+  void complete(Args&&... args) {
+    if (handler_work_)
+      asio::dispatch(*handler_work_,
+                     asio::append(std::move(handler_), std::forward<Args>(args)...));
+    else
+      std::move(handler_)(std::forward<Args>(args)...);
+  }
+
+  std::shared_ptr<signal_state> state_;
+  Handler handler_;
+  Request request_;
+  Work work_;
+  std::optional<tracked_executor> handler_work_;
+};
+
+template <class Signature, class Work>
+class initiate_signal_op {
+ public:
+  initiate_signal_op(std::shared_ptr<signal_state> state, Work work)
+      : state_(std::move(state)), work_(std::move(work)) {}
+
+  template <class Handler, class Request>
+  void operator()(Handler&& handler, Request request) {
+    using handler_type = std::decay_t<Handler>;
+    if (request.error) {
+      complete_with_error(std::forward<Handler>(handler), request.error);
+      return;
+    }
+    asio::any_io_executor ex = state_->executor();
+    asio::post(ex, signal_op<Signature, handler_type, Request, Work>(
+                       std::move(state_), std::forward<Handler>(handler), std::move(request),
+                       std::move(work_)));
+  }
+
+ private:
+  template <class Handler>
+  void complete_with_error(Handler&& handler, std::exception_ptr error) {
+    auto ex = asio::get_associated_executor(handler, state_->executor());
+    if constexpr (std::is_void_v<typename op_result<Signature>::type>)
+      asio::post(ex, asio::append(std::forward<Handler>(handler), error));
+    else
+      asio::post(ex, asio::append(std::forward<Handler>(handler), error,
+                                  typename op_result<Signature>::type{}));
+  }
+
+  std::shared_ptr<signal_state> state_;
+  Work work_;
+};
+
+// Starts an operation of the signal `state`: `work(state, request)` runs on
+// the signal's executor and its result completes the token. An error the
+// request carries is thrown here for eager tokens and completes the
+// operation for lazy ones, before anything is scheduled.
+template <class Signature, class Token, class Request, class Work>
+auto async_signal_op(const std::shared_ptr<signal_state>& state, Token&& token, Request request,
+                     Work work) {
+  if constexpr (eager_token_v<Token, Signature>)
+    if (request.error) std::rethrow_exception(request.error);
+  return asio::async_initiate<Token, Signature>(initiate_signal_op<Signature, Work>(state, work),
+                                                token, std::move(request));
+}
+
+}  // namespace asio_signals::detail
+
+#endif  // ASIO_SIGNALS_DETAIL_SIGNAL_OP_HPP

@@ -1,0 +1,92 @@
+//
+// detail/signal_state.hpp
+// ~~~~~~~~~~~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef ASIO_SIGNALS_DETAIL_SIGNAL_STATE_HPP
+#define ASIO_SIGNALS_DETAIL_SIGNAL_STATE_HPP
+
+#include <asio_signals/connection.hpp>
+#include <asio_signals/detail/config.hpp>
+#include <asio_signals/detail/connection_index.hpp>
+#include <asio_signals/detail/requests.hpp>
+#include <asio_signals/detail/slot.hpp>
+#include <asio_signals/event.hpp>
+#include <asio_signals/kwargs.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <atomic>
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace asio_signals::detail {
+
+// The state every handle, event and scheduled callback of one signal shares.
+// The connection index and the scratch buffers are touched only on the
+// signal's executor; the rest is safe from any thread.
+class signal_state : public std::enable_shared_from_this<signal_state> {
+ public:
+  using error_handler = std::function<void(std::exception_ptr, const event&)>;
+
+  signal_state(asio::any_io_executor ex, kwargs defaults);
+  signal_state(const signal_state&) = delete;
+  signal_state& operator=(const signal_state&) = delete;
+  ~signal_state();
+
+  const asio::any_io_executor& executor() const noexcept { return executor_; }
+
+  // Counts the handles users hold (see signal).
+  void add_handle() noexcept;
+  void release_handle() noexcept;
+
+  void set_error_handler(error_handler handler);
+
+  // Merges the send's kwargs overrides into the defaults; throws kwarg_error.
+  void resolve(send_request& r) const;
+
+  // The operations, run on the signal's executor.
+  connection connect(connect_request& r);
+  void disconnect(disconnect_request& r);
+  std::size_t send(send_request& r);
+  void remove(const std::shared_ptr<slot>& s);
+
+  // Sends a callback's exception to the error handler or, without one,
+  // rethrows it out of the run() of `ex`, the executor the callback ran on.
+  void report(std::exception_ptr e, const event& ev, const asio::any_io_executor& ex);
+
+ private:
+  struct scheduled {
+    slot* target;
+    std::shared_ptr<void> object;
+  };
+
+  connection make_connection(const slot& s);
+  event make_event(send_request& r);
+  void run(const scheduled& s, const event& ev);
+  void call(slot& s, void* object, const event& ev, const asio::any_io_executor& ex);
+  void start_coroutine(slot& s, std::shared_ptr<void> object, const event& ev);
+
+  const asio::any_io_executor executor_;
+  const kwargs defaults_;
+  std::atomic<std::size_t> handles_{0};
+
+  std::mutex error_mutex_;
+  std::shared_ptr<const error_handler> error_handler_;
+
+  connection_index index_;
+  std::vector<slot*> matched_;
+  std::vector<scheduled> scheduled_;
+  std::vector<slot*> pruned_;
+};
+
+}  // namespace asio_signals::detail
+
+#endif  // ASIO_SIGNALS_DETAIL_SIGNAL_STATE_HPP

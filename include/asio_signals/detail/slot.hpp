@@ -1,0 +1,140 @@
+//
+// detail/slot.hpp
+// ~~~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef ASIO_SIGNALS_DETAIL_SLOT_HPP
+#define ASIO_SIGNALS_DETAIL_SLOT_HPP
+
+#include <asio_signals/detail/config.hpp>
+#include <asio_signals/event.hpp>
+#include <asio_signals/key.hpp>
+#include <asio_signals/sender.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <typeinfo>
+#include <vector>
+
+namespace asio_signals::detail {
+
+// The identity of a comparable callable: a function pointer, or a member
+// pointer with the address of its object.
+struct callable_id {
+  const std::type_info* type;
+  const void* object;
+  std::array<unsigned char, 2 * sizeof(void*)> bits;
+
+  friend bool operator==(const callable_id& a, const callable_id& b) noexcept {
+    return a.object == b.object && a.bits == b.bits && *a.type == *b.type;
+  }
+};
+
+struct callable_id_hash {
+  std::size_t operator()(const callable_id& id) const noexcept;
+};
+
+template <class Fn>
+callable_id make_callable_id(Fn fn, const void* object) noexcept {
+  static_assert(sizeof(Fn) <= sizeof(callable_id::bits));
+  callable_id id{&typeid(Fn), object, {}};
+  std::memcpy(id.bits.data(), &fn, sizeof(Fn));
+  return id;
+}
+
+// One connected callback. Owned by the signal's connection index while it is
+// connected (through self_), and by every task that is about to run it.
+// Everything but state_ is touched on the signal's executor only.
+class slot {
+ public:
+  enum kind : std::uint8_t { plain, coroutine };
+
+  // What a connection with filters, a counted connection, a comparable callable
+  // or one bound to another executor needs besides the callable itself.
+  struct extras {
+    std::vector<sender> senders;
+    std::vector<key> keys;
+    std::optional<callable_id> id;
+    std::optional<asio::any_io_executor> executor;
+  };
+
+  slot(const slot&) = delete;
+  slot& operator=(const slot&) = delete;
+  virtual ~slot() = default;
+
+  kind callback_kind() const noexcept { return kind_; }
+  bool is_weak() const noexcept { return weak_; }
+
+  // The object of a weak member, or null once it expired. Asked only of weak
+  // slots: the others have nothing to keep alive.
+  virtual std::shared_ptr<void> lock() const noexcept = 0;
+
+  // Whether the callback is connected: neither disconnected nor ended. Any thread.
+  bool connected() const noexcept {
+    return (state_.load(std::memory_order_acquire) & (connected_bit | cancelled_bit)) ==
+           connected_bit;
+  }
+
+  // Whether the callback may still run: false once it was disconnected
+  // explicitly. Any thread.
+  bool runnable() const noexcept {
+    return (state_.load(std::memory_order_acquire) & cancelled_bit) == 0;
+  }
+
+  // Marks the slot disconnected; returns false if it already was.
+  bool cancel() noexcept {
+    return (state_.fetch_or(cancelled_bit, std::memory_order_acq_rel) & cancelled_bit) == 0;
+  }
+
+  // Marks the connection ended (no send will schedule it again).
+  void end() noexcept { state_.fetch_and(~connected_bit, std::memory_order_release); }
+
+  std::uint64_t seq = 0;
+  bool unfiltered = false;
+  std::unique_ptr<extras> more;
+  std::shared_ptr<slot> self;
+
+ protected:
+  slot(kind k, bool weak) noexcept : kind_(k), weak_(weak) {}
+
+ private:
+  static constexpr std::uint32_t connected_bit = 1;
+  static constexpr std::uint32_t cancelled_bit = 2;
+
+  std::atomic<std::uint32_t> state_{connected_bit};
+  const kind kind_;
+  const bool weak_;
+};
+
+// A slot whose callback is a plain function.
+class plain_slot : public slot {
+ public:
+  virtual void call(const event& ev, void* object) = 0;
+
+ protected:
+  explicit plain_slot(bool weak) noexcept : slot(plain, weak) {}
+};
+
+// A slot whose callback is a coroutine.
+class coroutine_slot : public slot {
+ public:
+  virtual asio::awaitable<void> start(const event& ev, void* object) = 0;
+
+ protected:
+  explicit coroutine_slot(bool weak) noexcept : slot(coroutine, weak) {}
+};
+
+}  // namespace asio_signals::detail
+
+#endif  // ASIO_SIGNALS_DETAIL_SLOT_HPP

@@ -1,0 +1,215 @@
+//
+// impl/signal.hpp
+// ~~~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef ASIO_SIGNALS_IMPL_SIGNAL_HPP
+#define ASIO_SIGNALS_IMPL_SIGNAL_HPP
+
+#include <asio_signals/detail/callback.hpp>
+#include <asio_signals/detail/requests.hpp>
+#include <asio_signals/detail/signal_op.hpp>
+#include <asio_signals/detail/signal_state.hpp>
+
+#include <boost/asio/associated_executor.hpp>
+
+#include <exception>
+#include <memory>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+namespace asio_signals {
+namespace detail {
+
+template <class T>
+struct is_smart_pointer : std::false_type {};
+
+template <class T>
+struct is_smart_pointer<std::shared_ptr<T>> : std::true_type {};
+
+template <class T>
+struct is_smart_pointer<std::weak_ptr<T>> : std::true_type {};
+
+// The object a member is connected to, as a raw pointer (null if absent or
+// expired), from a T*, a T&, a shared_ptr<T> or a weak_ptr<T>.
+template <class Object>
+auto object_pointer(Object&& object) noexcept {
+  using type = std::remove_cvref_t<Object>;
+  if constexpr (is_smart_pointer<type>::value) {
+    if constexpr (requires { object.lock(); })
+      return object.lock().get();
+    else
+      return object.get();
+  } else if constexpr (std::is_pointer_v<type>) {
+    return object;
+  } else {
+    static_assert(std::is_lvalue_reference_v<Object>,
+                  "asio_signals: connect a member function with a pointer, an lvalue reference, "
+                  "a shared_ptr or a weak_ptr to its object, not a temporary");
+    return std::addressof(object);
+  }
+}
+
+template <class Object>
+using object_type_t = std::remove_pointer_t<decltype(object_pointer(std::declval<Object>()))>;
+
+inline void set_extras(slot& s, std::optional<callable_id> id,
+                       std::optional<asio::any_io_executor> executor) {
+  if (!id && !executor) return;
+  s.more = std::make_unique<slot::extras>();
+  s.more->id = id;
+  s.more->executor = std::move(executor);
+}
+
+template <class F>
+std::shared_ptr<slot> make_callable_slot(F&& f, const asio::any_io_executor& signal_executor) {
+  using function = std::decay_t<F>;
+  if (is_empty_callable<function>(f)) throw_empty_callback();
+  std::optional<callable_id> id;
+  if constexpr (std::is_pointer_v<function>) id = make_callable_id(function(f), nullptr);
+  std::optional<asio::any_io_executor> executor;
+  if constexpr (binds_executor_v<function>) {
+    asio::any_io_executor bound = asio::get_associated_executor(f);
+    if (bound != signal_executor) executor = std::move(bound);
+  }
+  auto s = make_slot(function_target<function>(std::forward<F>(f)));
+  set_extras(*s, id, std::move(executor));
+  return s;
+}
+
+template <class Fn, class Object>
+std::shared_ptr<slot> make_member_slot(Fn fn, Object&& object) {
+  using type = object_type_t<Object>;
+  static_assert(callback_of<Fn, type*>,
+                "asio_signals: a member callback takes const event& or nothing and returns void "
+                "or asio::awaitable<void>");
+  if (fn == nullptr) throw_empty_callback();
+  type* target = object_pointer(object);
+  if (target == nullptr) throw_null_object();
+  std::shared_ptr<slot> s;
+  if constexpr (is_smart_pointer<std::remove_cvref_t<Object>>::value)
+    s = make_slot(weak_member_target<Fn, type>(fn, std::weak_ptr<type>(object)));
+  else
+    s = make_slot(member_target<Fn, type>(fn, target));
+  set_extras(*s, make_callable_id(fn, target), std::nullopt);
+  return s;
+}
+
+}  // namespace detail
+
+template <class Callback, class... Args>
+requires(!std::is_member_function_pointer_v<std::decay_t<Callback>>) auto signal::connect(
+    Callback&& callback, Args&&... args) {
+  static_assert(detail::callback_of<std::decay_t<Callback>&>,
+                "asio_signals: a callback takes const event& or nothing and returns void or "
+                "asio::awaitable<void>");
+  return detail::with_options(
+      detail::connect_request(),
+      [&](auto&& token, detail::connect_request request) {
+        try {
+          request.target =
+              detail::make_callable_slot(std::forward<Callback>(callback), state_->executor());
+        } catch (...) {
+          request.error = std::current_exception();
+        }
+        return detail::async_signal_op<void(std::exception_ptr, connection)>(
+            state_, std::forward<decltype(token)>(token), std::move(request),
+            [](detail::signal_state& s, detail::connect_request& r) { return s.connect(r); });
+      },
+      std::forward<Args>(args)...);
+}
+
+template <class Fn, class Object, class... Args>
+requires std::is_member_function_pointer_v<Fn>
+auto signal::connect(Fn fn, Object&& object, Args&&... args) {
+  return detail::with_options(
+      detail::connect_request(),
+      [&](auto&& token, detail::connect_request request) {
+        try {
+          request.target = detail::make_member_slot(fn, std::forward<Object>(object));
+        } catch (...) {
+          request.error = std::current_exception();
+        }
+        return detail::async_signal_op<void(std::exception_ptr, connection)>(
+            state_, std::forward<decltype(token)>(token), std::move(request),
+            [](detail::signal_state& s, detail::connect_request& r) { return s.connect(r); });
+      },
+      std::forward<Args>(args)...);
+}
+
+template <class... Args>
+auto signal::disconnect(connection c, Args&&... args) {
+  detail::disconnect_request request;
+  request.target = std::move(c);
+  return detail::with_options(
+      std::move(request),
+      [&](auto&& token, detail::disconnect_request r) {
+        return detail::async_signal_op<void(std::exception_ptr)>(
+            state_, std::forward<decltype(token)>(token), std::move(r),
+            [](detail::signal_state& s, detail::disconnect_request& r) { s.disconnect(r); });
+      },
+      std::forward<Args>(args)...);
+}
+
+template <class Callback, class... Args>
+requires(!std::is_member_function_pointer_v<std::decay_t<Callback>> &&
+         !std::is_same_v<std::decay_t<Callback>,
+                         connection>) auto signal::disconnect(Callback&& callback, Args&&... args) {
+  using function = std::decay_t<Callback>;
+  static_assert(std::is_pointer_v<function> && std::is_function_v<std::remove_pointer_t<function>>,
+                "asio_signals: only functions are comparable; disconnect a lambda or a function "
+                "object through its connection");
+  detail::disconnect_request request;
+  request.id = detail::make_callable_id(function(callback), nullptr);
+  return detail::with_options(
+      std::move(request),
+      [&](auto&& token, detail::disconnect_request r) {
+        return detail::async_signal_op<void(std::exception_ptr)>(
+            state_, std::forward<decltype(token)>(token), std::move(r),
+            [](detail::signal_state& s, detail::disconnect_request& r) { s.disconnect(r); });
+      },
+      std::forward<Args>(args)...);
+}
+
+template <class Fn, class Object, class... Args>
+requires std::is_member_function_pointer_v<Fn>
+auto signal::disconnect(Fn fn, Object&& object, Args&&... args) {
+  detail::disconnect_request request;
+  if (auto* target = detail::object_pointer(object))
+    request.id = detail::make_callable_id(fn, target);
+  return detail::with_options(
+      std::move(request),
+      [&](auto&& token, detail::disconnect_request r) {
+        return detail::async_signal_op<void(std::exception_ptr)>(
+            state_, std::forward<decltype(token)>(token), std::move(r),
+            [](detail::signal_state& s, detail::disconnect_request& r) { s.disconnect(r); });
+      },
+      std::forward<Args>(args)...);
+}
+
+template <class... Args>
+auto signal::send(Args&&... args) {
+  return detail::with_options(
+      detail::send_request(),
+      [&](auto&& token, detail::send_request request) {
+        if (!request.overrides.empty()) {
+          try {
+            state_->resolve(request);
+          } catch (...) {
+            request.error = std::current_exception();
+          }
+        }
+        return detail::async_signal_op<void(std::exception_ptr, std::size_t)>(
+            state_, std::forward<decltype(token)>(token), std::move(request),
+            [](detail::signal_state& s, detail::send_request& r) { return s.send(r); });
+      },
+      std::forward<Args>(args)...);
+}
+
+}  // namespace asio_signals
+
+#endif  // ASIO_SIGNALS_IMPL_SIGNAL_HPP

@@ -1,0 +1,213 @@
+//
+// kwargs.hpp
+// ~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef ASIO_SIGNALS_KWARGS_HPP
+#define ASIO_SIGNALS_KWARGS_HPP
+
+#include <asio_signals/detail/config.hpp>
+
+#include <concepts>
+#include <cstddef>
+#include <initializer_list>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <typeinfo>
+#include <utility>
+#include <vector>
+
+namespace asio_signals {
+
+/// Thrown for every misuse of keyword arguments.
+/**
+ * An undeclared name, a value of another type than the declared default's, a
+ * name given twice, or a @c get<T> with a missing name or the wrong type. The
+ * message names the kwarg, the type asked for and the type held.
+ */
+class kwarg_error : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+class kwarg;
+class kwargs;
+
+namespace detail {
+
+// A kwarg value, held type-erased and never modified once made.
+class any_value {
+ public:
+  virtual ~any_value() = default;
+  virtual const std::type_info& type() const noexcept = 0;
+};
+
+template <class T>
+class value_holder final : public any_value {
+ public:
+  template <class U>
+  explicit value_holder(U&& v) : value(std::forward<U>(v)) {}
+
+  const std::type_info& type() const noexcept override { return typeid(T); }
+
+  const T value;
+};
+
+// What a kwarg value of type T is stored as: every string-like value is a
+// std::string, so `arg("m", "text")` declares and matches a std::string.
+template <class T>
+using stored_value_t = std::conditional_t<std::is_same_v<std::decay_t<T>, const char*> ||
+                                              std::is_same_v<std::decay_t<T>, char*> ||
+                                              std::is_same_v<std::decay_t<T>, std::string_view>,
+                                          std::string, std::decay_t<T>>;
+
+[[noreturn]] void throw_null_string_kwarg();
+[[noreturn]] void throw_missing_kwarg(std::string_view name, const std::type_info& asked);
+[[noreturn]] void throw_kwarg_type(std::string_view name, const std::type_info& asked,
+                                   const std::type_info& held);
+
+// kwargs from a list of kwarg; throws kwarg_error if a name repeats.
+kwargs make_kwargs(std::vector<kwarg> all);
+
+// The signal's defaults merged with one send's overrides; throws kwarg_error
+// for an undeclared name, a value of another type, or a name given twice.
+kwargs merge_kwargs(const kwargs& defaults, const std::vector<kwarg>& overrides);
+
+}  // namespace detail
+
+/// An ordered map of keyword arguments: name to type-erased value.
+/**
+ * Values are immutable once stored and shared between copies of a @c kwargs,
+ * so copying one never copies a value, and every callback of a send sees the
+ * very same objects. String-like values (@c const char*, @c std::string_view)
+ * are stored as @c std::string.
+ *
+ * @par Thread Safety
+ * @e Distinct @e objects: Safe.@n
+ * @e Shared @e objects: Safe for reading.
+ */
+class kwargs {
+ public:
+  /// One type-erased, immutable kwarg value.
+  class value {
+   public:
+    /// Stores a copy of @c v (a @c std::string for string-like values).
+    template <class T>
+    requires(!std::is_same_v<std::remove_cvref_t<T>, value> &&
+             std::copy_constructible<detail::stored_value_t<T>>) value(T&& v)
+        : holder_(make_holder(std::forward<T>(v))) {}
+
+    /// The type of the stored value.
+    const std::type_info& type() const noexcept { return holder_->type(); }
+
+    /// The stored value if it has type @c T, else null.
+    template <class T>
+    const T* get_if() const noexcept {
+      if (holder_->type() != typeid(T)) return nullptr;
+      return &static_cast<const detail::value_holder<T>&>(*holder_).value;
+    }
+
+   private:
+    template <class T>
+    static std::shared_ptr<const detail::any_value> make_holder(T&& v) {
+      using stored = detail::stored_value_t<T>;
+      if constexpr (std::is_pointer_v<std::remove_cvref_t<T>>)
+        if (v == nullptr) detail::throw_null_string_kwarg();
+      return std::make_shared<const detail::value_holder<stored>>(std::forward<T>(v));
+    }
+
+    std::shared_ptr<const detail::any_value> holder_;
+  };
+
+  using entry = std::pair<std::string, value>;
+  using const_iterator = std::vector<entry>::const_iterator;
+
+  /// No kwargs.
+  kwargs() = default;
+
+  /// The given kwargs, in order. Throws @ref kwarg_error if a name repeats.
+  kwargs(std::initializer_list<entry> init);
+
+  /// Sets @c name to @c v, replacing an earlier value of that name.
+  template <class Value>
+  kwargs& set(std::string name, Value&& v) {
+    return set_value(std::move(name), value(std::forward<Value>(v)));
+  }
+
+  /// The value of @c name.
+  /**
+   * @throws kwarg_error if there is no kwarg @c name or it does not hold a
+   * @c T; the message names the kwarg, @c T and the type held.
+   */
+  template <class T>
+  const T& get(std::string_view name) const {
+    const value* v = find(name);
+    if (v == nullptr) detail::throw_missing_kwarg(name, typeid(T));
+    if (const T* p = v->get_if<T>()) return *p;
+    detail::throw_kwarg_type(name, typeid(T), v->type());
+  }
+
+  /// The value of @c name if there is one and it holds a @c T, else null.
+  template <class T>
+  const T* get_if(std::string_view name) const noexcept {
+    const value* v = find(name);
+    return v ? v->get_if<T>() : nullptr;
+  }
+
+  /// Whether there is a kwarg @c name.
+  bool contains(std::string_view name) const noexcept { return find(name) != nullptr; }
+
+  /// The number of kwargs.
+  std::size_t size() const noexcept { return entries_.size(); }
+
+  /// Whether there are no kwargs.
+  bool empty() const noexcept { return entries_.empty(); }
+
+  /// The kwargs as (name, value) pairs, in the order they were declared.
+  const_iterator begin() const noexcept { return entries_.begin(); }
+  const_iterator end() const noexcept { return entries_.end(); }
+
+ private:
+  friend kwargs detail::make_kwargs(std::vector<kwarg>);
+  friend kwargs detail::merge_kwargs(const kwargs&, const std::vector<kwarg>&);
+
+  const value* find(std::string_view name) const noexcept;
+  kwargs& set_value(std::string name, value v);
+
+  std::vector<entry> entries_;
+};
+
+/// One keyword argument, the result of @ref arg.
+class kwarg {
+ public:
+  kwarg(std::string name, kwargs::value v) : name_(std::move(name)), value_(std::move(v)) {}
+
+  const std::string& name() const noexcept { return name_; }
+  const kwargs::value& value() const noexcept { return value_; }
+
+ private:
+  std::string name_;
+  kwargs::value value_;
+};
+
+/// One keyword argument for a send or for a signal's constructor.
+/**
+ * @code
+ * sig::signal message(ex, sig::arg("message", std::string()));
+ * co_await message.send(sig::arg("message", "hello"));
+ * @endcode
+ */
+template <class Value>
+kwarg arg(std::string name, Value&& v) {
+  return kwarg(std::move(name), kwargs::value(std::forward<Value>(v)));
+}
+
+}  // namespace asio_signals
+
+#endif  // ASIO_SIGNALS_KWARGS_HPP

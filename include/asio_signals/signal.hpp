@@ -1,0 +1,260 @@
+//
+// signal.hpp
+// ~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef ASIO_SIGNALS_SIGNAL_HPP
+#define ASIO_SIGNALS_SIGNAL_HPP
+
+#include <asio_signals/connection.hpp>
+#include <asio_signals/detail/awaitable_fix.hpp>
+#include <asio_signals/detail/config.hpp>
+#include <asio_signals/detail/options.hpp>
+#include <asio_signals/event.hpp>
+#include <asio_signals/key.hpp>
+#include <asio_signals/kwargs.hpp>
+#include <asio_signals/sender.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/execution_context.hpp>
+
+#include <exception>
+#include <functional>
+#include <memory>
+#include <type_traits>
+
+namespace asio_signals {
+
+/// A signal bound to an executor, whose callbacks are scheduled as tasks.
+/**
+ * A signal holds connections of callbacks, each optionally filtered by
+ * senders and keys, and the default values of its keyword arguments. A send
+ * schedules every matching callback as a task on the callback's executor and
+ * completes with the number scheduled, without waiting for them.
+ *
+ * @c signal is a cheap handle: copies share one signal, compared with @c ==.
+ * Its state lives while any handle, event or scheduled callback refers to it.
+ *
+ * Options come first, in any order, and the completion token last, defaulting
+ * to @c asio::use_awaitable:
+ * @code
+ * namespace sig = asio_signals;
+ * sig::signal message(ex, sig::arg("message", std::string()));
+ * co_await message.connect(&person::on_message, &mike, sig::sender(&ashley), sig::keys("books"));
+ * co_await message.send(sig::keys("books"), sig::arg("message", "a new book"));
+ * message.send(sig::sender(&mike), asio::detached);
+ * @endcode
+ *
+ * @par Thread Safety
+ * @e Distinct @e objects: Safe.@n
+ * @e Shared @e objects: Safe. The signal's state is touched only on its
+ * executor; every operation may be started from any thread and hops there. On
+ * a multi-threaded @c io_context, give the signal a strand.
+ */
+class signal {
+ public:
+  /// The type of the executor the signal is bound to.
+  using executor_type = asio::any_io_executor;
+
+  /// A signal on @c ex whose kwargs are declared by @c defaults.
+  /**
+   * @param ex The executor the signal's state lives on and its callbacks run
+   * on, unless a callback is bound to its own.
+   *
+   * @param defaults Any number of @ref arg results and @ref kwargs objects:
+   * every kwarg a send may give, with its default value and so its type.
+   *
+   * @throws kwarg_error if a kwarg is declared twice.
+   */
+  template <class... Args>
+  requires(detail::is_kwarg_option_v<std::remove_cvref_t<Args>>&&...) explicit signal(
+      executor_type ex, Args&&... defaults)
+      : signal(make_state(std::move(ex), detail::make_defaults(std::forward<Args>(defaults)...))) {}
+
+  /// A signal on the executor of @c context; see the executor overload.
+  template <class ExecutionContext, class... Args>
+  requires(std::is_convertible_v<ExecutionContext&, asio::execution_context&> &&
+           (detail::is_kwarg_option_v<std::remove_cvref_t<Args>> &&
+            ...)) explicit signal(ExecutionContext& context, Args&&... defaults)
+      : signal(executor_type(context.get_executor()), std::forward<Args>(defaults)...) {}
+
+  signal(const signal& other) noexcept;
+  signal(signal&& other) noexcept;
+  signal& operator=(const signal& other) noexcept;
+  signal& operator=(signal&& other) noexcept;
+  ~signal();
+
+  /// The executor the signal is bound to.
+  executor_type get_executor() const noexcept;
+
+  /// Connects a callback.
+  /**
+   * @param callback A function, static member function, lambda or function
+   * object that takes @c const @c event& or nothing and returns @c void, or
+   * returns @c asio::awaitable<void> to run as a coroutine. It runs on its
+   * associated executor: the signal's, unless bound with
+   * @c asio::bind_executor.
+   *
+   * @param args Options, then an optional completion token. @c sender(x),
+   * @c senders(...), @c key(k) and @c keys(...) filter the connection: it then
+   * runs only for sends that name one of its senders or keys. Without them
+   * it runs for every send.
+   *
+   * Connecting a function pointer that is already connected merges the new
+   * filters into its connection and returns that one; lambdas and other
+   * function objects make a new connection each time.
+   *
+   * @par Completion Signature
+   * @code void(std::exception_ptr, connection) @endcode
+   * The exception is a @c std::invalid_argument for an empty callback. Eager
+   * tokens (callbacks, @c detached, @c use_future) throw it from this call
+   * instead; lazy ones (@c use_awaitable, @c deferred) report it when awaited.
+   *
+   * @par Per-Operation Cancellation
+   * None: the operation completes as soon as it reaches the signal's executor.
+   *
+   * @par Thread Safety
+   * May be called from any thread.
+   */
+  template <class Callback, class... Args>
+  requires(!std::is_member_function_pointer_v<std::decay_t<Callback>>) auto connect(
+      Callback&& callback, Args&&... args);
+
+  /// Connects a member function of an object.
+  /**
+   * @param fn A member function, const or not, taking @c const @c event& or
+   * nothing and returning @c void or @c asio::awaitable<void>.
+   *
+   * @param object A @c T*, a @c T&, a @c std::shared_ptr<T> or a
+   * @c std::weak_ptr<T>. A shared or weak object is held weakly: once it
+   * expires the connection is dropped and never called; while a callback is
+   * scheduled the object is kept alive until it has run. With a pointer or a
+   * reference the caller keeps the object alive until it disconnects.
+   *
+   * @param args Options and an optional completion token, as for the other
+   * overload. A member's identity is (@c fn, object address): connecting it
+   * again merges into its connection, whose ownership (weak or raw) stays.
+   *
+   * @par Completion Signature
+   * @code void(std::exception_ptr, connection) @endcode
+   * The exception is a @c std::invalid_argument for a null member pointer, a
+   * null object or an expired @c weak_ptr; eager tokens throw it from the call.
+   *
+   * @par Per-Operation Cancellation
+   * None.
+   */
+  template <class Fn, class Object, class... Args>
+  requires std::is_member_function_pointer_v<Fn>
+  auto connect(Fn fn, Object&& object, Args&&... args);
+
+  /// Disconnects a connection, or removes some of its senders and keys.
+  /**
+   * Without options the connection ends. With @c senders(...) or @c keys(...)
+   * only those are removed from its filters, and it ends once it has no
+   * sender, no key and no unfiltered registration left. A connection of
+   * another signal, or one that has ended, is left alone.
+   *
+   * Effect: no send that starts after the operation completes runs the
+   * callback.
+   *
+   * @par Completion Signature
+   * @code void(std::exception_ptr) @endcode
+   *
+   * @par Per-Operation Cancellation
+   * None.
+   */
+  template <class... Args>
+  auto disconnect(connection c, Args&&... args);
+
+  /// Disconnects a function pointer, entirely or for some senders and keys.
+  /**
+   * Only function pointers (free and static member functions) are comparable;
+   * disconnect lambdas and function objects through their @ref connection.
+   * A function that is not connected is left alone.
+   *
+   * @par Completion Signature
+   * @code void(std::exception_ptr) @endcode
+   */
+  template <class Callback, class... Args>
+  requires(!std::is_member_function_pointer_v<std::decay_t<Callback>> &&
+           !std::is_same_v<std::decay_t<Callback>, connection>) auto disconnect(Callback&& callback,
+                                                                                Args&&... args);
+
+  /// Disconnects a member function of an object, entirely or in part.
+  /**
+   * @c object is the same pointer, reference, @c shared_ptr or @c weak_ptr
+   * form as in connect; any form of one object names the same connection.
+   *
+   * @par Completion Signature
+   * @code void(std::exception_ptr) @endcode
+   */
+  template <class Fn, class Object, class... Args>
+  requires std::is_member_function_pointer_v<Fn>
+  auto disconnect(Fn fn, Object&& object, Args&&... args);
+
+  /// Schedules every matching callback.
+  /**
+   * A callback matches if it has no filters, or if the send names one of its
+   * senders or keys; it runs at most once per send. Every callback receives
+   * one shared @ref event. The callbacks of a send start in connection order,
+   * and those of successive sends in the order of the sends, on any FIFO
+   * executor. The send never runs a callback itself and never waits for one.
+   *
+   * @param args Options, then an optional completion token: @c sender(x),
+   * @c senders(...), @c key(k), @c keys(...) name the send's senders and keys;
+   * @c arg(name, value) and @c kwargs objects override declared kwargs for
+   * this send only.
+   *
+   * @par Completion Signature
+   * @code void(std::exception_ptr, std::size_t) @endcode
+   * The count is the number of distinct callbacks scheduled. The exception is
+   * a @ref kwarg_error for a kwarg the constructor did not declare, a value of
+   * another type than its default's, or a kwarg given twice; then nothing is
+   * scheduled. Eager tokens throw it from this call.
+   *
+   * @par Per-Operation Cancellation
+   * None: cancelling the wait would not unschedule callbacks.
+   */
+  template <class... Args>
+  auto send(Args&&... args);
+
+  /// Sets the function that receives exceptions thrown by callbacks.
+  /**
+   * @c handler(std::exception_ptr, const event&) runs on the executor the
+   * callback ran on. Without a handler, a callback's exception is rethrown out
+   * of that executor's @c run(), as Asio does for any handler that throws; so
+   * is an exception thrown by the handler itself. Either way the other
+   * callbacks of the send still run.
+   *
+   * @par Thread Safety
+   * May be called from any thread.
+   */
+  void set_error_handler(std::function<void(std::exception_ptr, const event&)> handler);
+
+  /// Whether both handles refer to the same signal.
+  friend bool operator==(const signal& a, const signal& b) noexcept { return a.state_ == b.state_; }
+
+ private:
+  friend class detail::signal_state;
+
+  struct uncounted_t {};
+
+  static std::shared_ptr<detail::signal_state> make_state(executor_type ex, kwargs defaults);
+
+  explicit signal(std::shared_ptr<detail::signal_state> state) noexcept;
+
+  // A handle that does not count as a user's: the source of an event.
+  signal(std::shared_ptr<detail::signal_state> state, uncounted_t) noexcept;
+
+  std::shared_ptr<detail::signal_state> state_;
+  bool counted_ = true;
+};
+
+}  // namespace asio_signals
+
+#include <asio_signals/impl/signal.hpp>
+
+#endif  // ASIO_SIGNALS_SIGNAL_HPP

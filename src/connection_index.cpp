@@ -1,0 +1,172 @@
+//
+// connection_index.cpp
+// ~~~~~~~~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#include <asio_signals/detail/connection_index.hpp>
+
+#include <algorithm>
+#include <cstring>
+
+namespace asio_signals::detail {
+
+std::size_t callable_id_hash::operator()(const callable_id& id) const noexcept {
+  std::uint64_t words[2];
+  std::memcpy(words, id.bits.data(), sizeof(words));
+  std::size_t h = id.type->hash_code();
+  h = combine_hash(h, std::hash<const void*>()(id.object));
+  h = combine_hash(h, std::hash<std::uint64_t>()(words[0]));
+  return combine_hash(h, std::hash<std::uint64_t>()(words[1]));
+}
+
+std::vector<slot_list::entry>::iterator slot_list::find(std::uint64_t seq) noexcept {
+  return std::lower_bound(entries_.begin(), entries_.end(), seq,
+                          [](const entry& e, std::uint64_t s) { return e.seq < s; });
+}
+
+bool slot_list::insert(slot& s) {
+  if (entries_.empty() || entries_.back().seq < s.seq) {
+    entries_.push_back({s.seq, &s});
+  } else {
+    auto it = find(s.seq);
+    if (it != entries_.end() && it->seq == s.seq) {
+      if (it->target != nullptr) return false;
+      it->target = &s;
+    } else {
+      entries_.insert(it, {s.seq, &s});
+    }
+  }
+  ++live_;
+  return true;
+}
+
+bool slot_list::erase(const slot& s) {
+  auto it = find(s.seq);
+  if (it == entries_.end() || it->seq != s.seq || it->target == nullptr) return false;
+  it->target = nullptr;
+  --live_;
+  // Compact once holes outnumber slots, so a send never walks more holes than
+  // slots and each erase costs O(1) amortised beyond its search.
+  if (entries_.size() - live_ > live_)
+    std::erase_if(entries_, [](const entry& e) { return e.target == nullptr; });
+  return true;
+}
+
+connection_index::~connection_index() {
+  std::vector<slot*> all;
+  auto add = [&all](const slot_list& list) {
+    list.for_each([&all](slot& s) { all.push_back(&s); });
+  };
+  add(unfiltered_);
+  for (const auto& [x, list] : by_sender_) add(list);
+  for (const auto& [k, list] : by_key_) add(list);
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  for (slot* s : all) {
+    s->end();
+    std::shared_ptr<slot> owner = std::move(s->self);
+  }
+}
+
+slot* connection_index::find(const callable_id& id) const noexcept {
+  auto it = comparable_.find(id);
+  return it == comparable_.end() ? nullptr : it->second;
+}
+
+void connection_index::insert(const std::shared_ptr<slot>& s) {
+  s->seq = next_seq_++;
+  s->self = s;
+  if (s->more && s->more->id) comparable_.insert_or_assign(*s->more->id, s.get());
+  ++size_;
+}
+
+void connection_index::subscribe(slot& s, const std::vector<sender>& senders,
+                                 const std::vector<key>& keys) {
+  if (senders.empty() && keys.empty()) {
+    if (!s.unfiltered) {
+      s.unfiltered = true;
+      unfiltered_.insert(s);
+    }
+    return;
+  }
+  if (!s.more) s.more = std::make_unique<slot::extras>();
+  for (const sender& x : senders)
+    if (by_sender_[x].insert(s)) s.more->senders.push_back(x);
+  for (const key& k : keys)
+    if (by_key_[k].insert(s)) s.more->keys.push_back(k);
+}
+
+template <class Map, class Value>
+void connection_index::erase_from(Map& map, const Value& v, const slot& s) {
+  auto it = map.find(v);
+  if (it == map.end()) return;
+  it->second.erase(s);
+  if (it->second.empty()) map.erase(it);
+}
+
+bool connection_index::unsubscribe(slot& s, const std::vector<sender>& senders,
+                                   const std::vector<key>& keys) {
+  if (s.more) {
+    for (const sender& x : senders) {
+      if (std::erase(s.more->senders, x) != 0) erase_from(by_sender_, x, s);
+    }
+    for (const key& k : keys) {
+      if (std::erase(s.more->keys, k) != 0) erase_from(by_key_, k, s);
+    }
+  }
+  bool filtered = s.more && (!s.more->senders.empty() || !s.more->keys.empty());
+  return !filtered && !s.unfiltered;
+}
+
+void connection_index::remove(slot& s) {
+  if (s.unfiltered) unfiltered_.erase(s);
+  if (s.more) {
+    for (const sender& x : s.more->senders) erase_from(by_sender_, x, s);
+    for (const key& k : s.more->keys) erase_from(by_key_, k, s);
+    if (s.more->id) {
+      auto it = comparable_.find(*s.more->id);
+      if (it != comparable_.end() && it->second == &s) comparable_.erase(it);
+    }
+  }
+  s.end();
+  --size_;
+  // The index's reference goes last: dropping it may destroy s.
+  std::shared_ptr<slot> owner = std::move(s.self);
+}
+
+void connection_index::collect(const sender_set& senders, const key_set& keys,
+                               std::vector<slot*>& out) const {
+  int sources = 0;
+  auto add = [&](const slot_list& list) {
+    ++sources;
+    list.for_each([&](slot& s) { out.push_back(&s); });
+  };
+  if (!unfiltered_.empty()) add(unfiltered_);
+  for (const sender& x : senders) {
+    auto it = by_sender_.find(x);
+    if (it != by_sender_.end()) add(it->second);
+  }
+  for (const key& k : keys) {
+    auto it = by_key_.find(k);
+    if (it != by_key_.end()) add(it->second);
+  }
+  // One list is already in connection order and free of duplicates.
+  if (sources > 1) {
+    auto by_seq = [](const slot* a, const slot* b) { return a->seq < b->seq; };
+    std::sort(out.begin(), out.end(), by_seq);
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  }
+}
+
+bool connection_index::has_receivers(const sender& s) const noexcept {
+  return !unfiltered_.empty() || by_sender_.contains(s);
+}
+
+bool connection_index::has_receivers(const key& k) const noexcept {
+  return !unfiltered_.empty() || by_key_.contains(k);
+}
+
+}  // namespace asio_signals::detail

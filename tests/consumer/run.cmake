@@ -1,0 +1,25 @@
+# Configures, builds and runs one consumer project.
+#   MODE=find_package      installs this build into a private prefix first
+#   MODE=add_subdirectory  builds the library from SOURCE_DIR as a subproject
+
+set(work "${WORK_DIR}/${MODE}")
+file(REMOVE_RECURSE "${work}")
+
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE result)
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "failed (${result}): ${ARGN}")
+  endif()
+endfunction()
+
+set(configure_args -G "${GENERATOR}" -DCMAKE_CXX_COMPILER=${CXX_COMPILER} -DCMAKE_BUILD_TYPE=Release)
+if(MODE STREQUAL "find_package")
+  run(${CMAKE_COMMAND} --install "${BINARY_DIR}" --prefix "${work}/prefix")
+  list(APPEND configure_args "-DCMAKE_PREFIX_PATH=${work}/prefix")
+else()
+  list(APPEND configure_args "-DASIO_SIGNALS_SOURCE_DIR=${SOURCE_DIR}")
+endif()
+
+run(${CMAKE_COMMAND} -S "${SOURCE_DIR}/tests/consumer/${MODE}" -B "${work}/build" ${configure_args})
+run(${CMAKE_COMMAND} --build "${work}/build")
+run("${work}/build/consumer")

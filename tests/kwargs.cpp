@@ -1,0 +1,119 @@
+//
+// kwargs.cpp
+// ~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#include <asio_signals/kwargs.hpp>
+
+#include <boost/test/unit_test.hpp>
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace sig = asio_signals;
+
+namespace {
+
+// The message of the kwarg_error `f` throws, or "" if it throws none.
+template <class F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const sig::kwarg_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(kwargs_test)
+
+BOOST_AUTO_TEST_CASE(keeps_the_declared_order) {
+  sig::kwargs k{{"b", 1}, {"a", std::string("x")}, {"c", 2.5}};
+  BOOST_TEST(k.size() == 3u);
+  std::vector<std::string> names;
+  for (const auto& [name, v] : k) names.push_back(name);
+  BOOST_TEST((names == std::vector<std::string>{"b", "a", "c"}));
+  BOOST_TEST(k.contains("a"));
+  BOOST_TEST(!k.contains("d"));
+}
+
+BOOST_AUTO_TEST_CASE(gets_values_by_type) {
+  sig::kwargs k{{"n", 5}, {"s", std::string("text")}};
+  BOOST_TEST(k.get<int>("n") == 5);
+  BOOST_TEST(k.get<std::string>("s") == "text");
+  BOOST_TEST(k.get_if<int>("s") == nullptr);
+  BOOST_TEST(k.get_if<int>("missing") == nullptr);
+  BOOST_TEST_REQUIRE(k.get_if<int>("n") != nullptr);
+  BOOST_TEST(*k.get_if<int>("n") == 5);
+}
+
+BOOST_AUTO_TEST_CASE(string_like_values_are_strings) {
+  sig::kwargs k{{"m", "text"}};
+  k.set("v", std::string_view("view"));
+  BOOST_TEST(k.get<std::string>("m") == "text");
+  BOOST_TEST(k.get<std::string>("v") == "view");
+  BOOST_TEST(k.get_if<const char*>("m") == nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(missing_name_error_names_kwarg_and_type) {
+  sig::kwargs k{{"n", 5}};
+  std::string message = error_of([&] { (void)k.get<double>("count"); });
+  BOOST_TEST(contains(message, "'count'"));
+  BOOST_TEST(contains(message, "double"));
+}
+
+BOOST_AUTO_TEST_CASE(wrong_type_error_names_kwarg_asked_and_held) {
+  sig::kwargs k{{"message", std::string("hi")}};
+  std::string message = error_of([&] { (void)k.get<int>("message"); });
+  BOOST_TEST(contains(message, "'message'"));
+  BOOST_TEST(contains(message, "int"));
+  BOOST_TEST(contains(message, "std::string"));
+}
+
+BOOST_AUTO_TEST_CASE(kwarg_error_is_an_invalid_argument) {
+  sig::kwargs k;
+  BOOST_CHECK_THROW((void)k.get<int>("x"), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(repeated_names_are_rejected) {
+  BOOST_CHECK_THROW((sig::kwargs{{"a", 1}, {"a", 2}}), sig::kwarg_error);
+}
+
+BOOST_AUTO_TEST_CASE(set_replaces_or_appends) {
+  sig::kwargs k{{"a", 1}};
+  k.set("a", 2).set("b", 3);
+  BOOST_TEST(k.size() == 2u);
+  BOOST_TEST(k.get<int>("a") == 2);
+  BOOST_TEST(k.get<int>("b") == 3);
+}
+
+BOOST_AUTO_TEST_CASE(copies_share_values) {
+  sig::kwargs a{{"v", std::vector<int>{1, 2, 3}}};
+  sig::kwargs b = a;
+  BOOST_TEST(&a.get<std::vector<int>>("v") == &b.get<std::vector<int>>("v"));
+}
+
+BOOST_AUTO_TEST_CASE(arg_makes_one_kwarg) {
+  auto a = sig::arg("payload", std::make_shared<int>(7));
+  BOOST_TEST(a.name() == "payload");
+  BOOST_TEST_REQUIRE(a.value().get_if<std::shared_ptr<int>>() != nullptr);
+  BOOST_TEST(**a.value().get_if<std::shared_ptr<int>>() == 7);
+}
+
+BOOST_AUTO_TEST_CASE(null_string_value_is_rejected) {
+  const char* null = nullptr;
+  BOOST_CHECK_THROW(sig::arg("m", null), sig::kwarg_error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

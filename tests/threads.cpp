@@ -1,0 +1,160 @@
+//
+// threads.cpp
+// ~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#include <asio_signals/signal.hpp>
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <cstddef>
+#include <future>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace sig = asio_signals;
+
+namespace {
+
+// An io_context run by `threads` threads until it is stopped or destroyed.
+class thread_pool_context {
+ public:
+  explicit thread_pool_context(int threads) : work_(asio::make_work_guard(ctx_)) {
+    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { ctx_.run(); });
+  }
+
+  ~thread_pool_context() {
+    work_.reset();
+    for (auto& t : threads_) t.join();
+  }
+
+  asio::io_context& context() noexcept { return ctx_; }
+
+ private:
+  asio::io_context ctx_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(threads_test)
+
+BOOST_AUTO_TEST_CASE(sends_from_many_threads_are_each_delivered) {
+  constexpr int senders = 4;
+  constexpr int sends_per_thread = 300;
+  std::atomic<long> calls{0};
+  long scheduled = 0;
+  {
+    thread_pool_context pool(2);
+    sig::signal s(asio::make_strand(pool.context()));
+    for (int i = 0; i < 3; ++i) s.connect([&] { ++calls; }, asio::use_future).get();
+    std::vector<std::future<long>> totals;
+    for (int t = 0; t < senders; ++t) {
+      totals.push_back(std::async(std::launch::async, [&s] {
+        std::vector<std::future<std::size_t>> counts;
+        for (int i = 0; i < sends_per_thread; ++i) counts.push_back(s.send(asio::use_future));
+        long sum = 0;
+        for (auto& c : counts) sum += static_cast<long>(c.get());
+        return sum;
+      }));
+    }
+    for (auto& t : totals) scheduled += t.get();
+  }
+  BOOST_TEST(scheduled == 3L * senders * sends_per_thread);
+  BOOST_TEST(calls.load() == scheduled);
+}
+
+BOOST_AUTO_TEST_CASE(no_send_after_a_completed_disconnect_calls_it) {
+  constexpr int workers = 4;
+  constexpr int rounds = 100;
+  std::atomic<int> late_calls{0};
+  std::atomic<long> calls{0};
+  long scheduled = 0;
+  {
+    thread_pool_context pool(2);
+    sig::signal s(asio::make_strand(pool.context()), sig::arg("disconnected", false));
+    // An unfiltered callback on another executor keeps sends busy meanwhile.
+    auto other = asio::make_strand(pool.context());
+    s.connect(asio::bind_executor(other, [&] { ++calls; }), asio::use_future).get();
+    std::vector<std::future<long>> done;
+    for (int w = 0; w < workers; ++w) {
+      done.push_back(std::async(std::launch::async, [&, w] {
+        long mine = 0;
+        for (int r = 0; r < rounds; ++r) {
+          auto c = s.connect(
+                        [&](const sig::event& ev) {
+                          ++calls;
+                          if (ev.get<bool>("disconnected")) ++late_calls;
+                        },
+                        sig::key(w), asio::use_future)
+                       .get();
+          mine += static_cast<long>(s.send(sig::key(w), asio::use_future).get());
+          if (r % 2 == 0)
+            s.disconnect(c, asio::use_future).get();
+          else
+            c.disconnect();
+          mine += static_cast<long>(
+              s.send(sig::key(w), sig::arg("disconnected", true), asio::use_future).get());
+        }
+        return mine;
+      }));
+    }
+    for (auto& d : done) scheduled += d.get();
+  }
+  BOOST_TEST(late_calls.load() == 0);
+  BOOST_TEST(calls.load() == scheduled);
+  // Every round's first send reaches both callbacks, its second only the
+  // unfiltered one.
+  BOOST_TEST(scheduled == 3L * workers * rounds);
+}
+
+BOOST_AUTO_TEST_CASE(a_waiting_caller_keeps_its_own_context_running) {
+  thread_pool_context signal_side(1);
+  sig::signal s(signal_side.context());
+  s.connect([] {}, asio::use_future).get();
+  asio::io_context caller;
+  std::optional<std::size_t> result;
+  asio::co_spawn(
+      caller, [&]() -> asio::awaitable<void> { result = co_await s.send(); }, asio::detached);
+  caller.run();
+  BOOST_TEST_REQUIRE(result.has_value());
+  BOOST_TEST(*result == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(connection_handles_are_usable_from_any_thread) {
+  thread_pool_context pool(2);
+  sig::signal s(asio::make_strand(pool.context()));
+  std::atomic<int> calls{0};
+  auto c = s.connect([&] { ++calls; }, asio::use_future).get();
+  std::vector<std::thread> users;
+  for (int i = 0; i < 4; ++i) {
+    users.emplace_back([c, &s] {
+      sig::connection copy = c;
+      for (int j = 0; j < 50; ++j) {
+        (void)copy.connected();
+        s.send(asio::detached);
+      }
+      copy.disconnect();
+    });
+  }
+  for (auto& t : users) t.join();
+  BOOST_TEST(!c.connected());
+  auto after = s.send(asio::use_future).get();
+  BOOST_TEST(after == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
