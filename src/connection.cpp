@@ -12,6 +12,9 @@
 
 #include <boost/asio/post.hpp>
 
+#include <limits>
+#include <stdexcept>
+
 namespace asio_signals {
 
 bool connection::connected() const noexcept {
@@ -30,6 +33,12 @@ void connection::disconnect() const noexcept {
     // The slot is cancelled and never runs again; the next send that meets
     // it removes it from the index.
   }
+}
+
+call_limit max_calls(std::size_t n) {
+  if (n == 0 || n > std::numeric_limits<std::uint32_t>::max())
+    throw std::invalid_argument("asio_signals::max_calls: the count must be between 1 and 2^32-1");
+  return call_limit(static_cast<std::uint32_t>(n));
 }
 
 }  // namespace asio_signals

@@ -11,8 +11,14 @@
 #include <asio_signals/detail/event_state.hpp>
 #include <asio_signals/signal.hpp>
 
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
 
 namespace asio_signals::detail {
 namespace {
@@ -23,6 +29,40 @@ asio::awaitable<void> run_coroutine(std::shared_ptr<slot> s, std::shared_ptr<voi
 }
 
 }  // namespace
+
+// A pending next(): a slot that a matching send completes once.
+class signal_state::waiter final : public slot {
+ public:
+  waiter(wait_handler handler, const asio::any_io_executor& fallback)
+      : slot(slot::wait, false),
+        work_(asio::prefer(asio::get_associated_executor(handler, fallback),
+                           asio::execution::outstanding_work.tracked)),
+        handler_(std::move(handler)) {}
+
+  std::shared_ptr<void> lock() const noexcept override { return {}; }
+
+  asio::cancellation_slot cancellation_slot() const noexcept {
+    return handler_.get_cancellation_slot();
+  }
+
+  // Completes the wait on its handler's executor. The handler's executor
+  // cannot be posted to through its type-erased form, so the completion is
+  // posted to the signal's executor `via` first: never inside a send.
+  void complete(boost::system::error_code ec, event ev, const asio::any_io_executor& via) {
+    asio::post(via, [work = std::move(work_), handler = std::move(handler_), ec,
+                     ev = std::move(ev)]() mutable {
+      asio::dispatch(work, [handler = std::move(handler), ec, ev = std::move(ev)]() mutable {
+        handler.get_cancellation_slot().clear();
+        std::move(handler)(ec, std::move(ev));
+      });
+    });
+  }
+
+ private:
+  // The handler's executor, kept busy while the wait is pending.
+  asio::any_completion_executor work_;
+  wait_handler handler_;
+};
 
 void throw_empty_callback() {
   throw std::invalid_argument(
@@ -67,10 +107,15 @@ connection signal_state::connect(connect_request& r) {
     if (slot* existing = index_.find(*target->more->id)) {
       if (existing->connected()) {
         index_.subscribe(*existing, r.senders, r.keys);
+        if (r.max_calls != 0) existing->more->calls_left = r.max_calls;
         return make_connection(*existing);
       }
       index_.remove(*existing);
     }
+  }
+  if (r.max_calls != 0) {
+    if (!target->more) target->more = std::make_unique<slot::extras>();
+    target->more->calls_left = r.max_calls;
   }
   index_.insert(target);
   index_.subscribe(*target, r.senders, r.keys);
@@ -105,7 +150,9 @@ std::size_t signal_state::send(send_request& r) {
   matched_.clear();
   scheduled_.clear();
   pruned_.clear();
+  exhausted_.clear();
   index_.collect(r.senders, r.keys, matched_);
+  std::size_t callbacks = 0;
   for (slot* s : matched_) {
     std::shared_ptr<void> object;
     if (s->is_weak()) object = s->lock();
@@ -115,15 +162,69 @@ std::size_t signal_state::send(send_request& r) {
       pruned_.push_back(s);
       continue;
     }
+    if (s->more && s->more->calls_left != 0 && --s->more->calls_left == 0) exhausted_.push_back(s);
+    if (s->callback_kind() != slot::wait) ++callbacks;
     scheduled_.push_back({s, std::move(object)});
   }
   for (slot* s : pruned_) index_.remove(*s);
   if (scheduled_.empty()) return 0;
   const event ev = make_event(r);
-  for (const scheduled& s : scheduled_) run(s, ev);
-  std::size_t count = scheduled_.size();
+  for (const scheduled& s : scheduled_) {
+    if (s.target->callback_kind() == slot::wait)
+      end_wait(static_cast<waiter&>(*s.target), {}, ev);
+    else
+      run(s, ev);
+  }
   scheduled_.clear();
-  return count;
+  // A counted connection ends once its last call is scheduled.
+  for (slot* s : exhausted_)
+    if (s->self) index_.remove(*s);
+  return callbacks;
+}
+
+void signal_state::start_wait(filter_request r, wait_handler handler) {
+  auto w = std::make_shared<waiter>(std::move(handler), executor_);
+  asio::cancellation_slot cancel = w->cancellation_slot();
+  if (cancel.is_connected()) {
+    cancel.assign([state = weak_from_this(),
+                   target = std::weak_ptr<waiter>(w)](asio::cancellation_type type) {
+      auto self = state.lock();
+      if (type == asio::cancellation_type::none || !self) return;
+      asio::post(self->executor_, [self, target] {
+        auto w = target.lock();
+        if (w && self->waiters_.contains(w.get()))
+          self->end_wait(*w, asio::error::operation_aborted, event());
+      });
+    });
+  }
+  pending_waits_.fetch_add(1, std::memory_order_acq_rel);
+  asio::post(executor_,
+             [self = shared_from_this(), w, r = std::move(r)] { self->add_waiter(w, r); });
+}
+
+void signal_state::add_waiter(const std::shared_ptr<waiter>& w, const filter_request& r) {
+  if (handles_.load(std::memory_order_acquire) == 0) {
+    pending_waits_.fetch_sub(1, std::memory_order_acq_rel);
+    w->complete(asio::error::operation_aborted, event(), executor_);
+    return;
+  }
+  index_.insert(w);
+  index_.subscribe(*w, r.senders, r.keys);
+  waiters_.insert(w.get());
+}
+
+void signal_state::end_wait(waiter& w, boost::system::error_code ec, event ev) {
+  waiters_.erase(&w);
+  pending_waits_.fetch_sub(1, std::memory_order_acq_rel);
+  w.complete(ec, std::move(ev), executor_);
+  index_.remove(w);
+}
+
+void signal_state::abort_waits() {
+  // A user may have made a handle again, from an event's source, meanwhile.
+  if (handles_.load(std::memory_order_acquire) != 0) return;
+  std::vector<waiter*> all(waiters_.begin(), waiters_.end());
+  for (waiter* w : all) end_wait(*w, asio::error::operation_aborted, event());
 }
 
 void signal_state::run(const scheduled& s, const event& ev) {

@@ -15,6 +15,7 @@
 #include <boost/asio/detached.hpp>
 
 #include <memory>
+#include <stdexcept>
 
 namespace asio = boost::asio;
 namespace sig = asio_signals;
@@ -97,6 +98,47 @@ CO_TEST_CASE(does_not_keep_the_callback_alive) {
   co_await s.disconnect(c);
   BOOST_TEST(watch.expired());
   BOOST_TEST(!c.connected());
+}
+
+CO_TEST_CASE(once_runs_once_then_ends) {
+  sig::signal s(co_await asio::this_coro::executor);
+  int calls = 0;
+  auto c = co_await s.connect([&] { ++calls; }, sig::once());
+  auto first = co_await s.send();
+  BOOST_TEST(!c.connected());
+  auto second = co_await s.send();
+  co_await test::settle();
+  BOOST_TEST(first == 1u);
+  BOOST_TEST(second == 0u);
+  BOOST_TEST(calls == 1);
+}
+
+CO_TEST_CASE(max_calls_counts_only_matching_sends) {
+  sig::signal s(co_await asio::this_coro::executor);
+  int calls = 0;
+  auto c = co_await s.connect([&] { ++calls; }, sig::key("k"), sig::max_calls(2));
+  for (int i = 0; i < 3; ++i) {
+    co_await s.send(sig::key("other"));
+    co_await s.send(sig::key("k"));
+  }
+  co_await test::settle();
+  BOOST_TEST(calls == 2);
+  BOOST_TEST(!c.connected());
+}
+
+CO_TEST_CASE(reconnecting_with_a_limit_replaces_it) {
+  sig::signal s(co_await asio::this_coro::executor);
+  auto c = co_await s.connect(count_call, sig::once());
+  co_await s.connect(count_call, sig::key("k"), sig::max_calls(3));
+  std::size_t total = 0;
+  for (int i = 0; i < 5; ++i) total += co_await s.send(sig::key("k"));
+  BOOST_TEST(total == 3u);
+  BOOST_TEST(!c.connected());
+}
+
+BOOST_AUTO_TEST_CASE(a_limit_of_zero_is_rejected) {
+  BOOST_CHECK_THROW(sig::max_calls(0), std::invalid_argument);
+  BOOST_TEST(sig::max_calls(4).count() == 4u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

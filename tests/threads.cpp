@@ -157,4 +157,43 @@ BOOST_AUTO_TEST_CASE(connection_handles_are_usable_from_any_thread) {
   BOOST_TEST(after == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(a_counted_connection_never_exceeds_its_count) {
+  constexpr int limit = 5;
+  std::atomic<int> calls{0};
+  long scheduled = 0;
+  {
+    thread_pool_context pool(2);
+    sig::signal s(asio::make_strand(pool.context()));
+    auto c = s.connect([&] { ++calls; }, sig::max_calls(limit), asio::use_future).get();
+    std::vector<std::future<long>> totals;
+    for (int t = 0; t < 4; ++t) {
+      totals.push_back(std::async(std::launch::async, [&s] {
+        long sum = 0;
+        for (int i = 0; i < 50; ++i) sum += static_cast<long>(s.send(asio::use_future).get());
+        return sum;
+      }));
+    }
+    for (auto& t : totals) scheduled += t.get();
+    BOOST_TEST(!c.connected());
+  }
+  BOOST_TEST(scheduled == limit);
+  BOOST_TEST(calls.load() == limit);
+}
+
+BOOST_AUTO_TEST_CASE(waits_resume_across_threads) {
+  thread_pool_context pool(2);
+  sig::signal s(asio::make_strand(pool.context()), sig::arg("n", 0));
+  std::vector<std::future<int>> waits;
+  for (int i = 0; i < 4; ++i) {
+    std::promise<int> p;
+    waits.push_back(p.get_future());
+    s.next([p = std::move(p)](boost::system::error_code ec, sig::event ev) mutable {
+      p.set_value(ec ? -1 : ev.get<int>("n"));
+    });
+  }
+  // A send started after the waits, from another thread, completes them all.
+  std::thread([&s] { s.send(sig::arg("n", 7), asio::use_future).get(); }).join();
+  for (auto& w : waits) BOOST_TEST(w.get() == 7);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -11,6 +11,8 @@
 
 #include <asio_signals/detail/config.hpp>
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 
 namespace asio_signals {
@@ -65,6 +67,36 @@ class connection {
   std::weak_ptr<detail::signal_state> state_;
   std::weak_ptr<detail::slot> slot_;
 };
+
+/// How many times a connection may run, the result of @ref max_calls and @ref once.
+class call_limit {
+ public:
+  /// The number of calls.
+  std::uint32_t count() const noexcept { return count_; }
+
+ private:
+  friend call_limit max_calls(std::size_t n);
+
+  explicit call_limit(std::uint32_t n) noexcept : count_(n) {}
+
+  std::uint32_t count_;
+};
+
+/// A connect option: the connection runs at most @c n times, then ends.
+/**
+ * A callback never runs more often than @c n, even when sends race from
+ * several threads; its connection ends (@c connected() turns false) once its
+ * last call is scheduled. Connecting a comparable callable again with a limit
+ * replaces the limit of its connection.
+ *
+ * @throws std::invalid_argument if @c n is zero or does not fit 32 bits.
+ */
+call_limit max_calls(std::size_t n);
+
+/// A connect option: the connection runs once, then ends (smokesignal's @c once).
+inline call_limit once() {
+  return max_calls(1);
+}
 
 }  // namespace asio_signals
 

@@ -20,6 +20,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/execution_context.hpp>
+#include <boost/system/error_code.hpp>
 
 #include <exception>
 #include <functional>
@@ -220,6 +221,36 @@ class signal {
    */
   template <class... Args>
   auto send(Args&&... args);
+
+  /// Waits for the next matching send.
+  /**
+   * Completes with the @ref event of the first send, started after this call,
+   * that the options match: any send without options, otherwise a send that
+   * names one of the given senders or keys. Many waits may be pending at
+   * once; one send completes all those it matches. A wait is not a callback:
+   * a send does not count it.
+   *
+   * @param args @c sender(x), @c senders(...), @c key(k), @c keys(...), then
+   * an optional completion token.
+   *
+   * @par Completion Signature
+   * @code void(boost::system::error_code, event) @endcode
+   * With @c asio::error::operation_aborted, and an empty event, when the wait
+   * is cancelled or when the last @c signal handle users hold is destroyed: a
+   * wait never keeps its signal alive.
+   *
+   * @par Per-Operation Cancellation
+   * Terminal, partial and total: the wait is withdrawn and completes with
+   * @c operation_aborted, so that
+   * @code co_await (sig.next(sig::key("k")) || timer.async_wait(asio::use_awaitable)); @endcode
+   * leaves nothing behind.
+   *
+   * @par Thread Safety
+   * May be called from any thread. While pending, the wait counts as
+   * outstanding work on the executor it completes on.
+   */
+  template <class... Args>
+  auto next(Args&&... args);
 
   /// Sets the function that receives exceptions thrown by callbacks.
   /**

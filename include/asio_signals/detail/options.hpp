@@ -9,6 +9,7 @@
 #ifndef ASIO_SIGNALS_DETAIL_OPTIONS_HPP
 #define ASIO_SIGNALS_DETAIL_OPTIONS_HPP
 
+#include <asio_signals/connection.hpp>
 #include <asio_signals/detail/config.hpp>
 #include <asio_signals/key.hpp>
 #include <asio_signals/kwargs.hpp>
@@ -33,9 +34,10 @@ constexpr bool is_filter_option_v = std::is_same_v<T, sender> || std::is_same_v<
                                     std::is_same_v<T, key> || std::is_same_v<T, key_list>;
 
 // Whether T is an option: a sender or a key, the result of senders(),
-// keys() or arg(), or a kwargs object.
+// keys(), arg() or max_calls(), or a kwargs object.
 template <class T>
-constexpr bool is_option_v = is_filter_option_v<T> || is_kwarg_option_v<T>;
+constexpr bool is_option_v =
+    is_filter_option_v<T> || is_kwarg_option_v<T> || std::is_same_v<T, call_limit>;
 
 // Whether T looks like a value meant as a sender or a key rather than a
 // completion token.
@@ -55,6 +57,9 @@ void add_option(Request& request, Option&& option) {
   static_assert(Request::accepts_kwargs || !is_kwarg_option_v<type>,
                 "asio_signals: arg(...) and kwargs are options of send and of the signal's "
                 "constructor only");
+  static_assert(
+      !std::is_same_v<type, call_limit> || requires { request.add(option); },
+      "asio_signals: max_calls(...) and once() are options of connect only");
   request.add(std::forward<Option>(option));
 }
 

@@ -16,6 +16,7 @@
 #include <asio_signals/kwargs.hpp>
 #include <asio_signals/sender.hpp>
 
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -52,7 +53,12 @@ struct filter_request {
 };
 
 struct connect_request : filter_request {
+  using filter_request::add;
+  void add(call_limit limit) noexcept { max_calls = limit.count(); }
+
   std::shared_ptr<slot> target;
+  // The call_limit given, or zero for an unlimited connection.
+  std::uint32_t max_calls = 0;
 };
 
 struct disconnect_request : filter_request {

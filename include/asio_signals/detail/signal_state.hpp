@@ -17,7 +17,10 @@
 #include <asio_signals/event.hpp>
 #include <asio_signals/kwargs.hpp>
 
+#include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/system/error_code.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
 
 #include <atomic>
 #include <cstddef>
@@ -35,6 +38,7 @@ namespace asio_signals::detail {
 class signal_state : public std::enable_shared_from_this<signal_state> {
  public:
   using error_handler = std::function<void(std::exception_ptr, const event&)>;
+  using wait_handler = asio::any_completion_handler<void(boost::system::error_code, event)>;
 
   signal_state(asio::any_io_executor ex, kwargs defaults);
   signal_state(const signal_state&) = delete;
@@ -58,6 +62,9 @@ class signal_state : public std::enable_shared_from_this<signal_state> {
   std::size_t send(send_request& r);
   void remove(const std::shared_ptr<slot>& s);
 
+  // Starts a next(); any thread. The wait joins the index on the executor.
+  void start_wait(filter_request r, wait_handler handler);
+
   // Sends a callback's exception to the error handler or, without one,
   // rethrows it out of the run() of `ex`, the executor the callback ran on.
   void report(std::exception_ptr e, const event& ev, const asio::any_io_executor& ex);
@@ -68,7 +75,12 @@ class signal_state : public std::enable_shared_from_this<signal_state> {
     std::shared_ptr<void> object;
   };
 
+  class waiter;
+
   connection make_connection(const slot& s);
+  void add_waiter(const std::shared_ptr<waiter>& w, const filter_request& r);
+  void end_wait(waiter& w, boost::system::error_code ec, event ev);
+  void abort_waits();
   event make_event(send_request& r);
   void run(const scheduled& s, const event& ev);
   void call(slot& s, void* object, const event& ev, const asio::any_io_executor& ex);
@@ -77,6 +89,7 @@ class signal_state : public std::enable_shared_from_this<signal_state> {
   const asio::any_io_executor executor_;
   const kwargs defaults_;
   std::atomic<std::size_t> handles_{0};
+  std::atomic<std::size_t> pending_waits_{0};
 
   std::mutex error_mutex_;
   std::shared_ptr<const error_handler> error_handler_;
@@ -85,6 +98,8 @@ class signal_state : public std::enable_shared_from_this<signal_state> {
   std::vector<slot*> matched_;
   std::vector<scheduled> scheduled_;
   std::vector<slot*> pruned_;
+  std::vector<slot*> exhausted_;
+  boost::unordered_flat_set<waiter*> waiters_;
 };
 
 }  // namespace asio_signals::detail

@@ -58,7 +58,7 @@ callable_id make_callable_id(Fn fn, const void* object) noexcept {
 // Everything but state_ is touched on the signal's executor only.
 class slot {
  public:
-  enum kind : std::uint8_t { plain, coroutine };
+  enum kind : std::uint8_t { plain, coroutine, wait };
 
   // What a connection with filters, a counted connection, a comparable callable
   // or one bound to another executor needs besides the callable itself.
@@ -67,6 +67,8 @@ class slot {
     std::vector<key> keys;
     std::optional<callable_id> id;
     std::optional<asio::any_io_executor> executor;
+    // Calls left for a counted connection; zero when it is not counted.
+    std::uint32_t calls_left = 0;
   };
 
   slot(const slot&) = delete;

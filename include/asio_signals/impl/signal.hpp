@@ -192,6 +192,22 @@ auto signal::disconnect(Fn fn, Object&& object, Args&&... args) {
 }
 
 template <class... Args>
+auto signal::next(Args&&... args) {
+  return detail::with_options(
+      detail::filter_request(),
+      [&](auto&& token, detail::filter_request request) {
+        return asio::async_initiate<decltype(token), void(boost::system::error_code, event)>(
+            [](auto&& handler, std::shared_ptr<detail::signal_state> state,
+               detail::filter_request request) {
+              state->start_wait(std::move(request),
+                                detail::signal_state::wait_handler(std::move(handler)));
+            },
+            token, state_, std::move(request));
+      },
+      std::forward<Args>(args)...);
+}
+
+template <class... Args>
 auto signal::send(Args&&... args) {
   return detail::with_options(
       detail::send_request(),
