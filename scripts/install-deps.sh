@@ -10,7 +10,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ clang clang-format libclang-rt-14-dev
   libboost1.81-dev libboost-test1.81-dev
-  libbenchmark-dev
+  libbenchmark-dev python3 doxygen
 )
 
 missing=()
