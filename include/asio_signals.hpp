@@ -10,9 +10,12 @@
 #define ASIO_SIGNALS_HPP
 
 #include <asio_signals/connection.hpp>
+#include <asio_signals/connection_block.hpp>
 #include <asio_signals/event.hpp>
 #include <asio_signals/key.hpp>
 #include <asio_signals/kwargs.hpp>
+#include <asio_signals/scoped_connection.hpp>
+#include <asio_signals/scoped_mute.hpp>
 #include <asio_signals/sender.hpp>
 #include <asio_signals/signal.hpp>
 

@@ -80,7 +80,7 @@ void connection_index::insert(const std::shared_ptr<slot>& s) {
   s->seq = next_seq_++;
   s->self = s;
   if (s->more && s->more->id) comparable_.insert_or_assign(*s->more->id, s.get());
-  ++size_;
+  if (s->callback_kind() != slot::wait) callbacks_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void connection_index::subscribe(slot& s, const std::vector<sender>& senders,
@@ -132,7 +132,7 @@ void connection_index::remove(slot& s) {
     }
   }
   s.end();
-  --size_;
+  if (s.callback_kind() != slot::wait) callbacks_.fetch_sub(1, std::memory_order_relaxed);
   // The index's reference goes last: dropping it may destroy s.
   std::shared_ptr<slot> owner = std::move(s.self);
 }
@@ -161,12 +161,11 @@ void connection_index::collect(const sender_set& senders, const key_set& keys,
   }
 }
 
-bool connection_index::has_receivers(const sender& s) const noexcept {
-  return !unfiltered_.empty() || by_sender_.contains(s);
-}
-
-bool connection_index::has_receivers(const key& k) const noexcept {
-  return !unfiltered_.empty() || by_key_.contains(k);
+bool connection_index::matches_any(const std::vector<sender>& senders,
+                                   const std::vector<key>& keys) const {
+  return !unfiltered_.empty() || std::any_of(senders.begin(), senders.end(), [&](const sender& x) {
+    return by_sender_.contains(x);
+  }) || std::any_of(keys.begin(), keys.end(), [&](const key& k) { return by_key_.contains(k); });
 }
 
 }  // namespace asio_signals::detail

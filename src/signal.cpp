@@ -8,6 +8,8 @@
 
 #include <asio_signals/signal.hpp>
 
+#include <asio_signals/scoped_mute.hpp>
+
 #include <utility>
 
 namespace asio_signals {
@@ -50,6 +52,38 @@ signal::~signal() {
 
 signal::executor_type signal::get_executor() const noexcept {
   return state_->executor();
+}
+
+std::size_t signal::receivers() const noexcept {
+  return state_->receivers();
+}
+
+signal signal::receiver_connected() const {
+  return state_->receiver_connected();
+}
+
+signal signal::receiver_disconnected() const {
+  return state_->receiver_disconnected();
+}
+
+scoped_mute::scoped_mute(const signal& s) noexcept : state_(s.state_) {
+  state_->mute();
+}
+
+scoped_mute& scoped_mute::operator=(scoped_mute&& other) noexcept {
+  if (this != &other) {
+    release();
+    state_ = std::move(other.state_);
+  }
+  return *this;
+}
+
+scoped_mute::~scoped_mute() {
+  release();
+}
+
+void scoped_mute::release() noexcept {
+  if (auto state = std::exchange(state_, nullptr)) state->unmute();
 }
 
 void signal::set_error_handler(std::function<void(std::exception_ptr, const event&)> handler) {

@@ -14,6 +14,7 @@
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
@@ -92,6 +93,53 @@ void signal_state::set_error_handler(error_handler handler) {
   error_handler_ = std::move(shared);
 }
 
+void signal_state::mute() noexcept {
+  muted_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+void signal_state::unmute() noexcept {
+  try {
+    asio::post(executor_, [self = shared_from_this()] {
+      self->muted_.fetch_sub(1, std::memory_order_acq_rel);
+    });
+  } catch (...) {
+    muted_.fetch_sub(1, std::memory_order_acq_rel);
+  }
+}
+
+signal signal_state::receiver_connected() {
+  std::lock_guard lock(notifier_mutex_);
+  if (!connected_) {
+    connected_ = std::make_unique<signal>(executor_, arg("connection", connection()));
+    notify_connected_.store(true, std::memory_order_release);
+  }
+  return *connected_;
+}
+
+signal signal_state::receiver_disconnected() {
+  std::lock_guard lock(notifier_mutex_);
+  if (!disconnected_) {
+    disconnected_ =
+        std::make_unique<signal>(executor_, arg("connection", connection()), arg("ended", false));
+    notify_disconnected_.store(true, std::memory_order_release);
+  }
+  return *disconnected_;
+}
+
+void signal_state::notify_connected(const slot& s, const std::vector<sender>& senders,
+                                    const std::vector<key>& keys) {
+  if (!notify_connected_.load(std::memory_order_acquire)) return;
+  connected_->send(asio_signals::senders(senders), asio_signals::keys(keys),
+                   arg("connection", make_connection(s)), asio::detached);
+}
+
+void signal_state::notify_disconnected(const slot& s, const std::vector<sender>& senders,
+                                       const std::vector<key>& keys, bool ended) {
+  if (!notify_disconnected_.load(std::memory_order_acquire)) return;
+  disconnected_->send(asio_signals::senders(senders), asio_signals::keys(keys),
+                      arg("connection", make_connection(s)), arg("ended", ended), asio::detached);
+}
+
 void signal_state::resolve(send_request& r) const {
   r.args = merge_kwargs(defaults_, r.overrides);
   r.overrides.clear();
@@ -101,6 +149,21 @@ connection signal_state::make_connection(const slot& s) {
   return connection(weak_from_this(), s.self);
 }
 
+slot* signal_state::find(const connection& c) const noexcept {
+  if (c.state_.lock().get() != this) return nullptr;
+  auto s = c.slot_.lock();
+  // A slot in the index is owned by it, so the pointer outlives `s`.
+  return s && s->self ? s.get() : nullptr;
+}
+
+void signal_state::end_connection(slot& s) {
+  static const std::vector<sender> no_senders;
+  static const std::vector<key> no_keys;
+  notify_disconnected(s, s.more ? s.more->senders : no_senders, s.more ? s.more->keys : no_keys,
+                      true);
+  index_.remove(s);
+}
+
 connection signal_state::connect(connect_request& r) {
   std::shared_ptr<slot> target = std::move(r.target);
   if (target->more && target->more->id) {
@@ -108,9 +171,10 @@ connection signal_state::connect(connect_request& r) {
       if (existing->connected()) {
         index_.subscribe(*existing, r.senders, r.keys);
         if (r.max_calls != 0) existing->more->calls_left = r.max_calls;
+        notify_connected(*existing, r.senders, r.keys);
         return make_connection(*existing);
       }
-      index_.remove(*existing);
+      end_connection(*existing);
     }
   }
   if (r.max_calls != 0) {
@@ -119,26 +183,39 @@ connection signal_state::connect(connect_request& r) {
   }
   index_.insert(target);
   index_.subscribe(*target, r.senders, r.keys);
+  notify_connected(*target, r.senders, r.keys);
   return make_connection(*target);
 }
 
 void signal_state::disconnect(disconnect_request& r) {
-  std::shared_ptr<slot> held;
-  slot* target = nullptr;
-  if (r.id) {
-    target = index_.find(*r.id);
-  } else if (r.target.state_.lock().get() == this) {
-    held = r.target.slot_.lock();
-    if (held && held->self) target = held.get();
-  }
+  slot* target = r.id ? index_.find(*r.id) : find(r.target);
   if (target == nullptr) return;
-  if (r.has_filters() && !index_.unsubscribe(*target, r.senders, r.keys)) return;
-  target->cancel();
-  index_.remove(*target);
+  if (!r.has_filters()) {
+    target->cancel();
+    end_connection(*target);
+    return;
+  }
+  bool nothing_left = index_.unsubscribe(*target, r.senders, r.keys);
+  notify_disconnected(*target, r.senders, r.keys, nothing_left);
+  if (nothing_left) {
+    target->cancel();
+    index_.remove(*target);
+  }
 }
 
 void signal_state::remove(const std::shared_ptr<slot>& s) {
-  if (s->self) index_.remove(*s);
+  if (s->self) end_connection(*s);
+}
+
+bool signal_state::has_receivers(const filter_request& r) const {
+  return index_.matches_any(r.senders, r.keys);
+}
+
+filter_set signal_state::filters(const connection& c) const {
+  const slot* s = find(c);
+  if (s == nullptr) return {};
+  if (!s->more) return {s->unfiltered, {}, {}};
+  return {s->unfiltered, s->more->senders, s->more->keys};
 }
 
 event signal_state::make_event(send_request& r) {
@@ -147,6 +224,7 @@ event signal_state::make_event(send_request& r) {
 }
 
 std::size_t signal_state::send(send_request& r) {
+  if (muted_.load(std::memory_order_acquire) > 0) return 0;
   matched_.clear();
   scheduled_.clear();
   pruned_.clear();
@@ -154,6 +232,7 @@ std::size_t signal_state::send(send_request& r) {
   index_.collect(r.senders, r.keys, matched_);
   std::size_t callbacks = 0;
   for (slot* s : matched_) {
+    if (s->blocked()) continue;
     std::shared_ptr<void> object;
     if (s->is_weak()) object = s->lock();
     // A connection disconnected from another thread, whose removal is still
@@ -166,7 +245,7 @@ std::size_t signal_state::send(send_request& r) {
     if (s->callback_kind() != slot::wait) ++callbacks;
     scheduled_.push_back({s, std::move(object)});
   }
-  for (slot* s : pruned_) index_.remove(*s);
+  for (slot* s : pruned_) end_connection(*s);
   if (scheduled_.empty()) return 0;
   const event ev = make_event(r);
   for (const scheduled& s : scheduled_) {
@@ -178,7 +257,7 @@ std::size_t signal_state::send(send_request& r) {
   scheduled_.clear();
   // A counted connection ends once its last call is scheduled.
   for (slot* s : exhausted_)
-    if (s->self) index_.remove(*s);
+    if (s->self) end_connection(*s);
   return callbacks;
 }
 

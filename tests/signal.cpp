@@ -1047,4 +1047,96 @@ CO_TEST_CASE(a_handle_made_from_an_event_counts) {
   BOOST_TEST(!*result);
 }
 
+// Introspection.
+
+CO_TEST_CASE(counts_receivers) {
+  sig::signal s(co_await asio::this_coro::executor);
+  BOOST_TEST(s.receivers() == 0u);
+  auto a = co_await s.connect([] {});
+  co_await s.connect(record_f, sig::key("k"));
+  co_await s.connect(record_f, sig::key("j"));
+  s.next([](boost::system::error_code, sig::event) {});
+  co_await test::settle();
+  BOOST_TEST(s.receivers() == 2u);
+  co_await s.disconnect(a);
+  BOOST_TEST(s.receivers() == 1u);
+  co_await s.send();
+}
+
+CO_TEST_CASE(has_receivers_for_senders_and_keys) {
+  sig::signal s(co_await asio::this_coro::executor);
+  int x = 0;
+  int y = 0;
+  co_await s.connect(record_f, sig::key("k"), sig::sender(&x));
+  bool for_k = co_await s.has_receivers(sig::key("k"));
+  bool for_other = co_await s.has_receivers(sig::key("other"));
+  bool for_x = co_await s.has_receivers(sig::sender(&x));
+  bool for_y = co_await s.has_receivers(sig::sender(&y), sig::key("other"));
+  BOOST_TEST(for_k);
+  BOOST_TEST(!for_other);
+  BOOST_TEST(for_x);
+  BOOST_TEST(!for_y);
+  co_await s.connect([] {});
+  bool with_unfiltered = co_await s.has_receivers(sig::key("other"), asio::deferred);
+  BOOST_TEST(with_unfiltered);
+}
+
+CO_TEST_CASE(filters_of_a_connection) {
+  sig::signal s(co_await asio::this_coro::executor);
+  int x = 0;
+  auto c = co_await s.connect(record_f, sig::keys("a", "b"), sig::sender(&x));
+  co_await s.connect(record_f);
+  sig::filter_set f = co_await s.filters(c);
+  BOOST_TEST(f.unfiltered);
+  BOOST_TEST(f.keys.size() == 2u);
+  BOOST_TEST((f.senders.size() == 1u && f.senders[0] == sig::sender(&x)));
+  co_await s.disconnect(c);
+  f = co_await s.filters(c, asio::deferred);
+  BOOST_TEST(!f.unfiltered);
+  BOOST_TEST(f.keys.empty());
+}
+
+// Notifications.
+
+CO_TEST_CASE(announces_connections_with_their_keys) {
+  sig::signal s(co_await asio::this_coro::executor);
+  std::vector<sig::connection> all;
+  std::vector<sig::connection> news;
+  co_await s.receiver_connected().connect(
+      [&](const sig::event& ev) { all.push_back(ev.get<sig::connection>("connection")); });
+  co_await s.receiver_connected().connect(
+      [&](const sig::event& ev) { news.push_back(ev.get<sig::connection>("connection")); },
+      sig::key("news"));
+  auto plain = co_await s.connect([] {});
+  auto reader = co_await s.connect([] {}, sig::keys("sport", "news"));
+  BOOST_TEST(co_await test::until([&] { return all.size() == 2; }));
+  BOOST_TEST((all[0] == plain && all[1] == reader));
+  BOOST_TEST_REQUIRE(news.size() == 1u);
+  BOOST_TEST((news[0] == reader));
+}
+
+CO_TEST_CASE(announces_disconnections_whatever_the_cause) {
+  sig::signal s(co_await asio::this_coro::executor);
+  std::vector<std::string> heard;
+  co_await s.receiver_disconnected().connect([&](const sig::event& ev) {
+    std::string keys;
+    for (const sig::key& k : ev.keys()) keys += k.to_string();
+    heard.push_back(keys + (ev.get<bool>("ended") ? " ended" : " left"));
+  });
+  co_await s.connect(record_f, sig::keys("a", "b"));
+  co_await s.disconnect(record_f, sig::key("a"));
+  co_await s.disconnect(record_f);
+  auto c = co_await s.connect([] {}, sig::key("c"));
+  c.disconnect();
+  co_await s.connect([] {}, sig::key("d"), sig::once());
+  co_await s.send(sig::key("d"));
+  auto w = std::make_shared<widget>();
+  co_await s.connect(&widget::on_event, w, sig::key("e"));
+  w.reset();
+  co_await s.send(sig::key("e"));
+  BOOST_TEST(co_await test::until([&] { return heard.size() == 5; }));
+  BOOST_TEST(
+      (heard == std::vector<std::string>{"a left", "b ended", "c ended", "d ended", "e ended"}));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

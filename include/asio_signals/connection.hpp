@@ -10,12 +10,17 @@
 #define ASIO_SIGNALS_CONNECTION_HPP
 
 #include <asio_signals/detail/config.hpp>
+#include <asio_signals/key.hpp>
+#include <asio_signals/sender.hpp>
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 namespace asio_signals {
+
+class connection_block;
 
 namespace detail {
 class signal_state;
@@ -60,12 +65,25 @@ class connection {
 
  private:
   friend class detail::signal_state;
+  friend class connection_block;
 
   connection(std::weak_ptr<detail::signal_state> state, std::weak_ptr<detail::slot> slot) noexcept
       : state_(std::move(state)), slot_(std::move(slot)) {}
 
   std::weak_ptr<detail::signal_state> state_;
   std::weak_ptr<detail::slot> slot_;
+};
+
+/// What a connection responds to, the result of signal::filters.
+struct filter_set {
+  /// Whether it runs for every send.
+  bool unfiltered = false;
+
+  /// The senders it is filtered on.
+  std::vector<sender> senders;
+
+  /// The keys it is filtered on.
+  std::vector<key> keys;
 };
 
 /// How many times a connection may run, the result of @ref max_calls and @ref once.

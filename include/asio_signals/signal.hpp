@@ -252,6 +252,56 @@ class signal {
   template <class... Args>
   auto next(Args&&... args);
 
+  /// The number of connections, now.
+  /**
+   * Waits and subscriptions are not counted. The value is read without
+   * synchronising with operations still on their way.
+   */
+  std::size_t receivers() const noexcept;
+
+  /// Whether a send naming the options would reach anything.
+  /**
+   * True if a send with the given senders and keys would match a connection,
+   * a wait or a subscription (blinker's @c has_receivers_for), blocks and
+   * mutes aside.
+   *
+   * @par Completion Signature
+   * @code void(std::exception_ptr, bool) @endcode
+   */
+  template <class... Args>
+  auto has_receivers(Args&&... args);
+
+  /// What a connection responds to (smokesignal's @c responds_to).
+  /**
+   * Completes with the connection's @ref filter_set: whether it runs for
+   * every send, and its senders and keys. A connection that has ended, or
+   * belongs to another signal, gives an empty set.
+   *
+   * @par Completion Signature
+   * @code void(std::exception_ptr, filter_set) @endcode
+   */
+  template <class... Args>
+  auto filters(connection c, Args&&... token);
+
+  /// The signal that announces new connections and registrations.
+  /**
+   * After a connect completes, this signal is sent with the senders and keys
+   * the connect named and the kwarg @c "connection" (a @ref connection), so a
+   * listener may filter on them: @c receiver_connected().connect(cb,
+   * sig::key("news")) hears of everything that connects to the key "news".
+   * It is made on first use, on the same executor.
+   */
+  signal receiver_connected() const;
+
+  /// The signal that announces disconnections.
+  /**
+   * Sent when a connection loses senders or keys (named by the send) or ends
+   * (naming all it had), whatever the cause: a disconnect, an expired weak
+   * member, a counted connection's last call. Kwargs: @c "connection" and
+   * @c "ended" (bool).
+   */
+  signal receiver_disconnected() const;
+
   /// Sets the function that receives exceptions thrown by callbacks.
   /**
    * @c handler(std::exception_ptr, const event&) runs on the executor the
@@ -270,6 +320,7 @@ class signal {
 
  private:
   friend class detail::signal_state;
+  friend class scoped_mute;
 
   struct uncounted_t {};
 

@@ -28,13 +28,15 @@
 
 namespace asio_signals {
 class connection;
+struct filter_set;
 }  // namespace asio_signals
 
 namespace asio_signals::detail {
 
 // The values this library's operations complete with after an exception_ptr.
 template <class T>
-concept fixed_completion_value = std::is_same_v<T, std::size_t> || std::is_same_v<T, connection>;
+concept fixed_completion_value = std::is_same_v<T, std::size_t> || std::is_same_v<T, bool> ||
+    std::is_same_v<T, connection> || std::is_same_v<T, filter_set>;
 
 }  // namespace asio_signals::detail
 

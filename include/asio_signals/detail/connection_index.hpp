@@ -16,6 +16,7 @@
 
 #include <boost/unordered/unordered_flat_map.hpp>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -88,11 +89,12 @@ class connection_index {
   // send naming `senders` and `keys` matches.
   void collect(const sender_set& senders, const key_set& keys, std::vector<slot*>& out) const;
 
-  // The number of connections.
-  std::size_t size() const noexcept { return size_; }
+  // The number of callbacks connected (waits and subscriptions aside); read
+  // from any thread.
+  std::size_t callbacks() const noexcept { return callbacks_.load(std::memory_order_relaxed); }
 
-  bool has_receivers(const sender& s) const noexcept;
-  bool has_receivers(const key& k) const noexcept;
+  // Whether a send naming `senders` and `keys` would match any slot.
+  bool matches_any(const std::vector<sender>& senders, const std::vector<key>& keys) const;
 
  private:
   template <class Map, class Value>
@@ -103,7 +105,7 @@ class connection_index {
   boost::unordered_flat_map<key, slot_list, std::hash<key>> by_key_;
   boost::unordered_flat_map<callable_id, slot*, callable_id_hash> comparable_;
   std::uint64_t next_seq_ = 0;
-  std::size_t size_ = 0;
+  std::atomic<std::size_t> callbacks_{0};
 };
 
 }  // namespace asio_signals::detail

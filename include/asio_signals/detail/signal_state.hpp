@@ -30,6 +30,10 @@
 #include <mutex>
 #include <vector>
 
+namespace asio_signals {
+class signal;
+}  // namespace asio_signals
+
 namespace asio_signals::detail {
 
 // The state every handle, event and scheduled callback of one signal shares.
@@ -53,6 +57,17 @@ class signal_state : public std::enable_shared_from_this<signal_state> {
 
   void set_error_handler(error_handler handler);
 
+  // Mutes are counted at once and released through the executor; any thread.
+  void mute() noexcept;
+  void unmute() noexcept;
+
+  // The number of connections; any thread.
+  std::size_t receivers() const noexcept { return index_.callbacks(); }
+
+  // The notification signals, made on first use; any thread.
+  signal receiver_connected();
+  signal receiver_disconnected();
+
   // Merges the send's kwargs overrides into the defaults; throws kwarg_error.
   void resolve(send_request& r) const;
 
@@ -61,6 +76,8 @@ class signal_state : public std::enable_shared_from_this<signal_state> {
   void disconnect(disconnect_request& r);
   std::size_t send(send_request& r);
   void remove(const std::shared_ptr<slot>& s);
+  bool has_receivers(const filter_request& r) const;
+  filter_set filters(const connection& c) const;
 
   // Starts a next(); any thread. The wait joins the index on the executor.
   void start_wait(filter_request r, wait_handler handler);
@@ -78,6 +95,12 @@ class signal_state : public std::enable_shared_from_this<signal_state> {
   class waiter;
 
   connection make_connection(const slot& s);
+  slot* find(const connection& c) const noexcept;
+  void end_connection(slot& s);
+  void notify_connected(const slot& s, const std::vector<sender>& senders,
+                        const std::vector<key>& keys);
+  void notify_disconnected(const slot& s, const std::vector<sender>& senders,
+                           const std::vector<key>& keys, bool ended);
   void add_waiter(const std::shared_ptr<waiter>& w, const filter_request& r);
   void end_wait(waiter& w, boost::system::error_code ec, event ev);
   void abort_waits();
@@ -91,8 +114,18 @@ class signal_state : public std::enable_shared_from_this<signal_state> {
   std::atomic<std::size_t> handles_{0};
   std::atomic<std::size_t> pending_waits_{0};
 
+  std::atomic<int> muted_{0};
+
   std::mutex error_mutex_;
   std::shared_ptr<const error_handler> error_handler_;
+
+  // The notification signals, written once under the mutex, then read on the
+  // executor once their flag is set.
+  std::mutex notifier_mutex_;
+  std::unique_ptr<signal> connected_;
+  std::unique_ptr<signal> disconnected_;
+  std::atomic<bool> notify_connected_{false};
+  std::atomic<bool> notify_disconnected_{false};
 
   connection_index index_;
   std::vector<slot*> matched_;

@@ -102,6 +102,11 @@ class slot {
   // Marks the connection ended (no send will schedule it again).
   void end() noexcept { state_.fetch_and(~connected_bit, std::memory_order_release); }
 
+  // Blocking: sends skip the slot while at least one block is held. Any thread.
+  void block() noexcept { state_.fetch_add(block_unit, std::memory_order_acq_rel); }
+  void unblock() noexcept { state_.fetch_sub(block_unit, std::memory_order_acq_rel); }
+  bool blocked() const noexcept { return state_.load(std::memory_order_acquire) >= block_unit; }
+
   std::uint64_t seq = 0;
   bool unfiltered = false;
   std::unique_ptr<extras> more;
@@ -113,6 +118,8 @@ class slot {
  private:
   static constexpr std::uint32_t connected_bit = 1;
   static constexpr std::uint32_t cancelled_bit = 2;
+  // The bits above the flags count the blocks held.
+  static constexpr std::uint32_t block_unit = 4;
 
   std::atomic<std::uint32_t> state_{connected_bit};
   const kind kind_;

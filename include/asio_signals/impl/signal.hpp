@@ -208,6 +208,36 @@ auto signal::next(Args&&... args) {
 }
 
 template <class... Args>
+auto signal::has_receivers(Args&&... args) {
+  return detail::with_options(
+      detail::filter_request(),
+      [&](auto&& token, detail::filter_request request) {
+        return detail::async_signal_op<void(std::exception_ptr, bool)>(
+            state_, std::forward<decltype(token)>(token), std::move(request),
+            [](detail::signal_state& s, detail::filter_request& r) { return s.has_receivers(r); });
+      },
+      std::forward<Args>(args)...);
+}
+
+template <class... Args>
+auto signal::filters(connection c, Args&&... token) {
+  static_assert(sizeof...(Args) <= 1 && (!detail::is_option_v<std::remove_cvref_t<Args>> && ...),
+                "asio_signals: filters(connection) takes only a completion token");
+  detail::disconnect_request request;
+  request.target = std::move(c);
+  return detail::with_options(
+      std::move(request),
+      [&](auto&& t, detail::disconnect_request r) {
+        return detail::async_signal_op<void(std::exception_ptr, filter_set)>(
+            state_, std::forward<decltype(t)>(t), std::move(r),
+            [](detail::signal_state& s, detail::disconnect_request& r) {
+              return s.filters(r.target);
+            });
+      },
+      std::forward<Args>(token)...);
+}
+
+template <class... Args>
 auto signal::send(Args&&... args) {
   return detail::with_options(
       detail::send_request(),
