@@ -18,5 +18,6 @@
 #include <asio_signals/scoped_mute.hpp>
 #include <asio_signals/sender.hpp>
 #include <asio_signals/signal.hpp>
+#include <asio_signals/subscription.hpp>
 
 #endif  // ASIO_SIGNALS_HPP

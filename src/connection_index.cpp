@@ -80,7 +80,7 @@ void connection_index::insert(const std::shared_ptr<slot>& s) {
   s->seq = next_seq_++;
   s->self = s;
   if (s->more && s->more->id) comparable_.insert_or_assign(*s->more->id, s.get());
-  if (s->callback_kind() != slot::wait) callbacks_.fetch_add(1, std::memory_order_relaxed);
+  if (s->is_callback()) callbacks_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void connection_index::subscribe(slot& s, const std::vector<sender>& senders,
@@ -132,7 +132,7 @@ void connection_index::remove(slot& s) {
     }
   }
   s.end();
-  if (s.callback_kind() != slot::wait) callbacks_.fetch_sub(1, std::memory_order_relaxed);
+  if (s.is_callback()) callbacks_.fetch_sub(1, std::memory_order_relaxed);
   // The index's reference goes last: dropping it may destroy s.
   std::shared_ptr<slot> owner = std::move(s.self);
 }

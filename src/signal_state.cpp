@@ -8,7 +8,9 @@
 
 #include <asio_signals/detail/signal_state.hpp>
 
+#include <asio_signals/detail/completion.hpp>
 #include <asio_signals/detail/event_state.hpp>
+#include <asio_signals/detail/subscription_slot.hpp>
 #include <asio_signals/signal.hpp>
 
 #include <boost/asio/associated_executor.hpp>
@@ -20,6 +22,7 @@
 #include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
+#include <boost/system/system_error.hpp>
 
 namespace asio_signals::detail {
 namespace {
@@ -32,38 +35,84 @@ asio::awaitable<void> run_coroutine(std::shared_ptr<slot> s, std::shared_ptr<voi
 }  // namespace
 
 // A pending next(): a slot that a matching send completes once.
-class signal_state::waiter final : public slot {
+class signal_state::waiter final : public slot, public pending_wait {
  public:
   waiter(wait_handler handler, const asio::any_io_executor& fallback)
-      : slot(slot::wait, false),
-        work_(asio::prefer(asio::get_associated_executor(handler, fallback),
-                           asio::execution::outstanding_work.tracked)),
-        handler_(std::move(handler)) {}
+      : slot(slot::wait, false), pending_wait(std::move(handler), fallback) {}
 
   std::shared_ptr<void> lock() const noexcept override { return {}; }
+};
 
-  asio::cancellation_slot cancellation_slot() const noexcept {
-    return handler_.get_cancellation_slot();
+// A send_and_wait: collects the outcome of every callback the send
+// scheduled, on the signal's executor, and completes once all are in.
+class signal_state::gathering {
+ public:
+  gathering(std::shared_ptr<signal_state> state, outcomes_handler handler)
+      : state_(std::move(state)), completion_(std::move(handler), state_->executor_) {}
+
+  void on_cancel(const asio::any_io_executor& ex, std::function<void()> withdraw) {
+    completion_.on_cancel(ex, std::move(withdraw));
   }
 
-  // Completes the wait on its handler's executor. The handler's executor
-  // cannot be posted to through its type-erased form, so the completion is
-  // posted to the signal's executor `via` first: never inside a send.
-  void complete(boost::system::error_code ec, event ev, const asio::any_io_executor& via) {
-    asio::post(via, [work = std::move(work_), handler = std::move(handler_), ec,
-                     ev = std::move(ev)]() mutable {
-      asio::dispatch(work, [handler = std::move(handler), ec, ev = std::move(ev)]() mutable {
-        handler.get_cancellation_slot().clear();
-        std::move(handler)(ec, std::move(ev));
-      });
-    });
+  // Before the callbacks run: one outcome each, in connection order.
+  void expect(connection c) { outcomes_.push_back({std::move(c), nullptr}); }
+  void set_event(event ev) { event_ = std::move(ev); }
+
+  // After the send scheduled its callbacks.
+  void start() {
+    started_ = true;
+    if (pending() == 0) finish();
+  }
+
+  // A callback ended. Once the wait is over, exceptions go to the handler.
+  void record(std::size_t index, std::exception_ptr e, const asio::any_io_executor& ex) {
+    if (done_) {
+      if (e) state_->report(e, event_, ex);
+      return;
+    }
+    outcomes_[index].error = e;
+    ++recorded_;
+    if (started_ && pending() == 0) finish();
+  }
+
+  // The request was invalid: nothing was scheduled.
+  void fail(std::exception_ptr e) {
+    done_ = true;
+    completion_.complete(state_->executor_, e, std::vector<outcome>());
+  }
+
+  void cancel() {
+    if (done_) return;
+    fail(std::make_exception_ptr(boost::system::system_error(asio::error::operation_aborted)));
   }
 
  private:
-  // The handler's executor, kept busy while the wait is pending.
-  asio::any_completion_executor work_;
-  wait_handler handler_;
+  std::size_t pending() const noexcept { return outcomes_.size() - recorded_; }
+
+  void finish() {
+    done_ = true;
+    completion_.complete(state_->executor_, std::exception_ptr(), std::move(outcomes_));
+  }
+
+  std::shared_ptr<signal_state> state_;
+  completion<void(std::exception_ptr, std::vector<outcome>)> completion_;
+  std::vector<outcome> outcomes_;
+  event event_;
+  std::size_t recorded_ = 0;
+  bool started_ = false;
+  bool done_ = false;
 };
+
+// Runs a plain callback, unless it was disconnected meanwhile; returns what it threw.
+std::exception_ptr run_plain(slot& s, void* object, const event& ev) noexcept {
+  if (!s.runnable()) return nullptr;
+  try {
+    static_cast<plain_slot&>(s).call(ev, object);
+  } catch (...) {
+    return std::current_exception();
+  }
+  return nullptr;
+}
 
 void throw_empty_callback() {
   throw std::invalid_argument(
@@ -84,7 +133,13 @@ void signal_state::add_handle() noexcept {
 }
 
 void signal_state::release_handle() noexcept {
-  handles_.fetch_sub(1, std::memory_order_acq_rel);
+  if (handles_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  if (waits_.load(std::memory_order_acquire) == 0) return;
+  try {
+    asio::post(executor_, [self = shared_from_this()] { self->abort_waits(); });
+  } catch (...) {
+    // Without memory to post, the waits end with the signal's state.
+  }
 }
 
 void signal_state::set_error_handler(error_handler handler) {
@@ -223,7 +278,7 @@ event signal_state::make_event(send_request& r) {
       signal(shared_from_this(), signal::uncounted_t()), r, defaults_));
 }
 
-std::size_t signal_state::send(send_request& r) {
+std::size_t signal_state::deliver(send_request& r, const std::shared_ptr<gathering>& g) {
   if (muted_.load(std::memory_order_acquire) > 0) return 0;
   matched_.clear();
   scheduled_.clear();
@@ -242,17 +297,28 @@ std::size_t signal_state::send(send_request& r) {
       continue;
     }
     if (s->more && s->more->calls_left != 0 && --s->more->calls_left == 0) exhausted_.push_back(s);
-    if (s->callback_kind() != slot::wait) ++callbacks;
+    if (s->is_callback()) {
+      ++callbacks;
+      if (g) g->expect(make_connection(*s));
+    }
     scheduled_.push_back({s, std::move(object)});
   }
   for (slot* s : pruned_) end_connection(*s);
   if (scheduled_.empty()) return 0;
   const event ev = make_event(r);
+  if (g) g->set_event(ev);
+  std::size_t index = 0;
   for (const scheduled& s : scheduled_) {
-    if (s.target->callback_kind() == slot::wait)
-      end_wait(static_cast<waiter&>(*s.target), {}, ev);
-    else
-      run(s, ev);
+    switch (s.target->callback_kind()) {
+      case slot::wait:
+        end_wait(static_cast<waiter&>(*s.target), {}, ev);
+        break;
+      case slot::queue:
+        static_cast<subscription_slot&>(*s.target).push(ev, r.gate);
+        break;
+      default:
+        run(s, ev, g, index++);
+    }
   }
   scheduled_.clear();
   // A counted connection ends once its last call is scheduled.
@@ -263,28 +329,21 @@ std::size_t signal_state::send(send_request& r) {
 
 void signal_state::start_wait(filter_request r, wait_handler handler) {
   auto w = std::make_shared<waiter>(std::move(handler), executor_);
-  asio::cancellation_slot cancel = w->cancellation_slot();
-  if (cancel.is_connected()) {
-    cancel.assign([state = weak_from_this(),
-                   target = std::weak_ptr<waiter>(w)](asio::cancellation_type type) {
-      auto self = state.lock();
-      if (type == asio::cancellation_type::none || !self) return;
-      asio::post(self->executor_, [self, target] {
-        auto w = target.lock();
-        if (w && self->waiters_.contains(w.get()))
-          self->end_wait(*w, asio::error::operation_aborted, event());
-      });
-    });
-  }
-  pending_waits_.fetch_add(1, std::memory_order_acq_rel);
+  w->on_cancel(executor_, [state = weak_from_this(), target = std::weak_ptr<waiter>(w)] {
+    auto self = state.lock();
+    auto w = target.lock();
+    if (self && w && self->waiters_.contains(w.get()))
+      self->end_wait(*w, asio::error::operation_aborted, event());
+  });
+  waits_.fetch_add(1, std::memory_order_acq_rel);
   asio::post(executor_,
              [self = shared_from_this(), w, r = std::move(r)] { self->add_waiter(w, r); });
 }
 
 void signal_state::add_waiter(const std::shared_ptr<waiter>& w, const filter_request& r) {
   if (handles_.load(std::memory_order_acquire) == 0) {
-    pending_waits_.fetch_sub(1, std::memory_order_acq_rel);
-    w->complete(asio::error::operation_aborted, event(), executor_);
+    waits_.fetch_sub(1, std::memory_order_acq_rel);
+    w->complete(executor_, asio::error::operation_aborted, event());
     return;
   }
   index_.insert(w);
@@ -294,8 +353,8 @@ void signal_state::add_waiter(const std::shared_ptr<waiter>& w, const filter_req
 
 void signal_state::end_wait(waiter& w, boost::system::error_code ec, event ev) {
   waiters_.erase(&w);
-  pending_waits_.fetch_sub(1, std::memory_order_acq_rel);
-  w.complete(ec, std::move(ev), executor_);
+  waits_.fetch_sub(1, std::memory_order_acq_rel);
+  w.complete(executor_, ec, std::move(ev));
   index_.remove(w);
 }
 
@@ -304,37 +363,83 @@ void signal_state::abort_waits() {
   if (handles_.load(std::memory_order_acquire) != 0) return;
   std::vector<waiter*> all(waiters_.begin(), waiters_.end());
   for (waiter* w : all) end_wait(*w, asio::error::operation_aborted, event());
+  for (subscription_slot* s : subscriptions_) s->close();
 }
 
-void signal_state::run(const scheduled& s, const event& ev) {
+void signal_state::add_subscription(std::shared_ptr<subscription_slot> s, filter_request r) {
+  waits_.fetch_add(1, std::memory_order_acq_rel);
+  asio::post(executor_, [self = shared_from_this(), s = std::move(s), r = std::move(r)] {
+    if (self->handles_.load(std::memory_order_acquire) == 0) s->close();
+    self->index_.insert(s);
+    self->index_.subscribe(*s, r.senders, r.keys);
+    self->subscriptions_.insert(s.get());
+  });
+}
+
+void signal_state::remove_subscription(std::shared_ptr<subscription_slot> s) {
+  asio::post(executor_, [self = shared_from_this(), s = std::move(s)] {
+    if (self->subscriptions_.erase(s.get()) != 0)
+      self->waits_.fetch_sub(1, std::memory_order_acq_rel);
+    if (s->self) self->index_.remove(*s);
+    s->discard();
+  });
+}
+
+void signal_state::run(const scheduled& s, const event& ev, const std::shared_ptr<gathering>& g,
+                       std::size_t index) {
   slot& target = *s.target;
   if (target.callback_kind() == slot::coroutine) {
-    start_coroutine(target, s.object, ev);
+    start_coroutine(target, s.object, ev, g, index);
   } else if (target.more && target.more->executor) {
     asio::any_io_executor ex = *target.more->executor;
-    asio::post(ex, [self = shared_from_this(), target = target.self, object = s.object, ev, ex] {
-      self->call(*target, object.get(), ev, ex);
-    });
+    asio::post(
+        ex, [self = shared_from_this(), target = target.self, object = s.object, ev, ex, g, index] {
+          std::exception_ptr e = run_plain(*target, object.get(), ev);
+          if (g)
+            asio::post(self->executor_,
+                       [self, e, ev, ex, g, index] { self->settle(e, ev, ex, g, index); });
+          else
+            self->settle(e, ev, ex, g, index);
+        });
   } else {
-    call(target, s.object.get(), ev, executor_);
+    settle(run_plain(target, s.object.get(), ev), ev, executor_, g, index);
   }
 }
 
-void signal_state::call(slot& s, void* object, const event& ev, const asio::any_io_executor& ex) {
-  if (!s.runnable()) return;
-  try {
-    static_cast<plain_slot&>(s).call(ev, object);
-  } catch (...) {
-    report(std::current_exception(), ev, ex);
-  }
-}
-
-void signal_state::start_coroutine(slot& s, std::shared_ptr<void> object, const event& ev) {
+void signal_state::start_coroutine(slot& s, std::shared_ptr<void> object, const event& ev,
+                                   const std::shared_ptr<gathering>& g, std::size_t index) {
   asio::any_io_executor ex = s.more && s.more->executor ? *s.more->executor : executor_;
   asio::co_spawn(ex, run_coroutine(s.self, std::move(object), ev),
-                 [self = shared_from_this(), ev, ex](std::exception_ptr e) {
-                   if (e) self->report(e, ev, ex);
+                 [self = shared_from_this(), ev, ex, g, index](std::exception_ptr e) {
+                   if (g)
+                     asio::post(self->executor_,
+                                [self, e, ev, ex, g, index] { self->settle(e, ev, ex, g, index); });
+                   else
+                     self->settle(e, ev, ex, g, index);
                  });
+}
+
+void signal_state::settle(std::exception_ptr e, const event& ev, const asio::any_io_executor& ex,
+                          const std::shared_ptr<gathering>& g, std::size_t index) {
+  if (g)
+    g->record(index, e, ex);
+  else if (e)
+    report(e, ev, ex);
+}
+
+void signal_state::send_and_wait(send_request r, outcomes_handler handler) {
+  auto g = std::make_shared<gathering>(shared_from_this(), std::move(handler));
+  if (r.error) {
+    g->fail(r.error);
+    return;
+  }
+  g->on_cancel(executor_, [target = std::weak_ptr<gathering>(g)] {
+    if (auto g = target.lock()) g->cancel();
+  });
+  asio::post(executor_, [self = shared_from_this(), g, r = std::move(r)]() mutable {
+    self->deliver(r, g);
+    g->start();
+  });
 }
 
 void signal_state::report(std::exception_ptr e, const event& ev, const asio::any_io_executor& ex) {

@@ -7,6 +7,7 @@
 //
 
 #include <asio_signals/signal.hpp>
+#include <asio_signals/subscription.hpp>
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -194,6 +195,25 @@ BOOST_AUTO_TEST_CASE(waits_resume_across_threads) {
   // A send started after the waits, from another thread, completes them all.
   std::thread([&s] { s.send(sig::arg("n", 7), asio::use_future).get(); }).join();
   for (auto& w : waits) BOOST_TEST(w.get() == 7);
+}
+
+BOOST_AUTO_TEST_CASE(a_subscription_fed_and_drained_from_other_threads) {
+  constexpr int events = 400;
+  thread_pool_context pool(2);
+  sig::signal s(asio::make_strand(pool.context()), sig::arg("n", 0));
+  sig::subscription sub(s, 8, sig::overflow::wait);
+  std::thread producer([&s] {
+    for (int i = 0; i < events; ++i) s.send(sig::arg("n", i), asio::use_future).get();
+  });
+  std::vector<int> got;
+  for (int i = 0; i < events; ++i) {
+    sig::event ev = sub.receive(asio::use_future).get();
+    got.push_back(ev.get<int>("n"));
+  }
+  producer.join();
+  BOOST_TEST(sub.dropped() == 0u);
+  BOOST_TEST_REQUIRE(got.size() == std::size_t(events));
+  for (int i = 0; i < events; ++i) BOOST_TEST_REQUIRE(got[std::size_t(i)] == i);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

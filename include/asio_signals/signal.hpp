@@ -16,6 +16,7 @@
 #include <asio_signals/event.hpp>
 #include <asio_signals/key.hpp>
 #include <asio_signals/kwargs.hpp>
+#include <asio_signals/outcome.hpp>
 #include <asio_signals/sender.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -26,6 +27,7 @@
 #include <functional>
 #include <memory>
 #include <type_traits>
+#include <vector>
 
 namespace asio_signals {
 
@@ -222,6 +224,29 @@ class signal {
   template <class... Args>
   auto send(Args&&... args);
 
+  /// Sends, then waits for every callback scheduled to finish.
+  /**
+   * Schedules like @ref send, with the same options, and completes once
+   * every callback it scheduled has finished — coroutines included — with
+   * one @ref outcome per callback, in connection order: its connection, and
+   * what it threw (PyDispatcher's responses, Django's @c send_robust). Those
+   * exceptions are reported here, not to the error handler. Waits and
+   * subscriptions the send reaches have no outcome.
+   *
+   * @par Completion Signature
+   * @code void(std::exception_ptr, std::vector<outcome>) @endcode
+   * The exception is a @ref kwarg_error, as for @ref send (eager tokens throw
+   * it from the call), or a @c boost::system::system_error with
+   * @c asio::error::operation_aborted when the wait is cancelled.
+   *
+   * @par Per-Operation Cancellation
+   * Terminal, partial and total: the wait completes at once with
+   * @c operation_aborted. The callbacks are not cancelled: they run to their
+   * end, and what they throw goes to the error handler.
+   */
+  template <class... Args>
+  auto send_and_wait(Args&&... args);
+
   /// Waits for the next matching send.
   /**
    * Completes with the @ref event of the first send, started after this call,
@@ -321,6 +346,7 @@ class signal {
  private:
   friend class detail::signal_state;
   friend class scoped_mute;
+  friend class subscription;
 
   struct uncounted_t {};
 

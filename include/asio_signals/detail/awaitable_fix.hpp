@@ -17,6 +17,7 @@
 #include <exception>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 // Boost 1.81 cannot co_await an asynchronous operation (such as one made with
 // asio::deferred) whose completion signature is void(std::exception_ptr, T):
@@ -29,14 +30,16 @@
 namespace asio_signals {
 class connection;
 struct filter_set;
+struct outcome;
 }  // namespace asio_signals
 
 namespace asio_signals::detail {
 
 // The values this library's operations complete with after an exception_ptr.
 template <class T>
-concept fixed_completion_value = std::is_same_v<T, std::size_t> || std::is_same_v<T, bool> ||
-    std::is_same_v<T, connection> || std::is_same_v<T, filter_set>;
+concept fixed_completion_value =
+    std::is_same_v<T, std::size_t> || std::is_same_v<T, bool> || std::is_same_v<T, connection> ||
+    std::is_same_v<T, filter_set> || std::is_same_v<T, std::vector<outcome>>;
 
 }  // namespace asio_signals::detail
 

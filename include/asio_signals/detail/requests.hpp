@@ -11,6 +11,7 @@
 
 #include <asio_signals/connection.hpp>
 #include <asio_signals/detail/config.hpp>
+#include <asio_signals/detail/send_gate.hpp>
 #include <asio_signals/detail/slot.hpp>
 #include <asio_signals/key.hpp>
 #include <asio_signals/kwargs.hpp>
@@ -91,6 +92,9 @@ struct send_request {
   // the send overrides nothing.
   std::optional<kwargs> args;
   std::exception_ptr error;
+
+  // Made by the send when a full subscription holds its event back.
+  std::shared_ptr<send_gate> gate;
 };
 
 }  // namespace asio_signals::detail

@@ -107,6 +107,15 @@ class signal_op {
       } catch (...) {
         error = std::current_exception();
       }
+      if constexpr (requires { request_.gate; }) {
+        // A full subscription holds the send's event: complete once it has room.
+        if (request_.gate && !request_.gate->open()) {
+          auto gate = std::move(request_.gate);
+          gate->on_open(
+              [op = std::move(*this), result]() mutable { op.complete(nullptr, result); });
+          return;
+        }
+      }
       complete(error, std::move(result));
     }
   }

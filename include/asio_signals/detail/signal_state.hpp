@@ -10,12 +10,14 @@
 #define ASIO_SIGNALS_DETAIL_SIGNAL_STATE_HPP
 
 #include <asio_signals/connection.hpp>
+#include <asio_signals/detail/completion.hpp>
 #include <asio_signals/detail/config.hpp>
 #include <asio_signals/detail/connection_index.hpp>
 #include <asio_signals/detail/requests.hpp>
 #include <asio_signals/detail/slot.hpp>
 #include <asio_signals/event.hpp>
 #include <asio_signals/kwargs.hpp>
+#include <asio_signals/outcome.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
@@ -36,13 +38,17 @@ class signal;
 
 namespace asio_signals::detail {
 
+class subscription_slot;
+
 // The state every handle, event and scheduled callback of one signal shares.
 // The connection index and the scratch buffers are touched only on the
 // signal's executor; the rest is safe from any thread.
 class signal_state : public std::enable_shared_from_this<signal_state> {
  public:
   using error_handler = std::function<void(std::exception_ptr, const event&)>;
-  using wait_handler = asio::any_completion_handler<void(boost::system::error_code, event)>;
+  using wait_handler = pending_wait::handler_type;
+  using outcomes_handler =
+      asio::any_completion_handler<void(std::exception_ptr, std::vector<outcome>)>;
 
   signal_state(asio::any_io_executor ex, kwargs defaults);
   signal_state(const signal_state&) = delete;
@@ -74,13 +80,20 @@ class signal_state : public std::enable_shared_from_this<signal_state> {
   // The operations, run on the signal's executor.
   connection connect(connect_request& r);
   void disconnect(disconnect_request& r);
-  std::size_t send(send_request& r);
+  std::size_t send(send_request& r) { return deliver(r, nullptr); }
+
+  // Starts a send_and_wait; any thread.
+  void send_and_wait(send_request r, outcomes_handler handler);
   void remove(const std::shared_ptr<slot>& s);
   bool has_receivers(const filter_request& r) const;
   filter_set filters(const connection& c) const;
 
   // Starts a next(); any thread. The wait joins the index on the executor.
   void start_wait(filter_request r, wait_handler handler);
+
+  // Subscriptions join and leave the index on the executor; any thread.
+  void add_subscription(std::shared_ptr<subscription_slot> s, filter_request r);
+  void remove_subscription(std::shared_ptr<subscription_slot> s);
 
   // Sends a callback's exception to the error handler or, without one,
   // rethrows it out of the run() of `ex`, the executor the callback ran on.
@@ -93,6 +106,7 @@ class signal_state : public std::enable_shared_from_this<signal_state> {
   };
 
   class waiter;
+  class gathering;
 
   connection make_connection(const slot& s);
   slot* find(const connection& c) const noexcept;
@@ -105,14 +119,22 @@ class signal_state : public std::enable_shared_from_this<signal_state> {
   void end_wait(waiter& w, boost::system::error_code ec, event ev);
   void abort_waits();
   event make_event(send_request& r);
-  void run(const scheduled& s, const event& ev);
-  void call(slot& s, void* object, const event& ev, const asio::any_io_executor& ex);
-  void start_coroutine(slot& s, std::shared_ptr<void> object, const event& ev);
+  // Schedules the callbacks of a send; `g`, if any, collects their outcomes.
+  std::size_t deliver(send_request& r, const std::shared_ptr<gathering>& g);
+  void run(const scheduled& s, const event& ev, const std::shared_ptr<gathering>& g,
+           std::size_t index);
+  void start_coroutine(slot& s, std::shared_ptr<void> object, const event& ev,
+                       const std::shared_ptr<gathering>& g, std::size_t index);
+  // Where a callback's exception goes: to `g` when the send gathers outcomes
+  // (on the signal's executor), else to the error handler.
+  void settle(std::exception_ptr e, const event& ev, const asio::any_io_executor& ex,
+              const std::shared_ptr<gathering>& g, std::size_t index);
 
   const asio::any_io_executor executor_;
   const kwargs defaults_;
   std::atomic<std::size_t> handles_{0};
-  std::atomic<std::size_t> pending_waits_{0};
+  // Pending waits and live subscriptions: what the last handle must end.
+  std::atomic<std::size_t> waits_{0};
 
   std::atomic<int> muted_{0};
 
@@ -133,6 +155,7 @@ class signal_state : public std::enable_shared_from_this<signal_state> {
   std::vector<slot*> pruned_;
   std::vector<slot*> exhausted_;
   boost::unordered_flat_set<waiter*> waiters_;
+  boost::unordered_flat_set<subscription_slot*> subscriptions_;
 };
 
 }  // namespace asio_signals::detail

@@ -58,7 +58,9 @@ callable_id make_callable_id(Fn fn, const void* object) noexcept {
 // Everything but state_ is touched on the signal's executor only.
 class slot {
  public:
-  enum kind : std::uint8_t { plain, coroutine, wait };
+  // What a send does with the slot: call a function, start a coroutine,
+  // complete a next(), or queue the event for a subscription.
+  enum kind : std::uint8_t { plain, coroutine, wait, queue };
 
   // What a connection with filters, a counted connection, a comparable callable
   // or one bound to another executor needs besides the callable itself.
@@ -76,6 +78,7 @@ class slot {
   virtual ~slot() = default;
 
   kind callback_kind() const noexcept { return kind_; }
+  bool is_callback() const noexcept { return kind_ == plain || kind_ == coroutine; }
   bool is_weak() const noexcept { return weak_; }
 
   // The object of a weak member, or null once it expired. Asked only of weak

@@ -192,6 +192,32 @@ auto signal::disconnect(Fn fn, Object&& object, Args&&... args) {
 }
 
 template <class... Args>
+auto signal::send_and_wait(Args&&... args) {
+  using signature = void(std::exception_ptr, std::vector<outcome>);
+  return detail::with_options(
+      detail::send_request(),
+      [&](auto&& token, detail::send_request request) {
+        if (!request.overrides.empty()) {
+          try {
+            state_->resolve(request);
+          } catch (...) {
+            request.error = std::current_exception();
+          }
+        }
+        if constexpr (detail::eager_token_v<decltype(token), signature>)
+          if (request.error) std::rethrow_exception(request.error);
+        return asio::async_initiate<decltype(token), signature>(
+            [](auto&& handler, std::shared_ptr<detail::signal_state> state,
+               detail::send_request request) {
+              state->send_and_wait(std::move(request),
+                                   detail::signal_state::outcomes_handler(std::move(handler)));
+            },
+            token, state_, std::move(request));
+      },
+      std::forward<Args>(args)...);
+}
+
+template <class... Args>
 auto signal::next(Args&&... args) {
   return detail::with_options(
       detail::filter_request(),

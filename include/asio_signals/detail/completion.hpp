@@ -1,0 +1,77 @@
+//
+// detail/completion.hpp
+// ~~~~~~~~~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef ASIO_SIGNALS_DETAIL_COMPLETION_HPP
+#define ASIO_SIGNALS_DETAIL_COMPLETION_HPP
+
+#include <asio_signals/detail/config.hpp>
+#include <asio_signals/event.hpp>
+
+#include <boost/asio/any_completion_executor.hpp>
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/cancellation_type.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/system/error_code.hpp>
+
+#include <functional>
+#include <utility>
+
+namespace asio_signals::detail {
+
+// The type-erased handler of an operation that completes later, from src/:
+// signal::next, subscription::receive, signal::send_and_wait. It keeps the
+// handler's executor busy while pending.
+template <class Signature>
+class completion {
+ public:
+  using handler_type = asio::any_completion_handler<Signature>;
+
+  completion(handler_type handler, const asio::any_io_executor& fallback)
+      : work_(asio::prefer(asio::get_associated_executor(handler, fallback),
+                           asio::execution::outstanding_work.tracked)),
+        handler_(std::move(handler)) {}
+
+  // On cancellation of any type, posts `withdraw` to `ex`. Called in the
+  // initiating function, as Asio requires.
+  void on_cancel(const asio::any_io_executor& ex, std::function<void()> withdraw) {
+    asio::cancellation_slot slot = handler_.get_cancellation_slot();
+    if (!slot.is_connected()) return;
+    slot.assign([ex, withdraw = std::move(withdraw)](asio::cancellation_type type) {
+      if (type != asio::cancellation_type::none) asio::post(ex, withdraw);
+    });
+  }
+
+  // Completes on the handler's executor. Its type-erased form cannot be
+  // posted to, so the completion is posted to `via` first, then dispatched:
+  // it never runs inside the caller. Called once.
+  template <class... Args>
+  void complete(const asio::any_io_executor& via, Args... args) {
+    asio::post(via, [work = std::move(work_), handler = std::move(handler_), args...]() mutable {
+      asio::dispatch(work, [handler = std::move(handler), args...]() mutable {
+        handler.get_cancellation_slot().clear();
+        std::move(handler)(std::move(args)...);
+      });
+    });
+  }
+
+ private:
+  asio::any_completion_executor work_;
+  handler_type handler_;
+};
+
+// The handler of next() and subscription::receive().
+using pending_wait = completion<void(boost::system::error_code, event)>;
+
+}  // namespace asio_signals::detail
+
+#endif  // ASIO_SIGNALS_DETAIL_COMPLETION_HPP

@@ -1,0 +1,168 @@
+//
+// subscription.cpp
+// ~~~~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#include <asio_signals/subscription.hpp>
+
+#include <asio_signals/detail/signal_state.hpp>
+#include <asio_signals/detail/subscription_slot.hpp>
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
+
+#include <algorithm>
+
+namespace asio_signals {
+namespace detail {
+
+subscription_slot::subscription_slot(asio::any_io_executor ex, std::size_t capacity,
+                                     overflow policy)
+    : slot(slot::queue, false), executor_(std::move(ex)), capacity_(capacity), policy_(policy) {}
+
+void subscription_slot::push(const event& ev, std::shared_ptr<send_gate>& gate) {
+  if (closed_) return;
+  if (buffer_.empty() && held_.empty() && !receivers_.empty()) {
+    auto r = std::move(receivers_.front());
+    receivers_.pop_front();
+    r->complete(executor_, boost::system::error_code(), ev);
+    return;
+  }
+  if (buffer_.size() < capacity_ && held_.empty()) {
+    buffer_.push_back(ev);
+    return;
+  }
+  switch (policy_) {
+    case overflow::drop_oldest:
+      if (!buffer_.empty()) {
+        buffer_.pop_front();
+        buffer_.push_back(ev);
+      }
+      dropped_.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case overflow::drop_newest:
+      dropped_.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case overflow::wait:
+      if (!gate) gate = std::make_shared<send_gate>();
+      gate->hold();
+      held_.emplace_back(ev, gate);
+      break;
+  }
+}
+
+void subscription_slot::refill() {
+  while (!held_.empty() && buffer_.size() < capacity_) {
+    auto [ev, gate] = std::move(held_.front());
+    held_.pop_front();
+    buffer_.push_back(std::move(ev));
+    gate->release();
+  }
+}
+
+void subscription_slot::receive(const std::shared_ptr<pending_wait>& r) {
+  if (!buffer_.empty()) {
+    event ev = std::move(buffer_.front());
+    buffer_.pop_front();
+    r->complete(executor_, boost::system::error_code(), std::move(ev));
+    refill();
+  } else if (!held_.empty()) {
+    // A buffer of capacity 0 hands a held event straight to the receiver.
+    auto [ev, gate] = std::move(held_.front());
+    held_.pop_front();
+    r->complete(executor_, boost::system::error_code(), std::move(ev));
+    gate->release();
+  } else if (closed_) {
+    r->complete(executor_, asio::error::operation_aborted, event());
+  } else {
+    receivers_.push_back(r);
+  }
+}
+
+void subscription_slot::withdraw(const std::shared_ptr<pending_wait>& r) {
+  auto it = std::find(receivers_.begin(), receivers_.end(), r);
+  if (it == receivers_.end()) return;
+  receivers_.erase(it);
+  r->complete(executor_, asio::error::operation_aborted, event());
+}
+
+void subscription_slot::close() {
+  closed_ = true;
+  if (!buffer_.empty() || !held_.empty()) return;
+  auto waiting = std::exchange(receivers_, {});
+  for (auto& r : waiting) r->complete(executor_, asio::error::operation_aborted, event());
+}
+
+void subscription_slot::discard() {
+  buffer_.clear();
+  auto held = std::exchange(held_, {});
+  for (auto& [ev, gate] : held) gate->release();
+  close();
+}
+
+}  // namespace detail
+
+subscription::subscription(const signal& s, std::size_t capacity, overflow policy,
+                           detail::filter_request filters)
+    : state_(s.state_),
+      slot_(std::make_shared<detail::subscription_slot>(s.get_executor(), capacity, policy)) {
+  s.state_->add_subscription(slot_, std::move(filters));
+}
+
+subscription& subscription::operator=(subscription&& other) noexcept {
+  if (this != &other) {
+    unsubscribe();
+    state_ = std::move(other.state_);
+    slot_ = std::move(other.slot_);
+  }
+  return *this;
+}
+
+subscription::~subscription() {
+  unsubscribe();
+}
+
+void subscription::unsubscribe() noexcept {
+  auto slot = std::exchange(slot_, nullptr);
+  if (!slot) return;
+  try {
+    if (auto state = state_.lock())
+      state->remove_subscription(slot);
+    else
+      asio::post(slot->executor(), [slot] { slot->discard(); });
+  } catch (...) {
+    // Without memory to post, pending receives end with the buffer.
+  }
+}
+
+subscription::executor_type subscription::get_executor() const noexcept {
+  return slot_->executor();
+}
+
+std::size_t subscription::capacity() const noexcept {
+  return slot_->capacity();
+}
+
+overflow subscription::policy() const noexcept {
+  return slot_->policy();
+}
+
+std::size_t subscription::dropped() const noexcept {
+  return slot_->dropped();
+}
+
+void subscription::start_receive(const std::shared_ptr<detail::subscription_slot>& slot,
+                                 detail::pending_wait::handler_type handler) {
+  auto r = std::make_shared<detail::pending_wait>(std::move(handler), slot->executor());
+  r->on_cancel(slot->executor(), [slot = std::weak_ptr(slot), target = std::weak_ptr(r)] {
+    auto s = slot.lock();
+    auto r = target.lock();
+    if (s && r) s->withdraw(r);
+  });
+  asio::post(slot->executor(), [slot, r] { slot->receive(r); });
+}
+
+}  // namespace asio_signals
