@@ -86,7 +86,7 @@ struct filter_set {
   std::vector<key> keys;
 };
 
-/// How many times a connection may run, the result of @ref max_calls and @ref once.
+/// How many times a connection may run, the result of max_calls() and once().
 class call_limit {
  public:
   /// The number of calls.

@@ -35,7 +35,9 @@ class connection_block {
 
   connection_block(const connection_block&) = delete;
   connection_block& operator=(const connection_block&) = delete;
+  /// Takes over what @c other held; @c other holds nothing.
   connection_block(connection_block&& other) noexcept;
+  /// Releases what this held, then takes over what @c other held.
   connection_block& operator=(connection_block&& other) noexcept;
 
   /// Releases the block.

@@ -152,6 +152,7 @@ class key {
   /// A readable form: the string itself, the integer in decimal, or the type's name.
   std::string to_string() const;
 
+  /// Whether both keys have the same type and value, after normalisation.
   friend bool operator==(const key& a, const key& b) {
     return a.hash_ == b.hash_ && a.value_ == b.value_;
   }
@@ -179,14 +180,19 @@ class key {
   std::size_t hash_ = 0;
 };
 
-/// Several keys, the result of @ref keys.
+/// Several keys, the result of keys().
 class key_list {
  public:
+  /// No keys.
   key_list() = default;
 
+  /// The given keys.
   explicit key_list(std::vector<key> keys) noexcept : keys_(std::move(keys)) {}
 
+  /// The keys, in the order named.
   const std::vector<key>& items() const& noexcept { return keys_; }
+
+  /// The keys, moved out.
   std::vector<key>&& items() && noexcept { return std::move(keys_); }
 
  private:

@@ -125,7 +125,10 @@ class kwargs {
     std::shared_ptr<const detail::any_value> holder_;
   };
 
+  /// A name and its value.
   using entry = std::pair<std::string, value>;
+
+  /// Iterates over the entries, in order.
   using const_iterator = std::vector<entry>::const_iterator;
 
   /// No kwargs.
@@ -169,8 +172,10 @@ class kwargs {
   /// Whether there are no kwargs.
   bool empty() const noexcept { return entries_.empty(); }
 
-  /// The kwargs as (name, value) pairs, in the order they were declared.
+  /// The first (name, value) pair, in the order they were declared.
   const_iterator begin() const noexcept { return entries_.begin(); }
+
+  /// The end of the pairs.
   const_iterator end() const noexcept { return entries_.end(); }
 
  private:
@@ -183,12 +188,16 @@ class kwargs {
   std::vector<entry> entries_;
 };
 
-/// One keyword argument, the result of @ref arg.
+/// One keyword argument, the result of arg().
 class kwarg {
  public:
+  /// The kwarg @c name with the value @c v.
   kwarg(std::string name, kwargs::value v) : name_(std::move(name)), value_(std::move(v)) {}
 
+  /// Its name.
   const std::string& name() const noexcept { return name_; }
+
+  /// Its value.
   const kwargs::value& value() const noexcept { return value_; }
 
  private:

@@ -41,8 +41,10 @@ class scoped_connection {
   scoped_connection(const scoped_connection&) = delete;
   scoped_connection& operator=(const scoped_connection&) = delete;
 
+  /// Takes over what @c other held; @c other holds nothing.
   scoped_connection(scoped_connection&& other) noexcept : connection_(other.release()) {}
 
+  /// Releases what this held, then takes over what @c other held.
   scoped_connection& operator=(scoped_connection&& other) noexcept {
     if (this != &other) {
       connection_.disconnect();

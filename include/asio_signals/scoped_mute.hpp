@@ -42,7 +42,9 @@ class scoped_mute {
 
   scoped_mute(const scoped_mute&) = delete;
   scoped_mute& operator=(const scoped_mute&) = delete;
+  /// Takes over what @c other held; @c other holds nothing.
   scoped_mute(scoped_mute&& other) noexcept = default;
+  /// Releases what this held, then takes over what @c other held.
   scoped_mute& operator=(scoped_mute&& other) noexcept;
 
   /// Unmutes, through the signal's executor.

@@ -52,6 +52,7 @@ class sender {
   /// The address that identifies the sender.
   const void* address() const noexcept { return address_; }
 
+  /// Whether both name the same address.
   friend bool operator==(const sender&, const sender&) noexcept = default;
 
  private:
@@ -66,14 +67,19 @@ class sender {
   const void* address_ = nullptr;
 };
 
-/// Several senders, the result of @ref senders.
+/// Several senders, the result of senders().
 class sender_list {
  public:
+  /// No senders.
   sender_list() = default;
 
+  /// The given senders.
   explicit sender_list(std::vector<sender> senders) noexcept : senders_(std::move(senders)) {}
 
+  /// The senders, in the order named.
   const std::vector<sender>& items() const& noexcept { return senders_; }
+
+  /// The senders, moved out.
   std::vector<sender>&& items() && noexcept { return std::move(senders_); }
 
  private:

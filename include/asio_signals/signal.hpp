@@ -67,7 +67,7 @@ class signal {
    * @param ex The executor the signal's state lives on and its callbacks run
    * on, unless a callback is bound to its own.
    *
-   * @param defaults Any number of @ref arg results and @ref kwargs objects:
+   * @param defaults Any number of arg() results and @ref kwargs objects:
    * every kwarg a send may give, with its default value and so its type.
    *
    * @throws kwarg_error if a kwarg is declared twice.
@@ -84,10 +84,20 @@ class signal {
             ...)) explicit signal(ExecutionContext& context, Args&&... defaults)
       : signal(executor_type(context.get_executor()), std::forward<Args>(defaults)...) {}
 
+  /// Another handle to the same signal.
   signal(const signal& other) noexcept;
+
+  /// Takes over the handle; @c other is left empty, usable only to assign to.
   signal(signal&& other) noexcept;
+
+  /// Makes this a handle to the signal of @c other.
   signal& operator=(const signal& other) noexcept;
+
+  /// Takes over the handle of @c other.
   signal& operator=(signal&& other) noexcept;
+
+  /// Drops the handle. When the last handle users hold goes, pending waits
+  /// end; the state lives on while events or scheduled callbacks refer to it.
   ~signal();
 
   /// The executor the signal is bound to.
@@ -298,7 +308,7 @@ class signal {
 
   /// What a connection responds to (smokesignal's @c responds_to).
   /**
-   * Completes with the connection's @ref filter_set: whether it runs for
+   * Completes with the connection's filter_set: whether it runs for
    * every send, and its senders and keys. A connection that has ended, or
    * belongs to another signal, gives an empty set.
    *

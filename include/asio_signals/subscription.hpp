@@ -48,7 +48,7 @@ enum class overflow {
 /**
  * A subscription is a connection whose callback appends the event to a
  * bounded buffer; @ref receive takes them out one by one, in send order. When
- * the buffer is full the @ref overflow policy applies. Nothing is lost
+ * the buffer is full the overflow policy applies. Nothing is lost
  * silently: events dropped by @c drop_oldest or @c drop_newest are counted by
  * @ref dropped. With @c overflow::wait nothing is dropped, but only a
  * producer that awaits its sends is slowed; the events of detached sends wait
@@ -94,7 +94,9 @@ class subscription {
 
   subscription(const subscription&) = delete;
   subscription& operator=(const subscription&) = delete;
+  /// Takes over what @c other held; @c other holds nothing.
   subscription(subscription&& other) noexcept = default;
+  /// Releases what this held, then takes over what @c other held.
   subscription& operator=(subscription&& other) noexcept;
 
   /// Unsubscribes.

@@ -1,4 +1,4 @@
-# Configures, builds and runs one consumer project.
+# Configures, builds and runs one consumer project, and checks what it prints.
 #   MODE=find_package      installs this build into a private prefix first
 #   MODE=add_subdirectory  builds the library from SOURCE_DIR as a subproject
 
@@ -6,10 +6,11 @@ set(work "${WORK_DIR}/${MODE}")
 file(REMOVE_RECURSE "${work}")
 
 function(run)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE result)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE result OUTPUT_VARIABLE output)
   if(NOT result EQUAL 0)
-    message(FATAL_ERROR "failed (${result}): ${ARGN}")
+    message(FATAL_ERROR "failed (${result}): ${ARGN}\n${output}")
   endif()
+  set(output "${output}" PARENT_SCOPE)
 endfunction()
 
 set(configure_args -G "${GENERATOR}" -DCMAKE_CXX_COMPILER=${CXX_COMPILER} -DCMAKE_BUILD_TYPE=Release)
@@ -22,4 +23,7 @@ endif()
 
 run(${CMAKE_COMMAND} -S "${SOURCE_DIR}/tests/consumer/${MODE}" -B "${work}/build" ${configure_args})
 run(${CMAKE_COMMAND} --build "${work}/build")
-run("${work}/build/consumer")
+run("${work}/build/hello_signals")
+if(NOT output STREQUAL "hello, world\nhello, asio_signals\n")
+  message(FATAL_ERROR "hello_signals printed:\n${output}")
+endif()
