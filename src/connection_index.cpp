@@ -137,27 +137,16 @@ void connection_index::remove(slot& s) {
   std::shared_ptr<slot> owner = std::move(s.self);
 }
 
-void connection_index::collect(const sender_set& senders, const key_set& keys,
-                               std::vector<slot*>& out) const {
-  int sources = 0;
-  auto add = [&](const slot_list& list) {
-    ++sources;
-    list.for_each([&](slot& s) { out.push_back(&s); });
-  };
-  if (!unfiltered_.empty()) add(unfiltered_);
+void connection_index::matching_lists(const sender_set& senders, const key_set& keys,
+                                      std::vector<const slot_list*>& out) const {
+  if (!unfiltered_.empty()) out.push_back(&unfiltered_);
   for (const sender& x : senders) {
     auto it = by_sender_.find(x);
-    if (it != by_sender_.end()) add(it->second);
+    if (it != by_sender_.end()) out.push_back(&it->second);
   }
   for (const key& k : keys) {
     auto it = by_key_.find(k);
-    if (it != by_key_.end()) add(it->second);
-  }
-  // One list is already in connection order and free of duplicates.
-  if (sources > 1) {
-    auto by_seq = [](const slot* a, const slot* b) { return a->seq < b->seq; };
-    std::sort(out.begin(), out.end(), by_seq);
-    out.erase(std::unique(out.begin(), out.end()), out.end());
+    if (it != by_key_.end()) out.push_back(&it->second);
   }
 }
 

@@ -22,10 +22,11 @@ signal::signal(std::shared_ptr<detail::signal_state> state) noexcept : state_(st
   state_->add_handle();
 }
 
-signal::signal(std::shared_ptr<detail::signal_state> state, uncounted_t) noexcept
-    : state_(std::move(state)), counted_(false) {}
+signal::signal(detail::signal_state* state, uncounted_t) noexcept
+    : state_(std::shared_ptr<detail::signal_state>(), state), counted_(false) {}
 
-signal::signal(const signal& other) noexcept : state_(other.state_) {
+signal::signal(const signal& other) noexcept
+    : state_(other.counted_ || !other.state_ ? other.state_ : other.state_->shared_from_this()) {
   if (state_) state_->add_handle();
 }
 

@@ -14,6 +14,8 @@
 #include <asio_signals/signal.hpp>
 
 #include <boost/asio/associated_executor.hpp>
+
+#include <algorithm>
 #include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -104,7 +106,7 @@ class signal_state::gathering {
 };
 
 // Runs a plain callback, unless it was disconnected meanwhile; returns what it threw.
-std::exception_ptr run_plain(slot& s, void* object, const event& ev) noexcept {
+inline std::exception_ptr run_plain(slot& s, void* object, const event& ev) noexcept {
   if (!s.runnable()) return nullptr;
   try {
     static_cast<plain_slot&>(s).call(ev, object);
@@ -196,8 +198,8 @@ void signal_state::notify_disconnected(const slot& s, const std::vector<sender>&
 }
 
 void signal_state::resolve(send_request& r) const {
-  r.args = merge_kwargs(defaults_, r.overrides);
-  r.overrides.clear();
+  r.named->args = merge_kwargs(defaults_, r.named->overrides);
+  r.named->overrides.clear();
 }
 
 connection signal_state::make_connection(const slot& s) {
@@ -273,54 +275,135 @@ filter_set signal_state::filters(const connection& c) const {
   return {s->unfiltered, s->more->senders, s->more->keys};
 }
 
-event signal_state::make_event(send_request& r) {
-  return event(std::make_shared<const event_state>(
-      signal(shared_from_this(), signal::uncounted_t()), r, defaults_));
+const event& signal_state::make_event(send_request& r) {
+  // The signal keeps the state of its previous send, which no event refers
+  // to any more (see release_event), and fills it again: no allocation and no
+  // reference counting per send.
+  if (!spare_event_)
+    spare_event_ = event(std::make_shared<event_state>(signal(this, signal::uncounted_t())));
+  const_cast<event_state&>(*spare_event_.state_).assign(r.named.get(), defaults_);
+  return spare_event_;
+}
+
+void signal_state::release_event() {
+  if (spare_event_.state_.use_count() == 1) return;
+  // The event escaped the send: its copies must keep this state alive, and
+  // this state lets go of it, so neither keeps the other alive.
+  const_cast<event_state&>(*spare_event_.state_).owner = shared_from_this();
+  spare_event_ = event();
+}
+
+// Selects one slot a send matches, in connection order: skips it while
+// blocked, prunes it once gone, otherwise schedules it. A plain callback on
+// the signal's executor, the common case, takes the inline path.
+inline void signal_state::select(slot& s, const std::shared_ptr<gathering>& g,
+                                 std::size_t& callbacks) {
+  switch (s.ready()) {
+    case slot::readiness::blocked:
+      return;
+    case slot::readiness::gone:
+      // Disconnected from another thread, its removal still on its way.
+      pruned_.push_back(&s);
+      return;
+    case slot::readiness::ready:
+      break;
+  }
+  if (s.callback_kind() != slot::plain || s.bound || s.is_weak() || g) {
+    select_other(s, g, callbacks);
+    return;
+  }
+  if (s.more && s.more->calls_left != 0) count_call(s);
+  ++callbacks;
+  scheduled_.push_back({&s, 0});
+}
+
+void signal_state::select_other(slot& s, const std::shared_ptr<gathering>& g,
+                                std::size_t& callbacks) {
+  std::size_t kept = 0;
+  if (s.is_weak()) {
+    // The object stays alive until the callback has run.
+    std::shared_ptr<void> object = s.lock();
+    if (!object) {
+      pruned_.push_back(&s);
+      return;
+    }
+    kept_.push_back(std::move(object));
+    kept = kept_.size();
+  }
+  if (s.more && s.more->calls_left != 0) count_call(s);
+  if (s.is_callback()) {
+    ++callbacks;
+    if (g) g->expect(make_connection(s));
+  }
+  scheduled_.push_back({&s, kept, true});
+}
+
+void signal_state::count_call(slot& s) {
+  if (--s.more->calls_left == 0) exhausted_.push_back(&s);
+}
+
+void signal_state::run_other(const scheduled& entry, const event& ev, send_request& r,
+                             const std::shared_ptr<gathering>& g, std::size_t& index) {
+  slot& target = *entry.target;
+  switch (target.callback_kind()) {
+    case slot::plain:
+    case slot::coroutine:
+      run(target, entry.kept != 0 ? kept_[entry.kept - 1] : nullptr, ev, g, index++);
+      break;
+    case slot::wait:
+      end_wait(static_cast<waiter&>(target), {}, ev);
+      break;
+    case slot::queue:
+      static_cast<subscription_slot&>(target).push(ev, r.gate);
+      break;
+  }
 }
 
 std::size_t signal_state::deliver(send_request& r, const std::shared_ptr<gathering>& g) {
   if (muted_.load(std::memory_order_acquire) > 0) return 0;
-  matched_.clear();
+  lists_.clear();
   scheduled_.clear();
   pruned_.clear();
   exhausted_.clear();
-  index_.collect(r.senders, r.keys, matched_);
+  if (r.named)
+    index_.matching_lists(r.named->senders, r.named->keys, lists_);
+  else
+    index_.matching_unfiltered(lists_);
+  // First select, then run: what a send schedules is decided before any of
+  // its callbacks runs.
   std::size_t callbacks = 0;
-  for (slot* s : matched_) {
-    if (s->blocked()) continue;
-    std::shared_ptr<void> object;
-    if (s->is_weak()) object = s->lock();
-    // A connection disconnected from another thread, whose removal is still
-    // on its way, or a weak member whose object expired.
-    if (!s->connected() || (s->is_weak() && !object)) {
-      pruned_.push_back(s);
-      continue;
-    }
-    if (s->more && s->more->calls_left != 0 && --s->more->calls_left == 0) exhausted_.push_back(s);
-    if (s->is_callback()) {
-      ++callbacks;
-      if (g) g->expect(make_connection(*s));
-    }
-    scheduled_.push_back({s, std::move(object)});
+  auto select_slot = [&](slot& s) { select(s, g, callbacks); };
+  if (lists_.size() == 1) {
+    // One list is already in connection order, each slot in it once.
+    lists_.front()->for_each(select_slot);
+  } else if (lists_.size() > 1) {
+    matched_.clear();
+    for (const slot_list* list : lists_)
+      list->for_each([this](slot& s) { matched_.push_back(&s); });
+    std::sort(matched_.begin(), matched_.end(),
+              [](const slot* a, const slot* b) { return a->seq < b->seq; });
+    matched_.erase(std::unique(matched_.begin(), matched_.end()), matched_.end());
+    for (slot* s : matched_) select_slot(*s);
   }
   for (slot* s : pruned_) end_connection(*s);
-  if (scheduled_.empty()) return 0;
-  const event ev = make_event(r);
-  if (g) g->set_event(ev);
-  std::size_t index = 0;
-  for (const scheduled& s : scheduled_) {
-    switch (s.target->callback_kind()) {
-      case slot::wait:
-        end_wait(static_cast<waiter&>(*s.target), {}, ev);
-        break;
-      case slot::queue:
-        static_cast<subscription_slot&>(*s.target).push(ev, r.gate);
-        break;
-      default:
-        run(s, ev, g, index++);
+  if (!scheduled_.empty()) {
+    const event& ev = make_event(r);
+    if (g) g->set_event(ev);
+    std::size_t index = 0;
+    for (const scheduled& entry : scheduled_) {
+      if (entry.other) {
+        run_other(entry, ev, r, g, index);
+      } else if (entry.target->runnable()) {
+        try {
+          static_cast<plain_slot&>(*entry.target).call(ev, nullptr);
+        } catch (...) {
+          report(std::current_exception(), ev, executor_);
+        }
+      }
     }
+    release_event();
   }
-  scheduled_.clear();
+  kept_.clear();
   // A counted connection ends once its last call is scheduled.
   for (slot* s : exhausted_)
     if (s->self) end_connection(*s);
@@ -385,30 +468,29 @@ void signal_state::remove_subscription(std::shared_ptr<subscription_slot> s) {
   });
 }
 
-void signal_state::run(const scheduled& s, const event& ev, const std::shared_ptr<gathering>& g,
-                       std::size_t index) {
-  slot& target = *s.target;
+void signal_state::run(slot& target, std::shared_ptr<void> object, const event& ev,
+                       const std::shared_ptr<gathering>& g, std::size_t index) {
   if (target.callback_kind() == slot::coroutine) {
-    start_coroutine(target, s.object, ev, g, index);
-  } else if (target.more && target.more->executor) {
+    start_coroutine(target, std::move(object), ev, g, index);
+  } else if (target.bound) {
     asio::any_io_executor ex = *target.more->executor;
-    asio::post(
-        ex, [self = shared_from_this(), target = target.self, object = s.object, ev, ex, g, index] {
-          std::exception_ptr e = run_plain(*target, object.get(), ev);
-          if (g)
-            asio::post(self->executor_,
-                       [self, e, ev, ex, g, index] { self->settle(e, ev, ex, g, index); });
-          else
-            self->settle(e, ev, ex, g, index);
-        });
+    asio::post(ex, [self = shared_from_this(), target = target.self, object = std::move(object), ev,
+                    ex, g, index] {
+      std::exception_ptr e = run_plain(*target, object.get(), ev);
+      if (g)
+        asio::post(self->executor_,
+                   [self, e, ev, ex, g, index] { self->settle(e, ev, ex, g, index); });
+      else
+        self->settle(e, ev, ex, g, index);
+    });
   } else {
-    settle(run_plain(target, s.object.get(), ev), ev, executor_, g, index);
+    settle(run_plain(target, object.get(), ev), ev, executor_, g, index);
   }
 }
 
 void signal_state::start_coroutine(slot& s, std::shared_ptr<void> object, const event& ev,
                                    const std::shared_ptr<gathering>& g, std::size_t index) {
-  asio::any_io_executor ex = s.more && s.more->executor ? *s.more->executor : executor_;
+  asio::any_io_executor ex = s.bound ? *s.more->executor : executor_;
   asio::co_spawn(ex, run_coroutine(s.self, std::move(object), ev),
                  [self = shared_from_this(), ev, ex, g, index](std::exception_ptr e) {
                    if (g)

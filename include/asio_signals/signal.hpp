@@ -364,8 +364,9 @@ class signal {
 
   explicit signal(std::shared_ptr<detail::signal_state> state) noexcept;
 
-  // A handle that does not count as a user's: the source of an event.
-  signal(std::shared_ptr<detail::signal_state> state, uncounted_t) noexcept;
+  // A handle that neither counts as a user's nor owns the state: the source
+  // of an event, whose state the event keeps alive. Copies of it own.
+  signal(detail::signal_state* state, uncounted_t) noexcept;
 
   std::shared_ptr<detail::signal_state> state_;
   bool counted_ = true;

@@ -85,9 +85,15 @@ class connection_index {
   // Removes s and ends its connection; s may be destroyed by the call.
   void remove(slot& s);
 
-  // Appends to `out`, in connection order and each once, every slot that a
-  // send naming `senders` and `keys` matches.
-  void collect(const sender_set& senders, const key_set& keys, std::vector<slot*>& out) const;
+  // Appends to `out` the lists of slots a send naming `senders` and `keys`
+  // matches: each in connection order, but a slot may be in several.
+  void matching_lists(const sender_set& senders, const key_set& keys,
+                      std::vector<const slot_list*>& out) const;
+
+  // The same for a send that names nothing.
+  void matching_unfiltered(std::vector<const slot_list*>& out) const {
+    if (!unfiltered_.empty()) out.push_back(&unfiltered_);
+  }
 
   // The number of callbacks connected (waits and subscriptions aside); read
   // from any thread.

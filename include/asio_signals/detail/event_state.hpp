@@ -21,20 +21,35 @@
 
 namespace asio_signals::detail {
 
-// The immutable state of one send, shared by its callbacks.
+// The state of one send, shared by its callbacks and immutable while any
+// event refers to it. A signal reuses the state of its previous send when no
+// event refers to it any more (see signal_state::make_event).
 struct event_state {
-  event_state(signal src, send_request& r, const kwargs& defaults)
-      : source(std::move(src)),
-        senders(std::move(r.senders)),
-        keys(std::move(r.keys)),
-        own_args(std::move(r.args)),
-        args(own_args ? &*own_args : &defaults) {}
+  explicit event_state(signal src) : source(std::move(src)) {}
 
-  const signal source;
-  const sender_set senders;
-  const key_set keys;
-  const std::optional<kwargs> own_args;
-  const kwargs* const args;
+  // Takes what the send named, or nothing; the kwargs are `defaults` unless
+  // the send overrides some.
+  void assign(send_options* named, const kwargs& defaults) {
+    if (named) {
+      senders.swap(named->senders);
+      keys.swap(named->keys);
+      own_args = std::move(named->args);
+    } else {
+      senders.clear();
+      keys.clear();
+      own_args.reset();
+    }
+    args = own_args ? &*own_args : &defaults;
+  }
+
+  // A handle that does not own the signal's state; `owner` does, once events
+  // refer to this state after its send.
+  signal source;
+  std::shared_ptr<signal_state> owner;
+  sender_set senders;
+  key_set keys;
+  std::optional<kwargs> own_args;
+  const kwargs* args = nullptr;
 };
 
 }  // namespace asio_signals::detail

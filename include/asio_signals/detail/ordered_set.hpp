@@ -58,6 +58,18 @@ class ordered_set {
     return std::find(items_.begin(), items_.end(), value) != items_.end();
   }
 
+  /// Removes every element; keeps the memory.
+  void clear() noexcept {
+    items_.clear();
+    index_.reset();
+  }
+
+  /// Exchanges the elements of two sets.
+  void swap(ordered_set& other) noexcept {
+    items_.swap(other.items_);
+    index_.swap(other.index_);
+  }
+
   /// Adds @c value unless it is already there; returns whether it was added.
   bool insert(T value) {
     if (contains(value)) return false;

@@ -68,29 +68,43 @@ struct disconnect_request : filter_request {
   std::optional<callable_id> id;
 };
 
-struct send_request {
-  static constexpr bool accepts_kwargs = true;
-
-  void add(const sender& s) { senders.insert(s); }
-  void add(const sender_list& list) {
-    for (const sender& s : list.items()) senders.insert(s);
-  }
-  void add(const key& k) { keys.insert(k); }
-  void add(const key_list& list) {
-    for (const key& k : list.items()) keys.insert(k);
-  }
-  void add(kwarg a) { overrides.push_back(std::move(a)); }
-  void add(const kwargs& many) {
-    for (const auto& [name, v] : many) overrides.emplace_back(name, v);
-  }
-
+// What one send names: its senders, keys and kwargs overrides.
+struct send_options {
   sender_set senders;
   key_set keys;
   std::vector<kwarg> overrides;
 
-  // The signal's defaults merged with the overrides, once checked; empty when
-  // the send overrides nothing.
+  // The signal's defaults merged with the overrides, once checked.
   std::optional<kwargs> args;
+};
+
+// A send. It costs a few words to make and move: what its options name is
+// allocated only when it names something.
+struct send_request {
+  static constexpr bool accepts_kwargs = true;
+
+  void add(const sender& s) { options().senders.insert(s); }
+  void add(const sender_list& list) {
+    for (const sender& s : list.items()) options().senders.insert(s);
+  }
+  void add(const key& k) { options().keys.insert(k); }
+  void add(const key_list& list) {
+    for (const key& k : list.items()) options().keys.insert(k);
+  }
+  void add(kwarg a) { options().overrides.push_back(std::move(a)); }
+  void add(const kwargs& many) {
+    for (const auto& [name, v] : many) options().overrides.emplace_back(name, v);
+  }
+
+  send_options& options() {
+    if (!named) named = std::make_unique<send_options>();
+    return *named;
+  }
+
+  bool overrides_kwargs() const noexcept { return named && !named->overrides.empty(); }
+
+  // Null when the send names nothing.
+  std::unique_ptr<send_options> named;
   std::exception_ptr error;
 
   // Made by the send when a full subscription holds its event back.

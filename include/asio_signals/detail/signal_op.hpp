@@ -19,6 +19,7 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
 
@@ -69,12 +70,25 @@ struct op_result<void(std::exception_ptr, T)> {
 
 // One connect, disconnect or send: runs `work` on the signal's executor, then
 // completes the handler on its associated executor.
+// Whether Handler has an executor of its own, rather than completing on the
+// signal's executor.
+template <class Handler>
+constexpr bool has_own_executor_v = !requires {
+  typename asio::associated_executor<
+      Handler, asio::any_io_executor>::asio_associated_executor_is_unspecialised;
+};
+
+struct no_work {};
+
 template <class Signature, class Handler, class Request, class Work>
 class signal_op {
   using result_type = typename op_result<Signature>::type;
   using handler_executor = asio::associated_executor_t<Handler, asio::any_io_executor>;
   using tracked_executor = std::decay_t<decltype(asio::prefer(
       std::declval<handler_executor>(), asio::execution::outstanding_work.tracked))>;
+  // Outstanding work on the handler's executor, for a handler that has one.
+  using handler_work =
+      std::conditional_t<has_own_executor_v<Handler>, std::optional<tracked_executor>, no_work>;
 
  public:
   using allocator_type = asio::associated_allocator_t<Handler>;
@@ -84,9 +98,12 @@ class signal_op {
         handler_(std::move(handler)),
         request_(std::move(request)),
         work_(std::move(work)) {
-    auto ex = asio::get_associated_executor(handler_, state_->executor());
-    if (asio::any_io_executor(ex) != state_->executor())
-      handler_work_.emplace(asio::prefer(ex, asio::execution::outstanding_work.tracked));
+    // A handler without an executor of its own completes on the signal's.
+    if constexpr (has_own_executor_v<Handler>) {
+      auto ex = asio::get_associated_executor(handler_, state_->executor());
+      if (asio::any_io_executor(ex) != state_->executor())
+        handler_work_.emplace(asio::prefer(ex, asio::execution::outstanding_work.tracked));
+    }
   }
 
   allocator_type get_allocator() const noexcept { return asio::get_associated_allocator(handler_); }
@@ -123,18 +140,21 @@ class signal_op {
  private:
   template <class... Args>
   void complete(Args&&... args) {
-    if (handler_work_)
-      asio::dispatch(*handler_work_,
-                     asio::append(std::move(handler_), std::forward<Args>(args)...));
-    else
-      std::move(handler_)(std::forward<Args>(args)...);
+    if constexpr (has_own_executor_v<Handler>) {
+      if (handler_work_) {
+        asio::dispatch(*handler_work_,
+                       asio::append(std::move(handler_), std::forward<Args>(args)...));
+        return;
+      }
+    }
+    std::move(handler_)(std::forward<Args>(args)...);
   }
 
   std::shared_ptr<signal_state> state_;
   Handler handler_;
   Request request_;
   Work work_;
-  std::optional<tracked_executor> handler_work_;
+  [[no_unique_address]] handler_work handler_work_;
 };
 
 template <class Signature, class Work>
@@ -150,10 +170,16 @@ class initiate_signal_op {
       complete_with_error(std::forward<Handler>(handler), request.error);
       return;
     }
-    asio::any_io_executor ex = state_->executor();
-    asio::post(ex, signal_op<Signature, handler_type, Request, Work>(
-                       std::move(state_), std::forward<Handler>(handler), std::move(request),
-                       std::move(work_)));
+    // Past the type erasure when the signal is on an io_context, the usual
+    // case: posting through any_io_executor costs about as much again.
+    const auto* io = state_->executor().target<asio::io_context::executor_type>();
+    asio::any_io_executor ex = io ? asio::any_io_executor() : state_->executor();
+    signal_op<Signature, handler_type, Request, Work> op(
+        std::move(state_), std::forward<Handler>(handler), std::move(request), std::move(work_));
+    if (io)
+      asio::post(*io, std::move(op));
+    else
+      asio::post(ex, std::move(op));
   }
 
  private:

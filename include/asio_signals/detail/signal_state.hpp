@@ -39,6 +39,7 @@ class signal;
 namespace asio_signals::detail {
 
 class subscription_slot;
+struct event_state;
 
 // The state every handle, event and scheduled callback of one signal shares.
 // The connection index and the scratch buffers are touched only on the
@@ -100,11 +101,6 @@ class signal_state : public std::enable_shared_from_this<signal_state> {
   void report(std::exception_ptr e, const event& ev, const asio::any_io_executor& ex);
 
  private:
-  struct scheduled {
-    slot* target;
-    std::shared_ptr<void> object;
-  };
-
   class waiter;
   class gathering;
 
@@ -118,11 +114,29 @@ class signal_state : public std::enable_shared_from_this<signal_state> {
   void add_waiter(const std::shared_ptr<waiter>& w, const filter_request& r);
   void end_wait(waiter& w, boost::system::error_code ec, event ev);
   void abort_waits();
-  event make_event(send_request& r);
+  const event& make_event(send_request& r);
+  void release_event();
   // Schedules the callbacks of a send; `g`, if any, collects their outcomes.
   std::size_t deliver(send_request& r, const std::shared_ptr<gathering>& g);
-  void run(const scheduled& s, const event& ev, const std::shared_ptr<gathering>& g,
-           std::size_t index);
+  // A slot a send schedules. `kept` is 1 + the index in kept_ of a weak
+  // member's object, or 0; `other` is set unless the slot is a plain callback
+  // on the signal's executor, run inline.
+  struct scheduled {
+    slot* target;
+    std::size_t kept;
+    bool other = false;
+  };
+
+  // Selecting the slots a send matches: select handles the common case,
+  // select_other the rest; run_other runs what is not a plain inline call.
+  void select(slot& s, const std::shared_ptr<gathering>& g, std::size_t& callbacks);
+  [[gnu::noinline]] void select_other(slot& s, const std::shared_ptr<gathering>& g,
+                                      std::size_t& callbacks);
+  [[gnu::noinline]] void count_call(slot& s);
+  [[gnu::noinline]] void run_other(const scheduled& entry, const event& ev, send_request& r,
+                                   const std::shared_ptr<gathering>& g, std::size_t& index);
+  void run(slot& s, std::shared_ptr<void> object, const event& ev,
+           const std::shared_ptr<gathering>& g, std::size_t index);
   void start_coroutine(slot& s, std::shared_ptr<void> object, const event& ev,
                        const std::shared_ptr<gathering>& g, std::size_t index);
   // Where a callback's exception goes: to `g` when the send gathers outcomes
@@ -150,8 +164,12 @@ class signal_state : public std::enable_shared_from_this<signal_state> {
   std::atomic<bool> notify_disconnected_{false};
 
   connection_index index_;
+  // The state of the last send, kept for the next while no event refers to it.
+  event spare_event_;
+  std::vector<const slot_list*> lists_;
   std::vector<slot*> matched_;
   std::vector<scheduled> scheduled_;
+  std::vector<std::shared_ptr<void>> kept_;
   std::vector<slot*> pruned_;
   std::vector<slot*> exhausted_;
   boost::unordered_flat_set<waiter*> waiters_;

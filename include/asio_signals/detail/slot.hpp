@@ -105,6 +105,16 @@ class slot {
   // Marks the connection ended (no send will schedule it again).
   void end() noexcept { state_.fetch_and(~connected_bit, std::memory_order_release); }
 
+  enum class readiness { ready, blocked, gone };
+
+  // For a send: whether to schedule the slot, skip it while blocked, or prune
+  // it (disconnected or ended). One read of the state. Any thread.
+  readiness ready() const noexcept {
+    std::uint32_t s = state_.load(std::memory_order_acquire);
+    if ((s & (connected_bit | cancelled_bit)) != connected_bit) return readiness::gone;
+    return s >= block_unit ? readiness::blocked : readiness::ready;
+  }
+
   // Blocking: sends skip the slot while at least one block is held. Any thread.
   void block() noexcept { state_.fetch_add(block_unit, std::memory_order_acq_rel); }
   void unblock() noexcept { state_.fetch_sub(block_unit, std::memory_order_acq_rel); }
@@ -112,6 +122,8 @@ class slot {
 
   std::uint64_t seq = 0;
   bool unfiltered = false;
+  // Whether the callback is bound to an executor of its own (more->executor).
+  bool bound = false;
   std::unique_ptr<extras> more;
   std::shared_ptr<slot> self;
 

@@ -62,6 +62,7 @@ inline void set_extras(slot& s, std::optional<callable_id> id,
   if (!id && !executor) return;
   s.more = std::make_unique<slot::extras>();
   s.more->id = id;
+  s.bound = executor.has_value();
   s.more->executor = std::move(executor);
 }
 
@@ -197,7 +198,7 @@ auto signal::send_and_wait(Args&&... args) {
   return detail::with_options(
       detail::send_request(),
       [&](auto&& token, detail::send_request request) {
-        if (!request.overrides.empty()) {
+        if (request.overrides_kwargs()) {
           try {
             state_->resolve(request);
           } catch (...) {
@@ -268,7 +269,7 @@ auto signal::send(Args&&... args) {
   return detail::with_options(
       detail::send_request(),
       [&](auto&& token, detail::send_request request) {
-        if (!request.overrides.empty()) {
+        if (request.overrides_kwargs()) {
           try {
             state_->resolve(request);
           } catch (...) {
