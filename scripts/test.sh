@@ -5,7 +5,8 @@
 #      projects, benchmark smoke runs);
 #   3. clang++ under AddressSanitizer and UndefinedBehaviorSanitizer: every
 #      test, consumer projects included;
-#   4. g++ under ASan+UBSan: the unit and threaded tests;
+#   4. g++ under ASan+UBSan: the unit and threaded tests, with coroutine
+#      callbacks started by co_spawn (the fallback for other Boost versions);
 #   5. ThreadSanitizer, clang++ and g++: the threaded tests.
 # It stops at the first failure with a non-zero status, and ends with the
 # summary of every ctest run.
@@ -41,9 +42,9 @@ cmake --preset asan-ubsan
 cmake --build --preset asan-ubsan
 run_ctest "clang++ asan-ubsan" --preset asan-ubsan
 
-echo "== g++, ASan+UBSan"
+echo "== g++, ASan+UBSan, coroutine callbacks through co_spawn"
 cmake --preset asan-ubsan -B build/asan-ubsan-gcc -DCMAKE_CXX_COMPILER=g++ \
-  -DASIO_SIGNALS_BUILD_EXAMPLES=OFF -DASIO_SIGNALS_TEST_CONSUMERS=OFF
+  -DASIO_SIGNALS_BUILD_EXAMPLES=OFF -DASIO_SIGNALS_TEST_CONSUMERS=OFF -DASIO_SIGNALS_USE_CO_SPAWN=ON
 cmake --build build/asan-ubsan-gcc --target asio_signals_tests asio_signals_thread_tests
 run_ctest "g++ asan-ubsan" --test-dir build/asan-ubsan-gcc -L "unit|threads" \
   --output-on-failure --no-tests=error

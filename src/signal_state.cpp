@@ -9,6 +9,7 @@
 #include <asio_signals/detail/signal_state.hpp>
 
 #include <asio_signals/detail/completion.hpp>
+#include <asio_signals/detail/coroutine_launch.hpp>
 #include <asio_signals/detail/event_state.hpp>
 #include <asio_signals/detail/subscription_slot.hpp>
 #include <asio_signals/signal.hpp>
@@ -17,7 +18,6 @@
 
 #include <algorithm>
 #include <boost/asio/cancellation_type.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/error.hpp>
@@ -27,14 +27,7 @@
 #include <boost/system/system_error.hpp>
 
 namespace asio_signals::detail {
-namespace {
-
-asio::awaitable<void> run_coroutine(std::shared_ptr<slot> s, std::shared_ptr<void> object,
-                                    event ev) {
-  if (s->runnable()) co_await static_cast<coroutine_slot&>(*s).start(ev, object.get());
-}
-
-}  // namespace
+namespace {}  // namespace
 
 // A pending next(): a slot that a matching send completes once.
 class signal_state::waiter final : public slot, public pending_wait {
@@ -490,15 +483,40 @@ void signal_state::run(slot& target, std::shared_ptr<void> object, const event& 
 
 void signal_state::start_coroutine(slot& s, std::shared_ptr<void> object, const event& ev,
                                    const std::shared_ptr<gathering>& g, std::size_t index) {
-  asio::any_io_executor ex = s.bound ? *s.more->executor : executor_;
-  asio::co_spawn(ex, run_coroutine(s.self, std::move(object), ev),
-                 [self = shared_from_this(), ev, ex, g, index](std::exception_ptr e) {
-                   if (g)
-                     asio::post(self->executor_,
-                                [self, e, ev, ex, g, index] { self->settle(e, ev, ex, g, index); });
-                   else
-                     self->settle(e, ev, ex, g, index);
-                 });
+  if (!s.bound) {
+    launch(run_coroutine(s.self, std::move(object), ev, g, index), executor_);
+    return;
+  }
+  asio::any_io_executor ex = *s.more->executor;
+  asio::post(ex, [target = s.self, object = std::move(object), ev, g, index, ex] {
+    launch(run_coroutine(target, object, ev, g, index), ex);
+  });
+}
+
+coroutine_entry signal_state::run_coroutine(std::shared_ptr<slot> s, std::shared_ptr<void> object,
+                                            event ev, std::shared_ptr<gathering> g,
+                                            std::size_t index) {
+  std::exception_ptr e;
+  if (s->runnable()) {
+    try {
+      co_await static_cast<coroutine_slot&>(*s).start(ev, object.get());
+    } catch (...) {
+      e = std::current_exception();
+    }
+  }
+  // The event keeps the signal's state alive.
+  ev.source().state_->coroutine_done(e, ev, *s, g, index);
+}
+
+void signal_state::coroutine_done(std::exception_ptr e, const event& ev, const slot& s,
+                                  const std::shared_ptr<gathering>& g, std::size_t index) {
+  const asio::any_io_executor& ex = s.bound ? *s.more->executor : executor_;
+  if (g && s.bound)
+    asio::post(executor_, [self = shared_from_this(), e, ev, ex, g, index] {
+      self->settle(e, ev, ex, g, index);
+    });
+  else
+    settle(e, ev, ex, g, index);
 }
 
 void signal_state::settle(std::exception_ptr e, const event& ev, const asio::any_io_executor& ex,

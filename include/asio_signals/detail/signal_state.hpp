@@ -13,6 +13,7 @@
 #include <asio_signals/detail/completion.hpp>
 #include <asio_signals/detail/config.hpp>
 #include <asio_signals/detail/connection_index.hpp>
+#include <asio_signals/detail/coroutine_launch.hpp>
 #include <asio_signals/detail/requests.hpp>
 #include <asio_signals/detail/slot.hpp>
 #include <asio_signals/event.hpp>
@@ -139,6 +140,11 @@ class signal_state : public std::enable_shared_from_this<signal_state> {
            const std::shared_ptr<gathering>& g, std::size_t index);
   void start_coroutine(slot& s, std::shared_ptr<void> object, const event& ev,
                        const std::shared_ptr<gathering>& g, std::size_t index);
+  // The bottom frame of a coroutine callback: runs it, then settles what it threw.
+  static coroutine_entry run_coroutine(std::shared_ptr<slot> s, std::shared_ptr<void> object,
+                                       event ev, std::shared_ptr<gathering> g, std::size_t index);
+  void coroutine_done(std::exception_ptr e, const event& ev, const slot& s,
+                      const std::shared_ptr<gathering>& g, std::size_t index);
   // Where a callback's exception goes: to `g` when the send gathers outcomes
   // (on the signal's executor), else to the error handler.
   void settle(std::exception_ptr e, const event& ev, const asio::any_io_executor& ex,
