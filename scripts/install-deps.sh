@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, on Debian 12, the packages that building, testing and running the
-# demo of asio_signals need, and only those that are missing: with everything
-# in place it changes nothing and does not touch the network.
+# demo of asio_signals need, plus any package named as an argument, and only
+# those that are missing: with everything in place it changes nothing and does
+# not touch the network.
 #
 # Debian 12's default libboost-dev is Boost 1.74, too old: asio_signals needs
 # Boost 1.81 (libboost1.81-dev, libboost-test1.81-dev).
@@ -11,6 +12,7 @@ packages=(
   cmake ninja-build g++ clang clang-format libclang-rt-14-dev
   libboost1.81-dev libboost-test1.81-dev
   libbenchmark-dev python3 doxygen
+  "$@"
 )
 
 missing=()
