@@ -87,14 +87,15 @@ with tempfile.TemporaryDirectory() as tmp:
         path.write_text("".join(f"{n} {per_callback(f'{name}/{n}')}\n" for n in (1, 10, 100)))
         lines.append(f"'{path}' using 1:2 with linespoints title '{label}'")
     script = "\n".join([
-        "set terminal pngcairo size 900,560 font 'sans,10'" if "pngcairo" in subprocess.run(
+        "set terminal pngcairo size 800,600 font 'sans,10'" if "pngcairo" in subprocess.run(
             ["gnuplot", "-e", "set terminal"], capture_output=True, text=True).stderr
-        else "set terminal png size 900,560",
+        else "set terminal png size 800,600",
         f"set output '{plot}'",
+        "set termoption noenhanced",
         "set logscale xy",
         "set xlabel 'callbacks per send'",
         "set ylabel 'ns per callback'",
-        "set key outside right",
+        "set key below",
         "set grid",
         "set xtics (1, 10, 100)",
         "plot " + ", \\\n  ".join(lines),
