@@ -218,7 +218,9 @@ connection signal_state::connect(connect_request& r) {
   std::shared_ptr<slot> target = std::move(r.target);
   if (target->more && target->more->id) {
     if (slot* existing = index_.find(*target->more->id)) {
-      if (existing->connected()) {
+      // A weak member whose object expired is gone even before a send prunes
+      // it: a new object at the same address is another callable.
+      if (existing->connected() && !(existing->is_weak() && !existing->lock())) {
         index_.subscribe(*existing, r.senders, r.keys);
         if (r.max_calls != 0) existing->more->calls_left = r.max_calls;
         notify_connected(*existing, r.senders, r.keys);

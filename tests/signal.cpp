@@ -445,6 +445,31 @@ CO_TEST_CASE(member_identity_is_function_and_object_address) {
   BOOST_TEST(!weak.connected());
 }
 
+CO_TEST_CASE(a_new_object_at_an_expired_ones_address_is_another_callable) {
+  sig::signal s(co_await asio::this_coro::executor);
+  // Allocated apart from their control blocks, so that an object's memory is
+  // freed while weak references to it remain.
+  std::shared_ptr<widget> first(new widget);
+  auto stale = co_await s.connect(&widget::on_event, first, sig::key("old"));
+  // Destroy the object and make another at the same address, before any send
+  // prunes the stale connection.
+  widget* address = first.get();
+  first.reset();
+  std::vector<std::shared_ptr<widget>> tries;
+  std::shared_ptr<widget> second;
+  for (int i = 0; i < 64 && !second; ++i) {
+    tries.emplace_back(new widget);
+    if (tries.back().get() == address) second = tries.back();
+  }
+  if (second.get() != address) co_return;  // the allocator chose another address: nothing to test
+  auto fresh = co_await s.connect(&widget::on_event, second, sig::key("new"));
+  BOOST_TEST(!(fresh == stale));
+  auto n = co_await s.send(sig::keys("old", "new"));
+  BOOST_TEST(n == 1u);
+  BOOST_TEST(second->calls == 1);
+  BOOST_TEST(fresh.connected());
+}
+
 // Rule 4: full and partial disconnects.
 
 CO_TEST_CASE(disconnect_removes_a_function_entirely) {
