@@ -214,19 +214,25 @@ void signal_state::end_connection(slot& s) {
   index_.remove(s);
 }
 
+// Finds the connection of a comparable callable. A weak member whose object
+// expired is gone even before a send prunes it: a new object at the same
+// address is another callable, so the stale connection ends here.
+slot* signal_state::find_live(const callable_id& id) {
+  slot* s = index_.find(id);
+  if (s == nullptr) return nullptr;
+  if (s->connected() && !(s->is_weak() && !s->lock())) return s;
+  end_connection(*s);
+  return nullptr;
+}
+
 connection signal_state::connect(connect_request& r) {
   std::shared_ptr<slot> target = std::move(r.target);
   if (target->more && target->more->id) {
-    if (slot* existing = index_.find(*target->more->id)) {
-      // A weak member whose object expired is gone even before a send prunes
-      // it: a new object at the same address is another callable.
-      if (existing->connected() && !(existing->is_weak() && !existing->lock())) {
-        index_.subscribe(*existing, r.senders, r.keys);
-        if (r.max_calls != 0) existing->more->calls_left = r.max_calls;
-        notify_connected(*existing, r.senders, r.keys);
-        return make_connection(*existing);
-      }
-      end_connection(*existing);
+    if (slot* existing = find_live(*target->more->id)) {
+      index_.subscribe(*existing, r.senders, r.keys);
+      if (r.max_calls != 0) existing->more->calls_left = r.max_calls;
+      notify_connected(*existing, r.senders, r.keys);
+      return make_connection(*existing);
     }
   }
   if (r.max_calls != 0) {
@@ -240,7 +246,7 @@ connection signal_state::connect(connect_request& r) {
 }
 
 void signal_state::disconnect(disconnect_request& r) {
-  slot* target = r.id ? index_.find(*r.id) : find(r.target);
+  slot* target = r.id ? find_live(*r.id) : find(r.target);
   if (target == nullptr) return;
   if (!r.has_filters()) {
     target->cancel();

@@ -107,6 +107,7 @@ class signal_state : public std::enable_shared_from_this<signal_state> {
 
   connection make_connection(const slot& s);
   slot* find(const connection& c) const noexcept;
+  slot* find_live(const callable_id& id);
   void end_connection(slot& s);
   void notify_connected(const slot& s, const std::vector<sender>& senders,
                         const std::vector<key>& keys);
