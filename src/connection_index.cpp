@@ -77,26 +77,53 @@ slot* connection_index::find(const callable_id& id) const noexcept {
 }
 
 void connection_index::insert(const std::shared_ptr<slot>& s) {
+  if (s->more && s->more->id) comparable_.insert_or_assign(*s->more->id, s.get());
   s->seq = next_seq_++;
   s->self = s;
-  if (s->more && s->more->id) comparable_.insert_or_assign(*s->more->id, s.get());
   if (s->is_callback()) callbacks_.fetch_add(1, std::memory_order_relaxed);
+}
+
+template <class Map, class Value>
+bool connection_index::add_to(Map& map, const Value& v, slot& s) {
+  auto [it, made] = map.try_emplace(v);
+  try {
+    return it->second.insert(s);
+  } catch (...) {
+    if (made) map.erase(it);
+    throw;
+  }
 }
 
 void connection_index::subscribe(slot& s, const std::vector<sender>& senders,
                                  const std::vector<key>& keys) {
   if (senders.empty() && keys.empty()) {
     if (!s.unfiltered) {
-      s.unfiltered = true;
       unfiltered_.insert(s);
+      s.unfiltered = true;
     }
     return;
   }
   if (!s.more) s.more = std::make_unique<slot::extras>();
-  for (const sender& x : senders)
-    if (by_sender_[x].insert(s)) s.more->senders.push_back(x);
-  for (const key& k : keys)
-    if (by_key_[k].insert(s)) s.more->keys.push_back(k);
+  std::vector<sender>& own_senders = s.more->senders;
+  std::vector<key>& own_keys = s.more->keys;
+  // Room first, so that recording what was added cannot fail.
+  own_senders.reserve(own_senders.size() + senders.size());
+  own_keys.reserve(own_keys.size() + keys.size());
+  std::size_t old_senders = own_senders.size();
+  std::size_t old_keys = own_keys.size();
+  try {
+    for (const sender& x : senders)
+      if (add_to(by_sender_, x, s)) own_senders.push_back(x);
+    for (const key& k : keys)
+      if (add_to(by_key_, k, s)) own_keys.push_back(k);
+  } catch (...) {
+    for (std::size_t i = old_senders; i < own_senders.size(); ++i)
+      erase_from(by_sender_, own_senders[i], s);
+    for (std::size_t i = old_keys; i < own_keys.size(); ++i) erase_from(by_key_, own_keys[i], s);
+    own_senders.erase(own_senders.begin() + std::ptrdiff_t(old_senders), own_senders.end());
+    own_keys.erase(own_keys.begin() + std::ptrdiff_t(old_keys), own_keys.end());
+    throw;
+  }
 }
 
 template <class Map, class Value>

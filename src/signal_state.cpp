@@ -176,18 +176,30 @@ signal signal_state::receiver_disconnected() {
   return *disconnected_;
 }
 
+// A notification that fails (to allocate) does not undo what it announces:
+// its exception leaves the run() of the signal's executor instead.
 void signal_state::notify_connected(const slot& s, const std::vector<sender>& senders,
                                     const std::vector<key>& keys) {
   if (!notify_connected_.load(std::memory_order_acquire)) return;
-  connected_->send(asio_signals::senders(senders), asio_signals::keys(keys),
-                   arg("connection", make_connection(s)), asio::detached);
+  try {
+    connected_->send(asio_signals::senders(senders), asio_signals::keys(keys),
+                     arg("connection", make_connection(s)), asio::detached);
+  } catch (...) {
+    asio::post(executor_, [e = std::current_exception()] { std::rethrow_exception(e); });
+  }
 }
 
-void signal_state::notify_disconnected(const slot& s, const std::vector<sender>& senders,
+void signal_state::notify_disconnected(const std::shared_ptr<slot>& s,
+                                       const std::vector<sender>& senders,
                                        const std::vector<key>& keys, bool ended) {
   if (!notify_disconnected_.load(std::memory_order_acquire)) return;
-  disconnected_->send(asio_signals::senders(senders), asio_signals::keys(keys),
-                      arg("connection", make_connection(s)), arg("ended", ended), asio::detached);
+  try {
+    disconnected_->send(asio_signals::senders(senders), asio_signals::keys(keys),
+                        arg("connection", connection(weak_from_this(), s)), arg("ended", ended),
+                        asio::detached);
+  } catch (...) {
+    asio::post(executor_, [e = std::current_exception()] { std::rethrow_exception(e); });
+  }
 }
 
 void signal_state::resolve(send_request& r) const {
@@ -209,9 +221,23 @@ slot* signal_state::find(const connection& c) const noexcept {
 void signal_state::end_connection(slot& s) {
   static const std::vector<sender> no_senders;
   static const std::vector<key> no_keys;
-  notify_disconnected(s, s.more ? s.more->senders : no_senders, s.more ? s.more->keys : no_keys,
-                      true);
+  // Out of the index before the notification, which may fail.
+  std::shared_ptr<slot> ended = s.self;
   index_.remove(s);
+  notify_disconnected(ended, ended->more ? ended->more->senders : no_senders,
+                      ended->more ? ended->more->keys : no_keys, true);
+}
+
+void signal_state::end_connections(const std::vector<slot*>& slots) {
+  std::exception_ptr first;
+  for (slot* s : slots) {
+    try {
+      if (s->self) end_connection(*s);
+    } catch (...) {
+      if (!first) first = std::current_exception();
+    }
+  }
+  if (first) std::rethrow_exception(first);
 }
 
 // Finds the connection of a comparable callable. A weak member whose object
@@ -229,6 +255,7 @@ connection signal_state::connect(connect_request& r) {
   std::shared_ptr<slot> target = std::move(r.target);
   if (target->more && target->more->id) {
     if (slot* existing = find_live(*target->more->id)) {
+      // Subscribes to all the new filters or, failing, to none.
       index_.subscribe(*existing, r.senders, r.keys);
       if (r.max_calls != 0) existing->more->calls_left = r.max_calls;
       notify_connected(*existing, r.senders, r.keys);
@@ -240,7 +267,12 @@ connection signal_state::connect(connect_request& r) {
     target->more->calls_left = r.max_calls;
   }
   index_.insert(target);
-  index_.subscribe(*target, r.senders, r.keys);
+  try {
+    index_.subscribe(*target, r.senders, r.keys);
+  } catch (...) {
+    index_.remove(*target);
+    throw;
+  }
   notify_connected(*target, r.senders, r.keys);
   return make_connection(*target);
 }
@@ -254,11 +286,12 @@ void signal_state::disconnect(disconnect_request& r) {
     return;
   }
   bool nothing_left = index_.unsubscribe(*target, r.senders, r.keys);
-  notify_disconnected(*target, r.senders, r.keys, nothing_left);
+  std::shared_ptr<slot> changed = target->self;
   if (nothing_left) {
     target->cancel();
     index_.remove(*target);
   }
+  notify_disconnected(changed, r.senders, r.keys, nothing_left);
 }
 
 void signal_state::remove(const std::shared_ptr<slot>& s) {
@@ -276,12 +309,15 @@ filter_set signal_state::filters(const connection& c) const {
   return {s->unfiltered, s->more->senders, s->more->keys};
 }
 
-const event& signal_state::make_event(send_request& r) {
+void signal_state::prepare_event() {
   // The signal keeps the state of its previous send, which no event refers
   // to any more (see release_event), and fills it again: no allocation and no
   // reference counting per send.
   if (!spare_event_)
     spare_event_ = event(std::make_shared<event_state>(signal(this, signal::uncounted_t())));
+}
+
+const event& signal_state::make_event(send_request& r) {
   const_cast<event_state&>(*spare_event_.state_).assign(r.named.get(), defaults_);
   return spare_event_;
 }
@@ -313,9 +349,10 @@ inline void signal_state::select(slot& s, const std::shared_ptr<gathering>& g,
     select_other(s, g, callbacks);
     return;
   }
-  if (s.more && s.more->calls_left != 0) count_call(s);
+  bool counted = s.more && s.more->calls_left != 0;
+  scheduled_.push_back({&s, 0, false, counted});
+  counted_ += counted;
   ++callbacks;
-  scheduled_.push_back({&s, 0});
 }
 
 void signal_state::select_other(slot& s, const std::shared_ptr<gathering>& g,
@@ -331,25 +368,47 @@ void signal_state::select_other(slot& s, const std::shared_ptr<gathering>& g,
     kept_.push_back(std::move(object));
     kept = kept_.size();
   }
-  if (s.more && s.more->calls_left != 0) count_call(s);
-  if (s.is_callback()) {
-    ++callbacks;
-    if (g) g->expect(make_connection(s));
-  }
-  scheduled_.push_back({&s, kept, true});
+  if (s.is_callback() && g) g->expect(make_connection(s));
+  bool counted = s.more && s.more->calls_left != 0;
+  scheduled_.push_back({&s, kept, true, counted});
+  counted_ += counted;
+  callbacks += s.is_callback();
 }
 
-void signal_state::count_call(slot& s) {
-  if (--s.more->calls_left == 0) exhausted_.push_back(&s);
+void signal_state::select_all(const std::shared_ptr<gathering>& g, std::size_t& callbacks) {
+  auto select_slot = [&](slot& s) { select(s, g, callbacks); };
+  if (lists_.size() == 1) {
+    // One list is already in connection order, each slot in it once.
+    lists_.front()->for_each(select_slot);
+  } else if (lists_.size() > 1) {
+    matched_.clear();
+    for (const slot_list* list : lists_)
+      list->for_each([this](slot& s) { matched_.push_back(&s); });
+    std::sort(matched_.begin(), matched_.end(),
+              [](const slot* a, const slot* b) { return a->seq < b->seq; });
+    matched_.erase(std::unique(matched_.begin(), matched_.end()), matched_.end());
+    for (slot* s : matched_) select_slot(*s);
+  }
+  if (counted_ != 0) exhausted_.reserve(counted_);
+}
+
+void signal_state::commit_selection() {
+  if (counted_ != 0) {
+    for (const scheduled& entry : scheduled_) {
+      if (entry.counted && --entry.target->more->calls_left == 0)
+        exhausted_.push_back(entry.target);
+    }
+  }
+  end_connections(pruned_);
 }
 
 void signal_state::run_other(const scheduled& entry, const event& ev, send_request& r,
-                             const std::shared_ptr<gathering>& g, std::size_t& index) {
+                             const std::shared_ptr<gathering>& g, std::size_t index) {
   slot& target = *entry.target;
   switch (target.callback_kind()) {
     case slot::plain:
     case slot::coroutine:
-      run(target, entry.kept != 0 ? kept_[entry.kept - 1] : nullptr, ev, g, index++);
+      run(target, entry.kept != 0 ? kept_[entry.kept - 1] : nullptr, ev, g, index);
       break;
     case slot::wait:
       end_wait(static_cast<waiter&>(target), {}, ev);
@@ -366,49 +425,71 @@ std::size_t signal_state::deliver(send_request& r, const std::shared_ptr<gatheri
   scheduled_.clear();
   pruned_.clear();
   exhausted_.clear();
+  counted_ = 0;
   if (r.named)
     index_.matching_lists(r.named->senders, r.named->keys, lists_);
   else
     index_.matching_unfiltered(lists_);
+  if (lists_.empty()) return 0;
   // First select, then run: what a send schedules is decided before any of
-  // its callbacks runs.
+  // its callbacks runs. Until the selection is committed, a failure changes
+  // nothing.
   std::size_t callbacks = 0;
-  auto select_slot = [&](slot& s) { select(s, g, callbacks); };
-  if (lists_.size() == 1) {
-    // One list is already in connection order, each slot in it once.
-    lists_.front()->for_each(select_slot);
-  } else if (lists_.size() > 1) {
-    matched_.clear();
-    for (const slot_list* list : lists_)
-      list->for_each([this](slot& s) { matched_.push_back(&s); });
-    std::sort(matched_.begin(), matched_.end(),
-              [](const slot* a, const slot* b) { return a->seq < b->seq; });
-    matched_.erase(std::unique(matched_.begin(), matched_.end()), matched_.end());
-    for (slot* s : matched_) select_slot(*s);
+  try {
+    prepare_event();
+    select_all(g, callbacks);
+  } catch (...) {
+    kept_.clear();
+    throw;
   }
-  for (slot* s : pruned_) end_connection(*s);
-  if (!scheduled_.empty()) {
-    const event& ev = make_event(r);
-    if (g) g->set_event(ev);
-    std::size_t index = 0;
-    for (const scheduled& entry : scheduled_) {
-      if (entry.other) {
-        run_other(entry, ev, r, g, index);
-      } else if (entry.target->runnable()) {
+  try {
+    commit_selection();
+    if (!scheduled_.empty()) run_scheduled(make_event(r), r, g);
+  } catch (...) {
+    finish_send();
+    throw;
+  }
+  finish_send();
+  return callbacks;
+}
+
+// Runs what a send scheduled, in order. A callback that cannot be started
+// (its task or coroutine frame fails to allocate) fails alone, as a callback
+// that throws does.
+void signal_state::run_scheduled(const event& ev, send_request& r,
+                                 const std::shared_ptr<gathering>& g) {
+  if (g) g->set_event(ev);
+  std::size_t index = 0;
+  std::exception_ptr failed;
+  for (const scheduled& entry : scheduled_) {
+    if (!entry.other) {
+      if (entry.target->runnable()) {
         try {
           static_cast<plain_slot&>(*entry.target).call(ev, nullptr);
         } catch (...) {
           report(std::current_exception(), ev, executor_);
         }
       }
+      continue;
     }
-    release_event();
+    bool callback = entry.target->is_callback();
+    try {
+      run_other(entry, ev, r, g, index);
+    } catch (...) {
+      // A wait or a subscription that failed: the send fails, after the rest.
+      if (!callback && !failed) failed = std::current_exception();
+      if (callback) settle(std::current_exception(), ev, executor_, g, index);
+    }
+    index += callback;
   }
+  if (failed) std::rethrow_exception(failed);
+}
+
+void signal_state::finish_send() {
+  if (spare_event_) release_event();
   kept_.clear();
   // A counted connection ends once its last call is scheduled.
-  for (slot* s : exhausted_)
-    if (s->self) end_connection(*s);
-  return callbacks;
+  end_connections(exhausted_);
 }
 
 void signal_state::start_wait(filter_request r, wait_handler handler) {
@@ -430,16 +511,25 @@ void signal_state::add_waiter(const std::shared_ptr<waiter>& w, const filter_req
     w->complete(executor_, asio::error::operation_aborted, event());
     return;
   }
-  index_.insert(w);
-  index_.subscribe(*w, r.senders, r.keys);
-  waiters_.insert(w.get());
+  try {
+    index_.insert(w);
+    index_.subscribe(*w, r.senders, r.keys);
+    waiters_.insert(w.get());
+  } catch (...) {
+    // The wait cannot start (an allocation failed): it ends at once.
+    if (w->self) index_.remove(*w);
+    waits_.fetch_sub(1, std::memory_order_acq_rel);
+    w->complete(executor_, asio::error::no_memory, event());
+  }
 }
 
 void signal_state::end_wait(waiter& w, boost::system::error_code ec, event ev) {
   waiters_.erase(&w);
   waits_.fetch_sub(1, std::memory_order_acq_rel);
-  w.complete(executor_, ec, std::move(ev));
+  // Out of the index first: completing may fail to allocate.
+  std::shared_ptr<slot> ended = w.self;
   index_.remove(w);
+  static_cast<waiter&>(*ended).complete(executor_, ec, std::move(ev));
 }
 
 void signal_state::abort_waits() {
@@ -454,9 +544,18 @@ void signal_state::add_subscription(std::shared_ptr<subscription_slot> s, filter
   waits_.fetch_add(1, std::memory_order_acq_rel);
   asio::post(executor_, [self = shared_from_this(), s = std::move(s), r = std::move(r)] {
     if (self->handles_.load(std::memory_order_acquire) == 0) s->close();
-    self->index_.insert(s);
-    self->index_.subscribe(*s, r.senders, r.keys);
-    self->subscriptions_.insert(s.get());
+    try {
+      self->index_.insert(s);
+      self->index_.subscribe(*s, r.senders, r.keys);
+      self->subscriptions_.insert(s.get());
+    } catch (...) {
+      // Not subscribed (an allocation failed): no event will come, and the
+      // exception leaves run().
+      if (s->self) self->index_.remove(*s);
+      self->waits_.fetch_sub(1, std::memory_order_acq_rel);
+      s->close();
+      throw;
+    }
   });
 }
 
@@ -545,7 +644,12 @@ void signal_state::send_and_wait(send_request r, outcomes_handler handler) {
     if (auto g = target.lock()) g->cancel();
   });
   asio::post(executor_, [self = shared_from_this(), g, r = std::move(r)]() mutable {
-    self->deliver(r, g);
+    try {
+      self->deliver(r, g);
+    } catch (...) {
+      g->fail(std::current_exception());
+      return;
+    }
     g->start();
   });
 }

@@ -680,6 +680,39 @@ CO_TEST_CASE(invalid_kwargs_fail_and_schedule_nothing) {
   BOOST_TEST(n == 1u);
 }
 
+// A kwarg value whose copy throws while `copies_fail` is set.
+struct fragile {
+  static inline bool copies_fail = false;
+  int value = 0;
+  explicit fragile(int v) : value(v) {}
+  fragile(const fragile& other) : value(other.value) {
+    if (copies_fail) throw std::runtime_error("fragile copy");
+  }
+  fragile& operator=(const fragile&) = default;
+};
+
+CO_TEST_CASE(a_kwarg_value_whose_copy_throws_fails_the_call_alone) {
+  fragile initial(1);
+  sig::signal s(co_await asio::this_coro::executor, sig::arg("v", initial));
+  std::vector<int> seen;
+  auto c = co_await s.connect(
+      [&](const sig::event& ev) { seen.push_back(ev.get<fragile>("v").value); }, sig::key("k"));
+  fragile next(2);
+  fragile::copies_fail = true;
+  // The value is copied once, when the kwarg is made: the exception leaves
+  // that call, before the send starts.
+  BOOST_CHECK_THROW(sig::arg("v", next), std::runtime_error);
+  // Events share the values they carry: a send copies none.
+  auto n = co_await s.send(sig::key("k"));
+  fragile::copies_fail = false;
+  BOOST_TEST(n == 1u);
+  auto v = sig::arg("v", next);
+  co_await s.send(sig::key("k"), std::move(v));
+  BOOST_TEST(seen == (std::vector<int>{1, 2}), boost::test_tools::per_element());
+  BOOST_TEST(c.connected());
+  BOOST_TEST(s.receivers() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(constructor_rejects_a_kwarg_declared_twice) {
   asio::io_context ctx;
   BOOST_CHECK_THROW(sig::signal(ctx, sig::arg("a", 1), sig::arg("a", 2)), sig::kwarg_error);

@@ -24,6 +24,7 @@
 #include <boost/system/error_code.hpp>
 
 #include <functional>
+#include <new>
 #include <utility>
 
 namespace asio_signals::detail {
@@ -37,8 +38,7 @@ class completion {
   using handler_type = asio::any_completion_handler<Signature>;
 
   completion(handler_type handler, const asio::any_io_executor& fallback)
-      : work_(asio::prefer(asio::get_associated_executor(handler, fallback),
-                           asio::execution::outstanding_work.tracked)),
+      : work_(tracked(asio::get_associated_executor(handler, fallback))),
         handler_(std::move(handler)) {}
 
   // On cancellation of any type, posts `withdraw` to `ex`. Called in the
@@ -65,6 +65,13 @@ class completion {
   }
 
  private:
+  // The type-erased handler's executor is made without throwing: it is empty
+  // when that failed to allocate.
+  static asio::any_completion_executor tracked(const asio::any_completion_executor& ex) {
+    if (!ex) throw std::bad_alloc();
+    return asio::prefer(ex, asio::execution::outstanding_work.tracked);
+  }
+
   asio::any_completion_executor work_;
   handler_type handler_;
 };

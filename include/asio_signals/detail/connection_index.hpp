@@ -72,10 +72,12 @@ class connection_index {
   slot* find(const callable_id& id) const noexcept;
 
   // Adds a new slot with no registration yet; the index owns it from now on.
+  // Leaves nothing behind if an allocation fails.
   void insert(const std::shared_ptr<slot>& s);
 
   // Registers s for the given senders and keys, or without filters if none
-  // are given. Senders and keys it has already are ignored.
+  // are given. Senders and keys it has already are ignored. All or nothing:
+  // if an allocation fails, s is left as it was.
   void subscribe(slot& s, const std::vector<sender>& senders, const std::vector<key>& keys);
 
   // Removes the given senders and keys from s; true if s is left with no
@@ -103,6 +105,8 @@ class connection_index {
   bool matches_any(const std::vector<sender>& senders, const std::vector<key>& keys) const;
 
  private:
+  template <class Map, class Value>
+  static bool add_to(Map& map, const Value& v, slot& s);
   template <class Map, class Value>
   static void erase_from(Map& map, const Value& v, const slot& s);
 

@@ -111,32 +111,42 @@ class signal_state : public std::enable_shared_from_this<signal_state> {
   void end_connection(slot& s);
   void notify_connected(const slot& s, const std::vector<sender>& senders,
                         const std::vector<key>& keys);
-  void notify_disconnected(const slot& s, const std::vector<sender>& senders,
+  void notify_disconnected(const std::shared_ptr<slot>& s, const std::vector<sender>& senders,
                            const std::vector<key>& keys, bool ended);
   void add_waiter(const std::shared_ptr<waiter>& w, const filter_request& r);
   void end_wait(waiter& w, boost::system::error_code ec, event ev);
   void abort_waits();
+  void prepare_event();
   const event& make_event(send_request& r);
   void release_event();
   // Schedules the callbacks of a send; `g`, if any, collects their outcomes.
   std::size_t deliver(send_request& r, const std::shared_ptr<gathering>& g);
   // A slot a send schedules. `kept` is 1 + the index in kept_ of a weak
   // member's object, or 0; `other` is set unless the slot is a plain callback
-  // on the signal's executor, run inline.
+  // on the signal's executor, run inline; `counted` for a counted connection.
   struct scheduled {
     slot* target;
     std::size_t kept;
     bool other = false;
+    bool counted = false;
   };
 
-  // Selecting the slots a send matches: select handles the common case,
-  // select_other the rest; run_other runs what is not a plain inline call.
+  // Selecting the slots a send matches changes no slot, so a send that fails
+  // to allocate while selecting leaves the signal as it was: select handles
+  // the common case, select_other the rest. Then commit_selection counts the
+  // calls of counted connections and ends the pruned ones, run_other runs
+  // what is not a plain inline call, and finish_send ends the exhausted ones.
+  void select_all(const std::shared_ptr<gathering>& g, std::size_t& callbacks);
   void select(slot& s, const std::shared_ptr<gathering>& g, std::size_t& callbacks);
   [[gnu::noinline]] void select_other(slot& s, const std::shared_ptr<gathering>& g,
                                       std::size_t& callbacks);
-  [[gnu::noinline]] void count_call(slot& s);
+  void commit_selection();
   [[gnu::noinline]] void run_other(const scheduled& entry, const event& ev, send_request& r,
-                                   const std::shared_ptr<gathering>& g, std::size_t& index);
+                                   const std::shared_ptr<gathering>& g, std::size_t index);
+  void run_scheduled(const event& ev, send_request& r, const std::shared_ptr<gathering>& g);
+  void finish_send();
+  // Ends each slot; an exception from a notification leaves after all ended.
+  void end_connections(const std::vector<slot*>& slots);
   void run(slot& s, std::shared_ptr<void> object, const event& ev,
            const std::shared_ptr<gathering>& g, std::size_t index);
   void start_coroutine(slot& s, std::shared_ptr<void> object, const event& ev,
@@ -179,6 +189,7 @@ class signal_state : public std::enable_shared_from_this<signal_state> {
   std::vector<std::shared_ptr<void>> kept_;
   std::vector<slot*> pruned_;
   std::vector<slot*> exhausted_;
+  std::size_t counted_ = 0;
   boost::unordered_flat_set<waiter*> waiters_;
   boost::unordered_flat_set<subscription_slot*> subscriptions_;
 };

@@ -1,0 +1,452 @@
+//
+// alloc_failure.cpp
+// ~~~~~~~~~~~~~~~~~
+//
+// Allocation failure injected into connect, disconnect and send: for every n,
+// the n-th allocation of the operation throws std::bad_alloc, and afterwards
+// the signal must be consistent: every connection it had still intact (each
+// called exactly once by a probe send naming it), the operation either done
+// entirely or not at all, no callback called twice, a counted connection never
+// called more often than its count. Runs until an operation completes without
+// reaching its n-th allocation.
+//
+// This executable replaces the global operator new, so it is a program of its
+// own.
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#define BOOST_TEST_MODULE asio_signals_alloc_failure
+#include <asio_signals/signal.hpp>
+#include <asio_signals/subscription.hpp>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <array>
+#include <cstdlib>
+#include <exception>
+#include <memory>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace sig = asio_signals;
+
+namespace {
+
+// -1: no failure armed; otherwise the number of allocations left to succeed.
+long countdown = -1;
+bool failed_once = false;
+
+void arm(long allocations) {
+  failed_once = false;
+  countdown = allocations;
+}
+
+// Disarms; whether an allocation failed meanwhile.
+bool disarm() {
+  countdown = -1;
+  return failed_once;
+}
+
+void* allocate(std::size_t size, std::size_t alignment) {
+  if (countdown == 0) {
+    countdown = -1;
+    failed_once = true;
+    throw std::bad_alloc();
+  }
+  if (countdown > 0) --countdown;
+  if (size == 0) size = 1;
+  void* p = alignment <= alignof(std::max_align_t)
+                ? std::malloc(size)
+                : std::aligned_alloc(alignment, (size + alignment - 1) / alignment * alignment);
+  if (p == nullptr) throw std::bad_alloc();
+  return p;
+}
+
+}  // namespace
+
+void* operator new(std::size_t size) {
+  return allocate(size, alignof(std::max_align_t));
+}
+void* operator new[](std::size_t size) {
+  return allocate(size, alignof(std::max_align_t));
+}
+void* operator new(std::size_t size, std::align_val_t alignment) {
+  return allocate(size, std::size_t(alignment));
+}
+void* operator new[](std::size_t size, std::align_val_t alignment) {
+  return allocate(size, std::size_t(alignment));
+}
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  try {
+    return allocate(size, alignof(std::max_align_t));
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
+  return operator new(size, tag);
+}
+void* operator new(std::size_t size, std::align_val_t alignment, const std::nothrow_t&) noexcept {
+  try {
+    return allocate(size, std::size_t(alignment));
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+void* operator new[](std::size_t size, std::align_val_t alignment,
+                     const std::nothrow_t& tag) noexcept {
+  return operator new(size, alignment, tag);
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::align_val_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::align_val_t) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept {
+  std::free(p);
+}
+
+namespace {
+
+int sender_a;
+int sender_b;
+
+// The callbacks count their calls; none of them allocates.
+std::array<int, 8> calls;
+
+void on_keyed(const sig::event&) {
+  ++calls[1];
+}
+void on_added(const sig::event&) {
+  ++calls[7];
+}
+
+struct member_target {
+  void on_event(const sig::event&) { ++calls[4]; }
+};
+
+// A signal with one connection of every kind, and what each should do.
+struct fixture {
+  static constexpr int counted_limit = 2;
+
+  asio::io_context ctx;
+  asio::strand<asio::io_context::executor_type> other = asio::make_strand(ctx);
+  sig::signal s{ctx, sig::arg("n", 0)};
+  std::shared_ptr<member_target> object = std::make_shared<member_target>();
+  std::vector<sig::connection> connections;
+  int counted_total = 0;
+  int reported = 0;  // exceptions that reached the error handler or left run()
+
+  fixture() {
+    calls.fill(0);
+    s.set_error_handler([this](std::exception_ptr e, const sig::event&) {
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::bad_alloc&) {
+        ++reported;
+      }
+    });
+    connect([](const sig::event&) { ++calls[0]; });
+    connect(&on_keyed, sig::keys("a", "b"));
+    connect(asio::bind_executor(other, [](const sig::event&) { ++calls[2]; }), sig::key(1));
+    connect(
+        [](const sig::event&) -> asio::awaitable<void> {
+          ++calls[3];
+          co_return;
+        },
+        sig::key("b"), sig::sender(&sender_b));
+    connect(&member_target::on_event, object, sig::sender(&sender_a));
+    connect([](const sig::event&) { ++calls[5]; }, sig::key("c"), sig::max_calls(counted_limit));
+    drain();
+  }
+
+  template <class... Args>
+  void connect(Args&&... args) {
+    s.connect(std::forward<Args>(args)..., [this](std::exception_ptr e, sig::connection c) {
+      BOOST_TEST_REQUIRE(!e);
+      connections.push_back(c);
+    });
+  }
+
+  // Runs the handlers until none is left, counting the bad_alloc exceptions
+  // that leave run().
+  void drain() {
+    for (;;) {
+      try {
+        ctx.restart();
+        ctx.run();
+        return;
+      } catch (const std::bad_alloc&) {
+        ++reported;
+      }
+    }
+  }
+
+  // Runs the handlers that are ready, the same way.
+  void poll() {
+    for (;;) {
+      try {
+        ctx.restart();
+        ctx.poll();
+        return;
+      } catch (const std::bad_alloc&) {
+        ++reported;
+      }
+    }
+  }
+
+  // A send naming every connection once.
+  std::size_t probe() {
+    std::optional<std::size_t> count;
+    s.send(sig::keys("a", "b", "c", 1), sig::senders(&sender_a, &sender_b),
+           [&](std::exception_ptr e, std::size_t n) {
+             BOOST_TEST(!e);
+             count = n;
+           });
+    drain();
+    BOOST_TEST_REQUIRE(count.has_value());
+    return *count;
+  }
+
+  // Every connection of the fixture still there and called exactly once by
+  // a probe; the counted one never beyond its count.
+  void check_intact() {
+    counted_total += calls[5];
+    bool counted_left = connections[5].connected();
+    calls.fill(0);
+    std::size_t n = probe();
+    for (int i = 0; i < 5; ++i) BOOST_TEST(calls[std::size_t(i)] == 1, "callback " << i);
+    BOOST_TEST(calls[5] == (counted_left ? 1 : 0));
+    counted_total += calls[5];
+    BOOST_TEST(n == std::size_t(5 + calls[5] + calls[7]));
+    // However many sends failed, the counted connection ends at its count.
+    for (int i = 0; i < counted_limit; ++i) {
+      calls[5] = 0;
+      probe();
+      counted_total += calls[5];
+    }
+    BOOST_TEST(counted_total <= counted_limit);
+    BOOST_TEST(!connections[5].connected());
+  }
+};
+
+// Runs `op` on a new fixture with the n-th allocation failing, for n = 0, 1,
+// ... until op completes without reaching it; `check` judges each outcome.
+template <class Op, class Check>
+void for_each_failure(Op op, Check check) {
+  int failures = 0;
+  for (long n = 0;; ++n) {
+    fixture f;
+    arm(n);
+    std::exception_ptr thrown;
+    try {
+      op(f);
+    } catch (const std::bad_alloc&) {
+      thrown = std::current_exception();
+    }
+    f.drain();
+    bool failed = disarm();
+    f.drain();
+    BOOST_TEST_CONTEXT("allocation " << n << (failed ? " failed" : " not reached")) {
+      check(f, failed);
+      f.check_intact();
+    }
+    if (!failed) break;
+    ++failures;
+  }
+  BOOST_TEST(failures > 0);
+  BOOST_TEST_MESSAGE("allocation failures injected: " << failures);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(connect_is_all_or_nothing) {
+  for_each_failure(
+      [](fixture& f) {
+        f.s.connect(&on_added, sig::keys("a", "c", 1), sig::senders(&sender_a, &sender_b),
+                    [&](std::exception_ptr, sig::connection c) { f.connections.push_back(c); });
+      },
+      [](fixture& f, bool failed) {
+        // Connected to all of its filters, or not at all.
+        bool added = f.s.receivers() == 7;
+        BOOST_TEST((added || f.s.receivers() == 6));
+        if (!failed) BOOST_TEST(added);
+        for (auto options : {0, 1, 2, 3, 4}) {
+          calls[7] = 0;
+          std::optional<std::size_t> n;
+          auto done = [&](std::exception_ptr, std::size_t c) { n = c; };
+          switch (options) {
+            case 0:
+              f.s.send(sig::key("a"), done);
+              break;
+            case 1:
+              f.s.send(sig::key("c"), done);
+              break;
+            case 2:
+              f.s.send(sig::key(1), done);
+              break;
+            case 3:
+              f.s.send(sig::sender(&sender_a), done);
+              break;
+            default:
+              f.s.send(sig::sender(&sender_b), done);
+              break;
+          }
+          f.drain();
+          BOOST_TEST(calls[7] == (added ? 1 : 0), "filter " << options);
+        }
+        calls.fill(0);
+      });
+}
+
+BOOST_AUTO_TEST_CASE(a_merging_connect_keeps_the_old_filters) {
+  for_each_failure(
+      [](fixture& f) {
+        f.s.connect(&on_keyed, sig::keys("c", 1, 2), [](std::exception_ptr, sig::connection) {});
+      },
+      [](fixture& f, bool failed) {
+        BOOST_TEST(f.s.receivers() == 6u);
+        calls[1] = 0;
+        f.s.send(sig::key(2), [](std::exception_ptr, std::size_t) {});
+        f.drain();
+        // All the new keys, or none.
+        bool merged = calls[1] == 1;
+        if (!failed) BOOST_TEST(merged);
+        calls[1] = 0;
+        f.s.send(sig::key("c"), [](std::exception_ptr, std::size_t) {});
+        f.drain();
+        BOOST_TEST(calls[1] == (merged ? 1 : 0));
+        calls.fill(0);
+      });
+}
+
+BOOST_AUTO_TEST_CASE(a_partial_disconnect_is_all_or_nothing) {
+  for_each_failure(
+      [](fixture& f) {
+        f.s.connect(&on_added, sig::keys("x", "y"), [](std::exception_ptr, sig::connection) {});
+        f.drain();
+        f.s.disconnect(&on_added, sig::key("x"), [](std::exception_ptr) {});
+      },
+      [](fixture& f, bool failed) {
+        calls[7] = 0;
+        f.s.send(sig::key("x"), [](std::exception_ptr, std::size_t) {});
+        f.drain();
+        int by_x = calls[7];
+        if (!failed) BOOST_TEST(by_x == 0);
+        f.s.disconnect(&on_added, [](std::exception_ptr) {});
+        f.drain();
+        calls.fill(0);
+      });
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_send_calls_nothing_twice) {
+  for_each_failure(
+      [](fixture& f) {
+        f.s.send(sig::keys("a", "b", "c", 1), sig::senders(&sender_a, &sender_b), sig::arg("n", 1),
+                 [](std::exception_ptr, std::size_t) {});
+      },
+      [](fixture&, bool failed) {
+        for (int i = 0; i < 6; ++i) BOOST_TEST(calls[std::size_t(i)] <= 1, "callback " << i);
+        if (!failed)
+          for (int i = 0; i < 6; ++i) BOOST_TEST(calls[std::size_t(i)] == 1, "callback " << i);
+      });
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_send_and_wait_completes) {
+  for_each_failure(
+      [](fixture& f) {
+        f.s.send_and_wait(sig::keys("a", "b", "c", 1), sig::senders(&sender_a, &sender_b),
+                          [&](std::exception_ptr e, std::vector<sig::outcome> outcomes) {
+                            ++calls[6];
+                            if (!e) BOOST_TEST(outcomes.size() == 6u);
+                          });
+      },
+      [](fixture&, bool) {
+        // Its handler ran, or the exception left the call or run(): never a
+        // wait that hangs.
+        BOOST_TEST(calls[6] <= 1);
+        for (int i = 0; i < 6; ++i) BOOST_TEST(calls[std::size_t(i)] <= 1, "callback " << i);
+      });
+}
+
+BOOST_AUTO_TEST_CASE(a_send_to_waits_and_subscriptions_that_succeeds_reached_them) {
+  for_each_failure(
+      [](fixture& f) {
+        sig::subscription sub(f.s, 4, sig::overflow::drop_oldest, sig::key("a"));
+        asio::cancellation_signal stop_wait;
+        asio::cancellation_signal stop_receive;
+        bool completed = false;
+        bool threw = false;
+        std::exception_ptr sent;
+        // A wait or a receive ends with the event, or with operation_aborted
+        // when withdrawn below; any other error reports a failure.
+        bool failed_visibly = false;
+        auto take = [&failed_visibly](boost::system::error_code ec, sig::event) {
+          if (!ec)
+            ++calls[6];
+          else if (ec != asio::error::operation_aborted)
+            failed_visibly = true;
+        };
+        try {
+          f.s.next(sig::key("a"), asio::bind_cancellation_slot(stop_wait.slot(), take));
+          f.s.send(sig::key("a"), [&](std::exception_ptr e, std::size_t) {
+            completed = true;
+            sent = e;
+          });
+          f.poll();
+          sub.receive(asio::bind_cancellation_slot(stop_receive.slot(), take));
+          f.poll();
+        } catch (const std::bad_alloc&) {
+          threw = true;
+        }
+        // What did not complete is withdrawn, so that run() returns.
+        stop_wait.emit(asio::cancellation_type::terminal);
+        stop_receive.emit(asio::cancellation_type::terminal);
+        f.poll();
+        // Unless a failure was reported (by the send, a call, a handler or
+        // out of run()), both got the event.
+        if (completed && !sent && !threw && !failed_visibly && f.reported == 0)
+          BOOST_TEST(calls[6] == 2);
+      },
+      [](fixture&, bool failed) {
+        if (!failed) BOOST_TEST(calls[6] == 2);
+      });
+}
