@@ -559,13 +559,41 @@ void signal_state::add_subscription(std::shared_ptr<subscription_slot> s, filter
   });
 }
 
+namespace {
+
+// Removes a subscription on the signal's executor. Its buffered events keep
+// the signal's state alive, which owns the subscription: if the executor
+// never runs the removal (its context is destroyed first), destroying it
+// drops them, so the two are not left keeping each other alive.
+struct subscription_removal {
+  std::shared_ptr<signal_state> state;
+  std::shared_ptr<subscription_slot> target;
+
+  subscription_removal(std::shared_ptr<signal_state> state,
+                       std::shared_ptr<subscription_slot> target) noexcept
+      : state(std::move(state)), target(std::move(target)) {}
+  subscription_removal(subscription_removal&&) noexcept = default;
+  subscription_removal& operator=(subscription_removal&&) = delete;
+
+  ~subscription_removal() {
+    if (target) target->abandon();
+  }
+
+  void operator()() {
+    state->end_subscription(*target);
+    std::exchange(target, nullptr)->discard();
+  }
+};
+
+}  // namespace
+
 void signal_state::remove_subscription(std::shared_ptr<subscription_slot> s) {
-  asio::post(executor_, [self = shared_from_this(), s = std::move(s)] {
-    if (self->subscriptions_.erase(s.get()) != 0)
-      self->waits_.fetch_sub(1, std::memory_order_acq_rel);
-    if (s->self) self->index_.remove(*s);
-    s->discard();
-  });
+  asio::post(executor_, subscription_removal(shared_from_this(), std::move(s)));
+}
+
+void signal_state::end_subscription(subscription_slot& s) {
+  if (subscriptions_.erase(&s) != 0) waits_.fetch_sub(1, std::memory_order_acq_rel);
+  if (s.self) index_.remove(s);
 }
 
 void signal_state::run(slot& target, std::shared_ptr<void> object, const event& ev,

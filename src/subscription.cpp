@@ -96,6 +96,12 @@ void subscription_slot::close() {
   for (auto& r : waiting) r->complete(executor_, asio::error::operation_aborted, event());
 }
 
+void subscription_slot::abandon() noexcept {
+  buffer_.clear();
+  held_.clear();
+  receivers_.clear();
+}
+
 void subscription_slot::discard() {
   buffer_.clear();
   auto held = std::exchange(held_, {});

@@ -181,6 +181,94 @@ BOOST_AUTO_TEST_CASE(a_counted_connection_never_exceeds_its_count) {
   BOOST_TEST(calls.load() == limit);
 }
 
+BOOST_AUTO_TEST_CASE(every_kind_of_callback_on_other_executors_adds_up) {
+  constexpr int workers = 4;
+  constexpr int sends = 100;
+  constexpr int limit = 3;
+  std::atomic<long> plain{0};
+  std::atomic<long> coroutine{0};
+  std::atomic<long> counted{0};
+  long scheduled = 0;
+  {
+    thread_pool_context pool(2);
+    sig::signal s(asio::make_strand(pool.context()));
+    std::vector<std::future<long>> done;
+    for (int w = 0; w < workers; ++w) {
+      done.push_back(std::async(std::launch::async, [&, w] {
+        auto other = asio::make_strand(pool.context());
+        s.connect(asio::bind_executor(other, [&] { ++plain; }), sig::key(w), asio::use_future)
+            .get();
+        auto task = [&]() -> asio::awaitable<void> {
+          ++coroutine;
+          co_return;
+        };
+        s.connect(asio::bind_executor(other, task), sig::key(w), asio::use_future).get();
+        s.connect([&] { ++counted; }, sig::key(w), sig::max_calls(limit), asio::use_future).get();
+        long mine = 0;
+        for (int i = 0; i < sends; ++i)
+          mine += static_cast<long>(s.send(sig::key(w), asio::use_future).get());
+        return mine;
+      }));
+    }
+    for (auto& d : done) scheduled += d.get();
+  }
+  BOOST_TEST(plain.load() == long(workers) * sends);
+  BOOST_TEST(coroutine.load() == long(workers) * sends);
+  BOOST_TEST(counted.load() == long(workers) * limit);
+  BOOST_TEST(scheduled == plain.load() + coroutine.load() + counted.load());
+}
+
+BOOST_AUTO_TEST_CASE(weak_members_whose_objects_die_during_sends) {
+  struct target {
+    std::atomic<long>* calls;
+    std::atomic<long>* late_calls;
+    std::atomic<bool> alive{true};
+    void on_event() {
+      // A send that met the object keeps it alive until the call.
+      if (!alive.load()) ++*late_calls;
+      ++*calls;
+    }
+    ~target() { alive = false; }
+  };
+  constexpr int makers = 2;
+  constexpr int objects = 200;
+  std::atomic<long> calls{0};
+  std::atomic<long> late_calls{0};
+  std::atomic<bool> stop{false};
+  long scheduled = 0;
+  {
+    thread_pool_context pool(2);
+    sig::signal s(asio::make_strand(pool.context()));
+    std::vector<std::future<long>> senders;
+    for (int t = 0; t < 2; ++t) {
+      senders.push_back(std::async(std::launch::async, [&] {
+        long sum = 0;
+        while (!stop.load()) sum += static_cast<long>(s.send(asio::use_future).get());
+        return sum;
+      }));
+    }
+    std::vector<std::thread> threads;
+    for (int m = 0; m < makers; ++m) {
+      threads.emplace_back([&] {
+        for (int i = 0; i < objects; ++i) {
+          auto object = std::make_shared<target>();
+          object->calls = &calls;
+          object->late_calls = &late_calls;
+          s.connect(&target::on_event, object, asio::use_future).get();
+          // Dies while sends run; its connection is pruned by a later send.
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    stop = true;
+    for (auto& f : senders) scheduled += f.get();
+    BOOST_TEST(s.send(asio::use_future).get() == 0u);
+    BOOST_TEST(s.receivers() == 0u);
+  }
+  BOOST_TEST(calls.load() == scheduled);
+  BOOST_TEST(late_calls.load() == 0);
+}
+
 BOOST_AUTO_TEST_CASE(waits_resume_across_threads) {
   thread_pool_context pool(2);
   sig::signal s(asio::make_strand(pool.context()), sig::arg("n", 0));

@@ -96,6 +96,8 @@ class signal_state : public std::enable_shared_from_this<signal_state> {
   // Subscriptions join and leave the index on the executor; any thread.
   void add_subscription(std::shared_ptr<subscription_slot> s, filter_request r);
   void remove_subscription(std::shared_ptr<subscription_slot> s);
+  // On the executor: takes a subscription out of the signal.
+  void end_subscription(subscription_slot& s);
 
   // Sends a callback's exception to the error handler or, without one,
   // rethrows it out of the run() of `ex`, the executor the callback ran on.

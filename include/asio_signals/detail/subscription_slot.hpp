@@ -55,6 +55,10 @@ class subscription_slot final : public slot {
   // The subscription is gone: drops everything, releasing held sends.
   void discard();
 
+  // Its removal will never run: drops everything, held sends and pending
+  // receives included, without completing them.
+  void abandon() noexcept;
+
  private:
   // Moves held events into the buffer while it has room.
   void refill();
