@@ -4,7 +4,8 @@
 #   2. g++, warnings as errors: every test (unit, threads, examples, consumer
 #      projects, benchmark smoke runs);
 #   3. clang++ under AddressSanitizer and UndefinedBehaviorSanitizer: every
-#      test, consumer projects included;
+#      test, consumer projects included, and each libFuzzer target for a few
+#      seconds;
 #   4. g++ under ASan+UBSan: the unit and threaded tests, with coroutine
 #      callbacks started by co_spawn (the fallback for other Boost versions);
 #   5. ThreadSanitizer, clang++ and g++: the threaded tests.
@@ -44,7 +45,8 @@ run_ctest "clang++ asan-ubsan" --preset asan-ubsan
 
 echo "== g++, ASan+UBSan, coroutine callbacks through co_spawn"
 cmake --preset asan-ubsan -B build/asan-ubsan-gcc -DCMAKE_CXX_COMPILER=g++ \
-  -DASIO_SIGNALS_BUILD_EXAMPLES=OFF -DASIO_SIGNALS_TEST_CONSUMERS=OFF -DASIO_SIGNALS_USE_CO_SPAWN=ON
+  -DASIO_SIGNALS_BUILD_EXAMPLES=OFF -DASIO_SIGNALS_TEST_CONSUMERS=OFF -DASIO_SIGNALS_USE_CO_SPAWN=ON \
+  -DASIO_SIGNALS_BUILD_FUZZERS=OFF
 cmake --build build/asan-ubsan-gcc --target asio_signals_tests asio_signals_thread_tests \
   asio_signals_alloc_tests
 run_ctest "g++ asan-ubsan" --test-dir build/asan-ubsan-gcc -L "unit|threads" \
