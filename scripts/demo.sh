@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo, from a fresh Debian 12 machine: installs what is missing, builds
-# the example programs (release preset) and runs each of them.
+# the example programs (release preset) and runs each of them, then starts
+# pubsub_server and has redis-cli subscribe and publish through it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,3 +15,35 @@ for program in build/release/examples/example_*; do
   echo "== ${program##*/example_}"
   "$program"
 done
+
+# The pub/sub server, driven by redis-cli: a subscriber and a publisher, then SIGINT.
+echo
+echo "== pubsub_server, driven by redis-cli"
+out=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$out"' EXIT
+
+# Waits up to 10 s for file $1 to have $2 lines.
+wait_for_lines() {
+  for _ in $(seq 100); do
+    if [ "$(wc -l <"$1")" -ge "$2" ]; then return 0; fi
+    sleep 0.1
+  done
+  echo "demo: timed out waiting for $1" >&2
+  return 1
+}
+
+build/release/examples/pubsub_server/pubsub_server --port 0 >"$out/server" &
+server=$!
+wait_for_lines "$out/server" 1
+port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$out/server")
+timeout 10 redis-cli -p "$port" subscribe news >"$out/subscriber" &
+subscriber=$!
+wait_for_lines "$out/subscriber" 3
+echo "redis-cli publish news hello: $(redis-cli -p "$port" publish news hello) subscriber(s)"
+wait_for_lines "$out/subscriber" 6
+echo "redis-cli subscribe news printed:"
+sed 's/^/  /' "$out/subscriber"
+kill "$subscriber"
+wait "$subscriber" || true
+kill -INT "$server"
+wait "$server"

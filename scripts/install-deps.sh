@@ -12,6 +12,7 @@ packages=(
   cmake ninja-build g++ clang clang-format libclang-rt-14-dev
   libboost1.81-dev libboost-test1.81-dev
   libbenchmark-dev python3 doxygen
+  redis-server redis-tools python3-redis
   "$@"
 )
 
