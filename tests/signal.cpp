@@ -24,6 +24,7 @@
 
 #include <functional>
 #include <memory>
+#include <new>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -69,6 +70,19 @@ struct widget {
     ++static_calls;
     co_return;
   }
+};
+
+// Builds widgets in one buffer, apart from their control blocks: each new one
+// has the address of the one before while weak references to that one remain,
+// as with shared_ptr<T>(new T) and an allocator that reuses memory.
+class widget_place {
+ public:
+  std::shared_ptr<widget> make() {
+    return std::shared_ptr<widget>(new (bytes_) widget, [](widget* w) { w->~widget(); });
+  }
+
+ private:
+  alignas(widget) unsigned char bytes_[sizeof(widget)];
 };
 
 struct counter {
@@ -448,16 +462,12 @@ CO_TEST_CASE(member_identity_is_function_and_object_address) {
 
 CO_TEST_CASE(a_new_object_at_an_expired_ones_address_is_another_callable) {
   sig::signal s(co_await asio::this_coro::executor);
-  // Each object is built in the same buffer, apart from its control block, so
-  // the second has the address of the first while weak references to the
-  // first remain: what shared_ptr<T>(new T) and a reusing allocator do.
-  alignas(widget) unsigned char storage[sizeof(widget)];
-  auto destroy = [](widget* w) { w->~widget(); };
-  std::shared_ptr<widget> first(new (storage) widget, destroy);
+  widget_place place;
+  std::shared_ptr<widget> first = place.make();
   auto stale = co_await s.connect(&widget::on_event, first, sig::keys("old", "both"));
   first.reset();
   // Before any send prunes the stale connection, a new object takes its place.
-  std::shared_ptr<widget> second(new (storage) widget, destroy);
+  std::shared_ptr<widget> second = place.make();
   auto fresh = co_await s.connect(&widget::on_event, second, sig::key("new"));
   BOOST_TEST(!(fresh == stale));
   BOOST_TEST(!stale.connected());
@@ -469,12 +479,11 @@ CO_TEST_CASE(a_new_object_at_an_expired_ones_address_is_another_callable) {
 
 CO_TEST_CASE(disconnecting_a_new_object_at_an_expired_ones_address_ends_only_the_stale_one) {
   sig::signal s(co_await asio::this_coro::executor);
-  alignas(widget) unsigned char storage[sizeof(widget)];
-  auto destroy = [](widget* w) { w->~widget(); };
-  std::shared_ptr<widget> first(new (storage) widget, destroy);
+  widget_place place;
+  std::shared_ptr<widget> first = place.make();
   auto stale = co_await s.connect(&widget::on_event, first, sig::keys("a", "b"));
   first.reset();
-  std::shared_ptr<widget> second(new (storage) widget, destroy);
+  std::shared_ptr<widget> second = place.make();
   // A partial disconnect naming the new object does not trim the stale
   // connection into something a later send would not prune.
   co_await s.disconnect(&widget::on_event, second, sig::key("a"));
