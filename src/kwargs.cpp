@@ -57,8 +57,8 @@ kwargs make_kwargs(std::vector<kwarg> all) {
 
 kwargs merge_kwargs(const kwargs& defaults, const std::vector<kwarg>& overrides) {
   kwargs result = defaults;
-  std::vector<bool> overridden(result.entries_.size());
-  for (const kwarg& a : overrides) {
+  for (auto given = overrides.begin(); given != overrides.end(); ++given) {
+    const kwarg& a = *given;
     auto it = std::find_if(result.entries_.begin(), result.entries_.end(),
                            [&](const kwargs::entry& e) { return e.first == a.name(); });
     if (it == result.entries_.end())
@@ -68,10 +68,9 @@ kwargs merge_kwargs(const kwargs& defaults, const std::vector<kwarg>& overrides)
       throw kwarg_error("asio_signals: kwarg " + quoted(a.name()) + " is declared as " +
                         type_name(it->second.type()) + " but the send gave " +
                         type_name(a.value().type()));
-    auto position = static_cast<std::size_t>(it - result.entries_.begin());
-    if (overridden[position])
+    // A send overrides a few kwargs at most: no allocation to find a repeat.
+    if (std::any_of(overrides.begin(), given, [&](const kwarg& b) { return b.name() == a.name(); }))
       throw kwarg_error("asio_signals: kwarg " + quoted(a.name()) + " is given twice in one send");
-    overridden[position] = true;
     it->second = a.value();
   }
   return result;
