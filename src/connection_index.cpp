@@ -83,6 +83,16 @@ void connection_index::insert(const std::shared_ptr<slot>& s) {
   if (s->is_callback()) callbacks_.fetch_add(1, std::memory_order_relaxed);
 }
 
+namespace {
+
+// Room for `more` elements, growing geometrically as push_back would.
+template <class T>
+void make_room(std::vector<T>& v, std::size_t more) {
+  if (v.capacity() - v.size() < more) v.reserve(std::max(v.size() + more, 2 * v.capacity()));
+}
+
+}  // namespace
+
 template <class Map, class Value>
 bool connection_index::add_to(Map& map, const Value& v, slot& s) {
   auto [it, made] = map.try_emplace(v);
@@ -107,8 +117,8 @@ void connection_index::subscribe(slot& s, const std::vector<sender>& senders,
   std::vector<sender>& own_senders = s.more->senders;
   std::vector<key>& own_keys = s.more->keys;
   // Room first, so that recording what was added cannot fail.
-  own_senders.reserve(own_senders.size() + senders.size());
-  own_keys.reserve(own_keys.size() + keys.size());
+  make_room(own_senders, senders.size());
+  make_room(own_keys, keys.size());
   std::size_t old_senders = own_senders.size();
   std::size_t old_keys = own_keys.size();
   try {

@@ -467,7 +467,7 @@ void signal_state::run_scheduled(const event& ev, send_request& r,
         try {
           static_cast<plain_slot&>(*entry.target).call(ev, nullptr);
         } catch (...) {
-          report(std::current_exception(), ev, executor_);
+          settle_or_keep(std::current_exception(), ev, nullptr, 0, failed);
         }
       }
       continue;
@@ -478,11 +478,23 @@ void signal_state::run_scheduled(const event& ev, send_request& r,
     } catch (...) {
       // A wait or a subscription that failed: the send fails, after the rest.
       if (!callback && !failed) failed = std::current_exception();
-      if (callback) settle(std::current_exception(), ev, executor_, g, index);
+      if (callback) settle_or_keep(std::current_exception(), ev, g, index, failed);
     }
     index += callback;
   }
   if (failed) std::rethrow_exception(failed);
+}
+
+// Settles a callback's exception; if that fails too (reporting it allocates),
+// keeps the failure for the end of the send, so the other callbacks still run.
+void signal_state::settle_or_keep(std::exception_ptr e, const event& ev,
+                                  const std::shared_ptr<gathering>& g, std::size_t index,
+                                  std::exception_ptr& failed) noexcept {
+  try {
+    settle(std::move(e), ev, executor_, g, index);
+  } catch (...) {
+    if (!failed) failed = std::current_exception();
+  }
 }
 
 void signal_state::finish_send() {

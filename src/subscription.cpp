@@ -48,8 +48,9 @@ void subscription_slot::push(const event& ev, std::shared_ptr<send_gate>& gate) 
       break;
     case overflow::wait:
       if (!gate) gate = std::make_shared<send_gate>();
-      gate->hold();
+      // Held only once stored: a failed store holds nothing.
       held_.emplace_back(ev, gate);
+      gate->hold();
       break;
   }
 }

@@ -129,7 +129,7 @@ class signal_op {
         if (request_.gate && !request_.gate->open()) {
           auto gate = std::move(request_.gate);
           gate->on_open(
-              [op = std::move(*this), result]() mutable { op.complete(nullptr, result); });
+              [op = std::move(*this), error, result]() mutable { op.complete(error, result); });
           return;
         }
       }

@@ -146,6 +146,8 @@ class signal_state : public std::enable_shared_from_this<signal_state> {
   [[gnu::noinline]] void run_other(const scheduled& entry, const event& ev, send_request& r,
                                    const std::shared_ptr<gathering>& g, std::size_t index);
   void run_scheduled(const event& ev, send_request& r, const std::shared_ptr<gathering>& g);
+  void settle_or_keep(std::exception_ptr e, const event& ev, const std::shared_ptr<gathering>& g,
+                      std::size_t index, std::exception_ptr& failed) noexcept;
   void finish_send();
   // Ends each slot; an exception from a notification leaves after all ended.
   void end_connections(const std::vector<slot*>& slots);
