@@ -202,9 +202,13 @@ void signal_state::notify_disconnected(const std::shared_ptr<slot>& s,
   }
 }
 
-void signal_state::resolve(send_request& r) const {
-  r.named->args = merge_kwargs(defaults_, r.named->overrides);
-  r.named->overrides.clear();
+void signal_state::resolve(send_request& r) const noexcept {
+  try {
+    r.named->args = merge_kwargs(defaults_, r.named->overrides);
+    r.named->overrides.clear();
+  } catch (...) {
+    r.error = std::current_exception();
+  }
 }
 
 connection signal_state::make_connection(const slot& s) {

@@ -76,8 +76,9 @@ class signal_state : public std::enable_shared_from_this<signal_state> {
   signal receiver_connected();
   signal receiver_disconnected();
 
-  // Merges the send's kwargs overrides into the defaults; throws kwarg_error.
-  void resolve(send_request& r) const;
+  // Merges the send's kwargs overrides into the defaults; a failure
+  // (kwarg_error) is kept in the request, to be reported as the send's.
+  void resolve(send_request& r) const noexcept;
 
   // The operations, run on the signal's executor.
   connection connect(connect_request& r);

@@ -198,13 +198,7 @@ auto signal::send_and_wait(Args&&... args) {
   return detail::with_options(
       detail::send_request(),
       [&](auto&& token, detail::send_request request) {
-        if (request.overrides_kwargs()) {
-          try {
-            state_->resolve(request);
-          } catch (...) {
-            request.error = std::current_exception();
-          }
-        }
+        if (request.overrides_kwargs()) state_->resolve(request);
         if constexpr (detail::eager_token_v<decltype(token), signature>)
           if (request.error) std::rethrow_exception(request.error);
         return asio::async_initiate<decltype(token), signature>(
@@ -269,13 +263,7 @@ auto signal::send(Args&&... args) {
   return detail::with_options(
       detail::send_request(),
       [&](auto&& token, detail::send_request request) {
-        if (request.overrides_kwargs()) {
-          try {
-            state_->resolve(request);
-          } catch (...) {
-            request.error = std::current_exception();
-          }
-        }
+        if (request.overrides_kwargs()) state_->resolve(request);
         return detail::async_signal_op<void(std::exception_ptr, std::size_t)>(
             state_, std::forward<decltype(token)>(token), std::move(request),
             [](detail::signal_state& s, detail::send_request& r) { return s.send(r); });
