@@ -55,8 +55,9 @@ kwargs make_kwargs(std::vector<kwarg> all) {
   return result;
 }
 
-kwargs merge_kwargs(const kwargs& defaults, const std::vector<kwarg>& overrides) {
-  kwargs result = defaults;
+void merge_kwargs(kwargs& into, const kwargs& defaults, const std::vector<kwarg>& overrides) {
+  kwargs& result = into;
+  result.entries_ = defaults.entries_;
   for (auto given = overrides.begin(); given != overrides.end(); ++given) {
     const kwarg& a = *given;
     auto it = std::find_if(result.entries_.begin(), result.entries_.end(),
@@ -73,7 +74,10 @@ kwargs merge_kwargs(const kwargs& defaults, const std::vector<kwarg>& overrides)
       throw kwarg_error("asio_signals: kwarg " + quoted(a.name()) + " is given twice in one send");
     it->second = a.value();
   }
-  return result;
+}
+
+void clear_kwargs(kwargs& k) noexcept {
+  k.entries_.clear();
 }
 
 }  // namespace detail

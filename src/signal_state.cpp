@@ -204,10 +204,11 @@ void signal_state::notify_disconnected(const std::shared_ptr<slot>& s,
 
 void signal_state::resolve(send_request& r) const noexcept {
   try {
-    r.named->args = merge_kwargs(defaults_, r.named->overrides);
+    merge_kwargs(r.named->args, defaults_, r.named->overrides);
+    r.named->resolved = true;
     r.named->overrides.clear();
   } catch (...) {
-    r.error = std::current_exception();
+    r.named->error = std::current_exception();
   }
 }
 
@@ -261,14 +262,14 @@ connection signal_state::connect(connect_request& r) {
     if (slot* existing = find_live(*target->more->id)) {
       // Subscribes to all the new filters or, failing, to none.
       index_.subscribe(*existing, r.senders, r.keys);
-      if (r.max_calls != 0) existing->more->calls_left = r.max_calls;
+      if (r.max_calls != 0) existing->limit_calls(r.max_calls);
       notify_connected(*existing, r.senders, r.keys);
       return make_connection(*existing);
     }
   }
   if (r.max_calls != 0) {
     if (!target->more) target->more = std::make_unique<slot::extras>();
-    target->more->calls_left = r.max_calls;
+    target->limit_calls(r.max_calls);
   }
   index_.insert(target);
   try {
@@ -334,11 +335,10 @@ void signal_state::release_event() {
   spare_event_ = event();
 }
 
-// Selects one slot a send matches, in connection order: skips it while
-// blocked, prunes it once gone, otherwise schedules it. A plain callback on
-// the signal's executor, the common case, takes the inline path.
-inline void signal_state::select(slot& s, const std::shared_ptr<gathering>& g,
-                                 std::size_t& callbacks) {
+// Selects a slot a send matches that does not run inline: skips it while
+// blocked, prunes it once gone, otherwise schedules it.
+void signal_state::select_other(slot& s, const std::shared_ptr<gathering>& g,
+                                std::size_t& callbacks) {
   switch (s.ready()) {
     case slot::readiness::blocked:
       return;
@@ -349,19 +349,7 @@ inline void signal_state::select(slot& s, const std::shared_ptr<gathering>& g,
     case slot::readiness::ready:
       break;
   }
-  if (s.callback_kind() != slot::plain || s.bound || s.is_weak() || g) {
-    select_other(s, g, callbacks);
-    return;
-  }
-  bool counted = s.more && s.more->calls_left != 0;
-  scheduled_.push_back({&s, 0, false, counted});
-  counted_ += counted;
-  ++callbacks;
-}
-
-void signal_state::select_other(slot& s, const std::shared_ptr<gathering>& g,
-                                std::size_t& callbacks) {
-  std::size_t kept = 0;
+  std::uint32_t kept = 0;
   if (s.is_weak()) {
     // The object stays alive until the callback has run.
     std::shared_ptr<void> object = s.lock();
@@ -370,7 +358,7 @@ void signal_state::select_other(slot& s, const std::shared_ptr<gathering>& g,
       return;
     }
     kept_.push_back(std::move(object));
-    kept = kept_.size();
+    kept = static_cast<std::uint32_t>(kept_.size());
   }
   if (s.is_callback() && g) g->expect(make_connection(s));
   bool counted = s.more && s.more->calls_left != 0;
@@ -379,8 +367,18 @@ void signal_state::select_other(slot& s, const std::shared_ptr<gathering>& g,
   callbacks += s.is_callback();
 }
 
+// Selects the slots a send matches, in connection order. A plain callback on
+// the signal's executor, the common case, runs inline, in the send's task.
 void signal_state::select_all(const std::shared_ptr<gathering>& g, std::size_t& callbacks) {
-  auto select_slot = [&](slot& s) { select(s, g, callbacks); };
+  const bool gathering = g != nullptr;
+  auto select_slot = [&](slot& s) {
+    if (!gathering && s.ready_inline()) {
+      scheduled_.push_back({&s, 0, false, false});
+      ++callbacks;
+    } else {
+      select_other(s, g, callbacks);
+    }
+  };
   if (lists_.size() == 1) {
     // One list is already in connection order, each slot in it once.
     lists_.front()->for_each(select_slot);
@@ -403,7 +401,7 @@ void signal_state::commit_selection() {
         exhausted_.push_back(entry.target);
     }
   }
-  end_connections(pruned_);
+  if (!pruned_.empty()) end_connections(pruned_);
 }
 
 void signal_state::run_other(const scheduled& entry, const event& ev, send_request& r,
@@ -417,9 +415,13 @@ void signal_state::run_other(const scheduled& entry, const event& ev, send_reque
     case slot::wait:
       end_wait(static_cast<waiter&>(target), {}, ev);
       break;
-    case slot::queue:
-      static_cast<subscription_slot&>(target).push(ev, r.gate);
+    case slot::queue: {
+      // Only a subscription that holds sends back needs the send's gate.
+      auto& queue = static_cast<subscription_slot&>(target);
+      std::shared_ptr<send_gate> none;
+      queue.push(ev, queue.policy() == overflow::wait ? r.options().gate : none);
       break;
+    }
   }
 }
 
@@ -505,7 +507,7 @@ void signal_state::finish_send() {
   if (spare_event_) release_event();
   kept_.clear();
   // A counted connection ends once its last call is scheduled.
-  end_connections(exhausted_);
+  if (!exhausted_.empty()) end_connections(exhausted_);
 }
 
 void signal_state::start_wait(filter_request r, wait_handler handler) {
@@ -616,7 +618,7 @@ void signal_state::run(slot& target, std::shared_ptr<void> object, const event& 
                        const std::shared_ptr<gathering>& g, std::size_t index) {
   if (target.callback_kind() == slot::coroutine) {
     start_coroutine(target, std::move(object), ev, g, index);
-  } else if (target.bound) {
+  } else if (target.bound()) {
     asio::any_io_executor ex = *target.more->executor;
     asio::post(ex, [self = shared_from_this(), target = target.self, object = std::move(object), ev,
                     ex, g, index] {
@@ -634,7 +636,7 @@ void signal_state::run(slot& target, std::shared_ptr<void> object, const event& 
 
 void signal_state::start_coroutine(slot& s, std::shared_ptr<void> object, const event& ev,
                                    const std::shared_ptr<gathering>& g, std::size_t index) {
-  if (!s.bound) {
+  if (!s.bound()) {
     launch(run_coroutine(s.self, std::move(object), ev, g, index), executor_);
     return;
   }
@@ -661,8 +663,8 @@ coroutine_entry signal_state::run_coroutine(std::shared_ptr<slot> s, std::shared
 
 void signal_state::coroutine_done(std::exception_ptr e, const event& ev, const slot& s,
                                   const std::shared_ptr<gathering>& g, std::size_t index) {
-  const asio::any_io_executor& ex = s.bound ? *s.more->executor : executor_;
-  if (g && s.bound)
+  const asio::any_io_executor& ex = s.bound() ? *s.more->executor : executor_;
+  if (g && s.bound())
     asio::post(executor_, [self = shared_from_this(), e, ev, ex, g, index] {
       self->settle(e, ev, ex, g, index);
     });
@@ -680,8 +682,8 @@ void signal_state::settle(std::exception_ptr e, const event& ev, const asio::any
 
 void signal_state::send_and_wait(send_request r, outcomes_handler handler) {
   auto g = std::make_shared<gathering>(shared_from_this(), std::move(handler));
-  if (r.error) {
-    g->fail(r.error);
+  if (std::exception_ptr error = r.error()) {
+    g->fail(std::move(error));
     return;
   }
   g->on_cancel(executor_, [target = std::weak_ptr<gathering>(g)] {

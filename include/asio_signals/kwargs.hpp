@@ -75,9 +75,13 @@ using stored_value_t = std::conditional_t<std::is_same_v<std::decay_t<T>, const 
 // kwargs from a list of kwarg; throws kwarg_error if a name repeats.
 kwargs make_kwargs(std::vector<kwarg> all);
 
-// The signal's defaults merged with one send's overrides; throws kwarg_error
-// for an undeclared name, a value of another type, or a name given twice.
-kwargs merge_kwargs(const kwargs& defaults, const std::vector<kwarg>& overrides);
+// Makes `into` the signal's defaults merged with one send's overrides,
+// reusing its memory; throws kwarg_error for an undeclared name, a value of
+// another type, or a name given twice.
+void merge_kwargs(kwargs& into, const kwargs& defaults, const std::vector<kwarg>& overrides);
+
+// Removes every kwarg, keeping the memory.
+void clear_kwargs(kwargs& k) noexcept;
 
 }  // namespace detail
 
@@ -180,7 +184,8 @@ class kwargs {
 
  private:
   friend kwargs detail::make_kwargs(std::vector<kwarg>);
-  friend kwargs detail::merge_kwargs(const kwargs&, const std::vector<kwarg>&);
+  friend void detail::merge_kwargs(kwargs&, const kwargs&, const std::vector<kwarg>&);
+  friend void detail::clear_kwargs(kwargs&) noexcept;
 
   const value* find(std::string_view name) const noexcept;
   kwargs& set_value(std::string name, value v);

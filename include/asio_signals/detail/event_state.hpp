@@ -16,7 +16,6 @@
 #include <asio_signals/sender.hpp>
 #include <asio_signals/signal.hpp>
 
-#include <optional>
 #include <utility>
 
 namespace asio_signals::detail {
@@ -27,19 +26,24 @@ namespace asio_signals::detail {
 struct event_state {
   explicit event_state(signal src) : source(std::move(src)) {}
 
-  // Takes what the send named, or nothing; the kwargs are `defaults` unless
-  // the send overrides some.
+  // Takes what the send named, or nothing, and gives the send's options the
+  // memory of the previous send's; the kwargs are `defaults` unless the send
+  // overrides some.
   void assign(send_options* named, const kwargs& defaults) {
     if (named) {
       senders.swap(named->senders);
       keys.swap(named->keys);
-      own_args = std::move(named->args);
     } else {
       senders.clear();
       keys.clear();
-      own_args.reset();
     }
-    args = own_args ? &*own_args : &defaults;
+    if (named && named->resolved) {
+      std::swap(own_args, named->args);
+      args = &own_args;
+    } else {
+      if (!own_args.empty()) clear_kwargs(own_args);
+      args = &defaults;
+    }
   }
 
   // A handle that does not own the signal's state; `owner` does, once events
@@ -48,7 +52,7 @@ struct event_state {
   std::shared_ptr<signal_state> owner;
   sender_set senders;
   key_set keys;
-  std::optional<kwargs> own_args;
+  kwargs own_args;
   const kwargs* args = nullptr;
 };
 

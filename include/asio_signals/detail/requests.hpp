@@ -36,11 +36,12 @@ struct filter_request {
 
   bool has_filters() const noexcept { return !senders.empty() || !keys.empty(); }
 
+  // An error found when the request was made, reported when it is started.
+  std::exception_ptr error() const noexcept { return error_; }
+  void fail(std::exception_ptr e) noexcept { error_ = std::move(e); }
+
   std::vector<sender> senders;
   std::vector<key> keys;
-
-  // An error found when the request was made, reported when it is started.
-  std::exception_ptr error;
 
  private:
   template <class T>
@@ -51,6 +52,8 @@ struct filter_request {
       to.insert(to.end(), std::make_move_iterator(from.begin()),
                 std::make_move_iterator(from.end()));
   }
+
+  std::exception_ptr error_;
 };
 
 struct connect_request : filter_request {
@@ -68,18 +71,39 @@ struct disconnect_request : filter_request {
   std::optional<callable_id> id;
 };
 
-// What one send names: its senders, keys and kwargs overrides.
+// What one send names, its senders, keys and kwargs overrides, and what
+// it made on the way: an error, or the gate of a held send.
 struct send_options {
   sender_set senders;
   key_set keys;
   std::vector<kwarg> overrides;
 
-  // The signal's defaults merged with the overrides, once checked.
-  std::optional<kwargs> args;
+  // The signal's defaults merged with the overrides, once checked: then
+  // `resolved` is set.
+  kwargs args;
+  bool resolved = false;
+
+  std::exception_ptr error;
+
+  // Made by the send when a full subscription holds its event back.
+  std::shared_ptr<send_gate> gate;
+
+  // Empties the options, keeping their memory for another send.
+  void clear() noexcept;
 };
 
-// A send. It costs a few words to make and move: what its options name is
-// allocated only when it names something.
+// The options of a new send: those of an earlier send on this thread, emptied,
+// while there are some, so that the sets and kwargs a send names reuse memory.
+send_options* make_send_options();
+
+// Gives a send's options back for make_send_options. Out of line, so that
+// moving and destroying a send that names nothing stays a pointer test.
+struct send_options_deleter {
+  void operator()(send_options* p) const noexcept;
+};
+
+// A send. It is one pointer to make, move and destroy: what its options name
+// is allocated only when it names something.
 struct send_request {
   static constexpr bool accepts_kwargs = true;
 
@@ -97,18 +121,21 @@ struct send_request {
   }
 
   send_options& options() {
-    if (!named) named = std::make_unique<send_options>();
+    if (!named) named.reset(make_send_options());
     return *named;
   }
 
   bool overrides_kwargs() const noexcept { return named && !named->overrides.empty(); }
 
-  // Null when the send names nothing.
-  std::unique_ptr<send_options> named;
-  std::exception_ptr error;
+  std::exception_ptr error() const noexcept { return named ? named->error : nullptr; }
 
-  // Made by the send when a full subscription holds its event back.
-  std::shared_ptr<send_gate> gate;
+  // The gate of a send held back, or null.
+  std::shared_ptr<send_gate> take_gate() noexcept {
+    return named ? std::move(named->gate) : nullptr;
+  }
+
+  // Null when the send names nothing.
+  std::unique_ptr<send_options, send_options_deleter> named;
 };
 
 }  // namespace asio_signals::detail

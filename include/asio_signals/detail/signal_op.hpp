@@ -11,6 +11,7 @@
 
 #include <asio_signals/detail/config.hpp>
 #include <asio_signals/detail/signal_state.hpp>
+#include <asio_signals/detail/task_allocator.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/append.hpp>
@@ -90,8 +91,13 @@ class signal_op {
   using handler_work =
       std::conditional_t<has_own_executor_v<Handler>, std::optional<tracked_executor>, no_work>;
 
+  using handler_allocator = asio::associated_allocator_t<Handler>;
+
  public:
-  using allocator_type = asio::associated_allocator_t<Handler>;
+  // The handler's allocator, or, for a handler without one, memory the
+  // sending thread recycles.
+  using allocator_type = std::conditional_t<std::is_same_v<handler_allocator, std::allocator<void>>,
+                                            task_allocator<void>, handler_allocator>;
 
   signal_op(std::shared_ptr<signal_state> state, Handler handler, Request request, Work work)
       : state_(std::move(state)),
@@ -106,7 +112,12 @@ class signal_op {
     }
   }
 
-  allocator_type get_allocator() const noexcept { return asio::get_associated_allocator(handler_); }
+  allocator_type get_allocator() const noexcept {
+    if constexpr (std::is_same_v<allocator_type, handler_allocator>)
+      return asio::get_associated_allocator(handler_);
+    else
+      return allocator_type();
+  }
 
   void operator()() {
     std::exception_ptr error;
@@ -124,10 +135,9 @@ class signal_op {
       } catch (...) {
         error = std::current_exception();
       }
-      if constexpr (requires { request_.gate; }) {
+      if constexpr (requires { request_.take_gate(); }) {
         // A full subscription holds the send's event: complete once it has room.
-        if (request_.gate && !request_.gate->open()) {
-          auto gate = std::move(request_.gate);
+        if (auto gate = request_.take_gate(); gate && !gate->open()) {
           gate->on_open(
               [op = std::move(*this), error, result]() mutable { op.complete(error, result); });
           return;
@@ -166,8 +176,8 @@ class initiate_signal_op {
   template <class Handler, class Request>
   void operator()(Handler&& handler, Request request) {
     using handler_type = std::decay_t<Handler>;
-    if (request.error) {
-      complete_with_error(std::forward<Handler>(handler), request.error);
+    if (std::exception_ptr error = request.error()) {
+      complete_with_error(std::forward<Handler>(handler), std::move(error));
       return;
     }
     // Past the type erasure when the signal is on an io_context, the usual
@@ -205,7 +215,7 @@ template <class Signature, class Token, class Request, class Work>
 auto async_signal_op(const std::shared_ptr<signal_state>& state, Token&& token, Request request,
                      Work work) {
   if constexpr (eager_token_v<Token, Signature>)
-    if (request.error) std::rethrow_exception(request.error);
+    if (std::exception_ptr error = request.error()) std::rethrow_exception(error);
   return asio::async_initiate<Token, Signature>(initiate_signal_op<Signature, Work>(state, work),
                                                 token, std::move(request));
 }

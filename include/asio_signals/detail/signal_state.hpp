@@ -125,22 +125,21 @@ class signal_state : public std::enable_shared_from_this<signal_state> {
   // Schedules the callbacks of a send; `g`, if any, collects their outcomes.
   std::size_t deliver(send_request& r, const std::shared_ptr<gathering>& g);
   // A slot a send schedules. `kept` is 1 + the index in kept_ of a weak
-  // member's object, or 0; `other` is set unless the slot is a plain callback
-  // on the signal's executor, run inline; `counted` for a counted connection.
+  // member's object, or 0; `other` is set unless the slot runs inline (see
+  // slot::ready_inline); `counted` for a counted connection.
   struct scheduled {
     slot* target;
-    std::size_t kept;
+    std::uint32_t kept;
     bool other = false;
     bool counted = false;
   };
 
   // Selecting the slots a send matches changes no slot, so a send that fails
-  // to allocate while selecting leaves the signal as it was: select handles
+  // to allocate while selecting leaves the signal as it was: select_all handles
   // the common case, select_other the rest. Then commit_selection counts the
   // calls of counted connections and ends the pruned ones, run_other runs
   // what is not a plain inline call, and finish_send ends the exhausted ones.
   void select_all(const std::shared_ptr<gathering>& g, std::size_t& callbacks);
-  void select(slot& s, const std::shared_ptr<gathering>& g, std::size_t& callbacks);
   [[gnu::noinline]] void select_other(slot& s, const std::shared_ptr<gathering>& g,
                                       std::size_t& callbacks);
   void commit_selection();

@@ -105,6 +105,13 @@ class slot {
   // Marks the connection ended (no send will schedule it again).
   void end() noexcept { state_.fetch_and(~connected_bit, std::memory_order_release); }
 
+  // For a send: whether the callback runs inline, in the send's own task (a
+  // plain callback on the signal's executor, neither weak nor counted), and
+  // is ready to, neither blocked nor disconnected. One read of the state.
+  bool ready_inline() const noexcept {
+    return inline_ && state_.load(std::memory_order_acquire) == connected_bit;
+  }
+
   enum class readiness { ready, blocked, gone };
 
   // For a send: whether to schedule the slot, skip it while blocked, or prune
@@ -120,15 +127,26 @@ class slot {
   void unblock() noexcept { state_.fetch_sub(block_unit, std::memory_order_acq_rel); }
   bool blocked() const noexcept { return state_.load(std::memory_order_acquire) >= block_unit; }
 
+  // Whether the callback is bound to an executor of its own (more->executor).
+  bool bound() const noexcept { return bound_; }
+  void set_bound() noexcept {
+    bound_ = true;
+    inline_ = false;
+  }
+
+  // Makes the connection counted: it ends after `calls` calls (not zero).
+  void limit_calls(std::uint32_t calls) noexcept {
+    more->calls_left = calls;
+    inline_ = false;
+  }
+
   std::uint64_t seq = 0;
   bool unfiltered = false;
-  // Whether the callback is bound to an executor of its own (more->executor).
-  bool bound = false;
   std::unique_ptr<extras> more;
   std::shared_ptr<slot> self;
 
  protected:
-  slot(kind k, bool weak) noexcept : kind_(k), weak_(weak) {}
+  slot(kind k, bool weak) noexcept : kind_(k), weak_(weak), inline_(k == plain && !weak) {}
 
  private:
   static constexpr std::uint32_t connected_bit = 1;
@@ -139,6 +157,8 @@ class slot {
   std::atomic<std::uint32_t> state_{connected_bit};
   const kind kind_;
   const bool weak_;
+  bool bound_ = false;
+  bool inline_;
 };
 
 // A slot whose callback is a plain function.

@@ -62,8 +62,8 @@ inline void set_extras(slot& s, std::optional<callable_id> id,
   if (!id && !executor) return;
   s.more = std::make_unique<slot::extras>();
   s.more->id = id;
-  s.bound = executor.has_value();
   s.more->executor = std::move(executor);
+  if (s.more->executor) s.set_bound();
 }
 
 template <class F>
@@ -115,7 +115,7 @@ requires(!std::is_member_function_pointer_v<std::decay_t<Callback>>) auto signal
           request.target =
               detail::make_callable_slot(std::forward<Callback>(callback), state_->executor());
         } catch (...) {
-          request.error = std::current_exception();
+          request.fail(std::current_exception());
         }
         return detail::async_signal_op<void(std::exception_ptr, connection)>(
             state_, std::forward<decltype(token)>(token), std::move(request),
@@ -133,7 +133,7 @@ auto signal::connect(Fn fn, Object&& object, Args&&... args) {
         try {
           request.target = detail::make_member_slot(fn, std::forward<Object>(object));
         } catch (...) {
-          request.error = std::current_exception();
+          request.fail(std::current_exception());
         }
         return detail::async_signal_op<void(std::exception_ptr, connection)>(
             state_, std::forward<decltype(token)>(token), std::move(request),
@@ -200,7 +200,7 @@ auto signal::send_and_wait(Args&&... args) {
       [&](auto&& token, detail::send_request request) {
         if (request.overrides_kwargs()) state_->resolve(request);
         if constexpr (detail::eager_token_v<decltype(token), signature>)
-          if (request.error) std::rethrow_exception(request.error);
+          if (std::exception_ptr error = request.error()) std::rethrow_exception(error);
         return asio::async_initiate<decltype(token), signature>(
             [](auto&& handler, std::shared_ptr<detail::signal_state> state,
                detail::send_request request) {
