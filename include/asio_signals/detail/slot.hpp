@@ -141,9 +141,11 @@ class slot {
   }
 
   std::uint64_t seq = 0;
-  bool unfiltered = false;
   std::unique_ptr<extras> more;
   std::shared_ptr<slot> self;
+  // Last, so that it packs with the private flags below: a slot and a small
+  // callable share their allocation with little padding.
+  bool unfiltered = false;
 
  protected:
   slot(kind k, bool weak) noexcept : kind_(k), weak_(weak), inline_(k == plain && !weak) {}
