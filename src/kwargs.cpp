@@ -56,13 +56,12 @@ kwargs make_kwargs(std::vector<kwarg> all) {
 }
 
 void merge_kwargs(kwargs& into, const kwargs& defaults, const std::vector<kwarg>& overrides) {
-  kwargs& result = into;
-  result.entries_ = defaults.entries_;
+  into.entries_ = defaults.entries_;
   for (auto given = overrides.begin(); given != overrides.end(); ++given) {
     const kwarg& a = *given;
-    auto it = std::find_if(result.entries_.begin(), result.entries_.end(),
+    auto it = std::find_if(into.entries_.begin(), into.entries_.end(),
                            [&](const kwargs::entry& e) { return e.first == a.name(); });
-    if (it == result.entries_.end())
+    if (it == into.entries_.end())
       throw kwarg_error("asio_signals: the signal declares no kwarg " + quoted(a.name()) +
                         " (the send gave " + type_name(a.value().type()) + ")");
     if (it->second.type() != a.value().type())

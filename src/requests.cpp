@@ -15,8 +15,8 @@ namespace {
 
 using options_cache = thread_cache<std::unique_ptr<send_options>>;
 
-// Options that named more than this many senders, keys and kwargs are not
-// kept: a thread holds on to the memory of small sends only.
+// Options with room for more than this many senders, keys and kwargs are
+// not kept: a thread holds on to the memory of small sends only.
 constexpr std::size_t kept_names = 64;
 
 }  // namespace
@@ -40,7 +40,8 @@ send_options* make_send_options() {
 
 void send_options_deleter::operator()(send_options* p) const noexcept {
   std::unique_ptr<send_options> options(p);
-  std::size_t names = options->senders.size() + options->keys.size() + options->overrides.size();
+  std::size_t names = options->senders.capacity() + options->keys.capacity() +
+                      options->overrides.capacity() + options->args.size();
   if (options_cache* cache = options_cache::local(); cache && names <= kept_names) {
     options->clear();
     cache->keep(options);

@@ -335,8 +335,8 @@ void signal_state::release_event() {
   spare_event_ = event();
 }
 
-// Selects a slot a send matches that does not run inline: skips it while
-// blocked, prunes it once gone, otherwise schedules it.
+// Selects a slot a send matches that select_all's inline path does not take:
+// skips it while blocked, prunes it once gone, otherwise schedules it.
 void signal_state::select_other(slot& s, const std::shared_ptr<gathering>& g,
                                 std::size_t& callbacks) {
   switch (s.ready()) {
@@ -361,7 +361,7 @@ void signal_state::select_other(slot& s, const std::shared_ptr<gathering>& g,
     kept = static_cast<std::uint32_t>(kept_.size());
   }
   if (s.is_callback() && g) g->expect(make_connection(s));
-  bool counted = s.more && s.more->calls_left != 0;
+  bool counted = s.counted();
   scheduled_.push_back({&s, kept, true, counted});
   counted_ += counted;
   callbacks += s.is_callback();
@@ -373,7 +373,9 @@ void signal_state::select_all(const std::shared_ptr<gathering>& g, std::size_t& 
   const bool gathering = g != nullptr;
   auto select_slot = [&](slot& s) {
     if (!gathering && s.ready_inline()) {
-      scheduled_.push_back({&s, 0, false, false});
+      bool counted = s.counted();
+      scheduled_.push_back({&s, 0, false, counted});
+      counted_ += counted;
       ++callbacks;
     } else {
       select_other(s, g, callbacks);
@@ -415,13 +417,9 @@ void signal_state::run_other(const scheduled& entry, const event& ev, send_reque
     case slot::wait:
       end_wait(static_cast<waiter&>(target), {}, ev);
       break;
-    case slot::queue: {
-      // Only a subscription that holds sends back needs the send's gate.
-      auto& queue = static_cast<subscription_slot&>(target);
-      std::shared_ptr<send_gate> none;
-      queue.push(ev, queue.policy() == overflow::wait ? r.options().gate : none);
+    case slot::queue:
+      static_cast<subscription_slot&>(target).push(ev, r);
       break;
-    }
   }
 }
 

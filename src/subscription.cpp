@@ -23,7 +23,7 @@ subscription_slot::subscription_slot(asio::any_io_executor ex, std::size_t capac
                                      overflow policy)
     : slot(slot::queue, false), executor_(std::move(ex)), capacity_(capacity), policy_(policy) {}
 
-void subscription_slot::push(const event& ev, std::shared_ptr<send_gate>& gate) {
+void subscription_slot::push(const event& ev, send_request& request) {
   if (closed_) return;
   if (buffer_.empty() && held_.empty() && !receivers_.empty()) {
     auto r = std::move(receivers_.front());
@@ -46,12 +46,14 @@ void subscription_slot::push(const event& ev, std::shared_ptr<send_gate>& gate) 
     case overflow::drop_newest:
       dropped_.fetch_add(1, std::memory_order_relaxed);
       break;
-    case overflow::wait:
+    case overflow::wait: {
+      std::shared_ptr<send_gate>& gate = request.options().gate;
       if (!gate) gate = std::make_shared<send_gate>();
       // Held only once stored: a failed store holds nothing.
       held_.emplace_back(ev, gate);
       gate->hold();
       break;
+    }
   }
 }
 

@@ -16,18 +16,22 @@ namespace asio_signals::detail {
 namespace {
 
 // A block of task memory, with the size it was asked for rounded up: it
-// serves any request that fits.
+// serves any request of that rounded size. Larger blocks are not kept.
 class block {
  public:
   static constexpr std::size_t granularity = 64;
+  static constexpr std::size_t largest_kept = 1024;
 
   block() = default;
   block(void* memory, std::size_t size) noexcept : memory_(memory), size_(size) {}
   block(block&& other) noexcept
       : memory_(std::exchange(other.memory_, nullptr)), size_(other.size_) {}
   block& operator=(block&& other) noexcept {
-    std::swap(memory_, other.memory_);
-    size_ = other.size_;
+    if (this != &other) {
+      if (memory_ != nullptr) ::operator delete(memory_);
+      memory_ = std::exchange(other.memory_, nullptr);
+      size_ = other.size_;
+    }
     return *this;
   }
   ~block() {
@@ -55,7 +59,7 @@ using block_cache = thread_cache<block>;
 void* task_allocate(std::size_t size) {
   size = block::rounded(size);
   if (block_cache* cache = block_cache::local()) {
-    block b = cache->take([size](const block& b) { return b.size() >= size; });
+    block b = cache->take([size](const block& b) { return b.size() == size; });
     if (b) return b.release();
   }
   return ::operator new(size);
@@ -63,6 +67,7 @@ void* task_allocate(std::size_t size) {
 
 void task_deallocate(void* p, std::size_t size) noexcept {
   block b(p, block::rounded(size));
+  if (b.size() > block::largest_kept) return;
   if (block_cache* cache = block_cache::local()) cache->keep(b);
 }
 

@@ -38,7 +38,8 @@ class thread_cache {
     return Item();
   }
 
-  // Keeps `item` if there is room, leaving it empty.
+  // Keeps `item`, leaving it empty; when full, in place of one kept earlier,
+  // each in turn, so that what a thread uses now replaces what it used before.
   void keep(Item& item) noexcept {
     for (Item& kept : items_) {
       if (!kept) {
@@ -46,6 +47,8 @@ class thread_cache {
         return;
       }
     }
+    items_[next_] = std::move(item);
+    next_ = (next_ + 1) % N;
   }
 
  private:
@@ -53,6 +56,7 @@ class thread_cache {
   static thread_local thread_cache local_;
 
   Item items_[N];
+  std::size_t next_ = 0;
 };
 
 template <class Item, std::size_t N>

@@ -39,6 +39,8 @@ struct event_state {
     }
     if (named && named->resolved) {
       std::swap(own_args, named->args);
+      // The previous send's values, released now rather than with the send.
+      clear_kwargs(named->args);
       args = &own_args;
     } else {
       if (!own_args.empty()) clear_kwargs(own_args);

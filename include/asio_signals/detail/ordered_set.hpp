@@ -46,6 +46,9 @@ class ordered_set {
   /// The number of elements.
   std::size_t size() const noexcept { return items_.size(); }
 
+  /// The number of elements the set has room for without allocating.
+  std::size_t capacity() const noexcept { return items_.capacity(); }
+
   /// Whether the set has no elements.
   bool empty() const noexcept { return items_.empty(); }
 

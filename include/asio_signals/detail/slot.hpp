@@ -106,8 +106,8 @@ class slot {
   void end() noexcept { state_.fetch_and(~connected_bit, std::memory_order_release); }
 
   // For a send: whether the callback runs inline, in the send's own task (a
-  // plain callback on the signal's executor, neither weak nor counted), and
-  // is ready to, neither blocked nor disconnected. One read of the state.
+  // plain callback on the signal's executor, not weak), and is ready to,
+  // neither blocked nor disconnected. One read of the state.
   bool ready_inline() const noexcept {
     return inline_ && state_.load(std::memory_order_acquire) == connected_bit;
   }
@@ -137,8 +137,9 @@ class slot {
   // Makes the connection counted: it ends after `calls` calls (not zero).
   void limit_calls(std::uint32_t calls) noexcept {
     more->calls_left = calls;
-    inline_ = false;
+    counted_ = true;
   }
+  bool counted() const noexcept { return counted_; }
 
   std::uint64_t seq = 0;
   std::unique_ptr<extras> more;
@@ -161,6 +162,7 @@ class slot {
   const bool weak_;
   bool bound_ = false;
   bool inline_;
+  bool counted_ = false;
 };
 
 // A slot whose callback is a plain function.

@@ -11,6 +11,7 @@
 
 #include <asio_signals/detail/completion.hpp>
 #include <asio_signals/detail/config.hpp>
+#include <asio_signals/detail/requests.hpp>
 #include <asio_signals/detail/send_gate.hpp>
 #include <asio_signals/detail/slot.hpp>
 #include <asio_signals/event.hpp>
@@ -39,9 +40,9 @@ class subscription_slot final : public slot {
   overflow policy() const noexcept { return policy_; }
   std::size_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
 
-  // Queues the event of a send; an event held back holds the send's gate,
-  // made on first use.
-  void push(const event& ev, std::shared_ptr<send_gate>& gate);
+  // Queues the event of a send; an event held back holds the gate of the
+  // send's request, made on first use.
+  void push(const event& ev, send_request& request);
 
   // Takes out the oldest event for `r`, or makes it wait for one.
   void receive(const std::shared_ptr<pending_wait>& r);
