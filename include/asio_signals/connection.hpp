@@ -36,7 +36,7 @@ class slot;
  * @e Distinct @e objects: Safe.@n
  * @e Shared @e objects: Safe.
  */
-class connection {
+class ASIO_SIGNALS_DECL connection {
  public:
   /// A connection to nothing.
   connection() noexcept = default;
@@ -93,7 +93,7 @@ class call_limit {
   std::uint32_t count() const noexcept { return count_; }
 
  private:
-  friend call_limit max_calls(std::size_t n);
+  friend ASIO_SIGNALS_DECL call_limit max_calls(std::size_t n);
 
   explicit call_limit(std::uint32_t n) noexcept : count_(n) {}
 
@@ -109,7 +109,7 @@ class call_limit {
  *
  * @throws std::invalid_argument if @c n is zero or does not fit 32 bits.
  */
-call_limit max_calls(std::size_t n);
+ASIO_SIGNALS_DECL call_limit max_calls(std::size_t n);
 
 /// A connect option: the connection runs once, then ends (smokesignal's @c once).
 inline call_limit once() {

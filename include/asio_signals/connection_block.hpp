@@ -28,7 +28,7 @@ namespace asio_signals {
  * @e Distinct @e objects: Safe.@n
  * @e Shared @e objects: Unsafe.
  */
-class connection_block {
+class ASIO_SIGNALS_DECL connection_block {
  public:
   /// Blocks @c c; a connection that has ended is left alone.
   explicit connection_block(const connection& c) noexcept;

@@ -41,7 +41,7 @@ class signal_state;
  * @e Distinct @e objects: Safe.@n
  * @e Shared @e objects: Safe.
  */
-class event {
+class ASIO_SIGNALS_DECL event {
  public:
   /// An empty event.
   event() noexcept = default;

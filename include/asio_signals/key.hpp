@@ -112,7 +112,7 @@ concept user_key_type =
  * co_await sig.send(sig::key("books"));
  * @endcode
  */
-class key {
+class ASIO_SIGNALS_DECL key {
  public:
   /// A string key. Throws @c std::invalid_argument if @c s is null.
   key(const char* s);

@@ -31,7 +31,7 @@ namespace asio_signals {
  * name given twice, or a @c get<T> with a missing name or the wrong type. The
  * message names the kwarg, the type asked for and the type held.
  */
-class kwarg_error : public std::invalid_argument {
+class ASIO_SIGNALS_DECL kwarg_error : public std::invalid_argument {
  public:
   using std::invalid_argument::invalid_argument;
 };
@@ -67,21 +67,24 @@ using stored_value_t = std::conditional_t<std::is_same_v<std::decay_t<T>, const 
                                               std::is_same_v<std::decay_t<T>, std::string_view>,
                                           std::string, std::decay_t<T>>;
 
-[[noreturn]] void throw_null_string_kwarg();
-[[noreturn]] void throw_missing_kwarg(std::string_view name, const std::type_info& asked);
-[[noreturn]] void throw_kwarg_type(std::string_view name, const std::type_info& asked,
-                                   const std::type_info& held);
+[[noreturn]] ASIO_SIGNALS_DECL void throw_null_string_kwarg();
+[[noreturn]] ASIO_SIGNALS_DECL void throw_missing_kwarg(std::string_view name,
+                                                        const std::type_info& asked);
+[[noreturn]] ASIO_SIGNALS_DECL void throw_kwarg_type(std::string_view name,
+                                                     const std::type_info& asked,
+                                                     const std::type_info& held);
 
 // kwargs from a list of kwarg; throws kwarg_error if a name repeats.
-kwargs make_kwargs(std::vector<kwarg> all);
+ASIO_SIGNALS_DECL kwargs make_kwargs(std::vector<kwarg> all);
 
 // Makes `into` the signal's defaults merged with one send's overrides,
 // reusing its memory; throws kwarg_error for an undeclared name, a value of
 // another type, or a name given twice.
-void merge_kwargs(kwargs& into, const kwargs& defaults, const std::vector<kwarg>& overrides);
+ASIO_SIGNALS_DECL void merge_kwargs(kwargs& into, const kwargs& defaults,
+                                    const std::vector<kwarg>& overrides);
 
 // Removes every kwarg, keeping the memory.
-void clear_kwargs(kwargs& k) noexcept;
+ASIO_SIGNALS_DECL void clear_kwargs(kwargs& k) noexcept;
 
 }  // namespace detail
 
@@ -96,7 +99,7 @@ void clear_kwargs(kwargs& k) noexcept;
  * @e Distinct @e objects: Safe.@n
  * @e Shared @e objects: Safe for reading.
  */
-class kwargs {
+class ASIO_SIGNALS_DECL kwargs {
  public:
   /// One type-erased, immutable kwarg value.
   class value {

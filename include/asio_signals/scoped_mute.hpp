@@ -35,7 +35,7 @@ namespace asio_signals {
  * @e Distinct @e objects: Safe.@n
  * @e Shared @e objects: Unsafe.
  */
-class scoped_mute {
+class ASIO_SIGNALS_DECL scoped_mute {
  public:
   /// Mutes @c s.
   explicit scoped_mute(const signal& s) noexcept;

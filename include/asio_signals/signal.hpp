@@ -57,7 +57,7 @@ namespace asio_signals {
  * executor; every operation may be started from any thread and hops there. On
  * a multi-threaded @c io_context, give the signal a strand.
  */
-class signal {
+class ASIO_SIGNALS_DECL signal {
  public:
   /// The type of the executor the signal is bound to.
   using executor_type = asio::any_io_executor;

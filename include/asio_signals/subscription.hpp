@@ -73,7 +73,7 @@ enum class overflow {
  * @e Distinct @e objects: Safe.@n
  * @e Shared @e objects: Safe for @ref receive and @ref dropped.
  */
-class subscription {
+class ASIO_SIGNALS_DECL subscription {
  public:
   /// The type of the executor the subscription's buffer lives on: the signal's.
   using executor_type = asio::any_io_executor;

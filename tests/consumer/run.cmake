@@ -1,6 +1,9 @@
 # Configures, builds and runs one consumer project, and checks what it prints.
 #   MODE=find_package      installs this build into a private prefix first
 #   MODE=add_subdirectory  builds the library from SOURCE_DIR as a subproject
+#   SHARED=ON              the library is a shared one (BUILD_SHARED_LIBS)
+#   LIBRARY                the library's file name in this build, which the
+#                          consumer's build must use
 
 set(work "${WORK_DIR}/${MODE}")
 file(REMOVE_RECURSE "${work}")
@@ -19,10 +22,22 @@ if(MODE STREQUAL "find_package")
   list(APPEND configure_args "-DCMAKE_PREFIX_PATH=${work}/prefix")
 else()
   list(APPEND configure_args "-DASIO_SIGNALS_SOURCE_DIR=${SOURCE_DIR}")
+  if(SHARED)
+    list(APPEND configure_args -DBUILD_SHARED_LIBS=ON)
+  endif()
 endif()
 
 run(${CMAKE_COMMAND} -S "${SOURCE_DIR}/tests/consumer/${MODE}" -B "${work}/build" ${configure_args})
 run(${CMAKE_COMMAND} --build "${work}/build")
+# The consumer linked the kind of library this build made (shared or static).
+if(MODE STREQUAL "find_package")
+  file(GLOB_RECURSE found "${work}/prefix/${LIBRARY}")
+else()
+  file(GLOB_RECURSE found "${work}/build/${LIBRARY}")
+endif()
+if(NOT found)
+  message(FATAL_ERROR "the consumer's build has no ${LIBRARY}")
+endif()
 run("${work}/build/hello_signals")
 if(NOT output STREQUAL "hello, world\nhello, asio_signals\n")
   message(FATAL_ERROR "hello_signals printed:\n${output}")

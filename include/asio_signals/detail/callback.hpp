@@ -160,8 +160,8 @@ std::shared_ptr<slot> make_slot(Target target) {
     return std::make_shared<coroutine_target_slot<Target>>(std::move(target));
 }
 
-[[noreturn]] void throw_empty_callback();
-[[noreturn]] void throw_null_object();
+[[noreturn]] ASIO_SIGNALS_DECL void throw_empty_callback();
+[[noreturn]] ASIO_SIGNALS_DECL void throw_null_object();
 
 // Whether `f` is empty, for callables that can be: function pointers,
 // std::function and the like.

@@ -27,7 +27,7 @@ namespace asio_signals::detail {
 // The slots registered under one sender, one key, or without filters, in
 // connection order. Removal leaves a hole that is compacted away once holes
 // outnumber the slots, so both insert and erase cost O(log n) amortised.
-class slot_list {
+class ASIO_SIGNALS_DECL slot_list {
  public:
   // Adds s in connection order; false if it is there already.
   bool insert(slot& s);
@@ -59,7 +59,7 @@ class slot_list {
 
 // Every connection of one signal, hashed by sender, by key and, for
 // comparable callables, by identity. Used on the signal's executor only.
-class connection_index {
+class ASIO_SIGNALS_DECL connection_index {
  public:
   connection_index() = default;
   connection_index(const connection_index&) = delete;

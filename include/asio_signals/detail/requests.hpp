@@ -73,7 +73,7 @@ struct disconnect_request : filter_request {
 
 // What one send names, its senders, keys and kwargs overrides, and what
 // it made on the way: an error, or the gate of a held send.
-struct send_options {
+struct ASIO_SIGNALS_DECL send_options {
   sender_set senders;
   key_set keys;
   std::vector<kwarg> overrides;
@@ -94,11 +94,11 @@ struct send_options {
 
 // The options of a new send: those of an earlier send on this thread, emptied,
 // while there are some, so that the sets and kwargs a send names reuse memory.
-send_options* make_send_options();
+ASIO_SIGNALS_DECL send_options* make_send_options();
 
 // Gives a send's options back for make_send_options. Out of line, so that
 // moving and destroying a send that names nothing stays a pointer test.
-struct send_options_deleter {
+struct ASIO_SIGNALS_DECL send_options_deleter {
   void operator()(send_options* p) const noexcept;
 };
 

@@ -45,7 +45,7 @@ struct event_state;
 // The state every handle, event and scheduled callback of one signal shares.
 // The connection index and the scratch buffers are touched only on the
 // signal's executor; the rest is safe from any thread.
-class signal_state : public std::enable_shared_from_this<signal_state> {
+class ASIO_SIGNALS_DECL signal_state : public std::enable_shared_from_this<signal_state> {
  public:
   using error_handler = std::function<void(std::exception_ptr, const event&)>;
   using wait_handler = pending_wait::handler_type;

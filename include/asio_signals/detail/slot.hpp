@@ -41,7 +41,7 @@ struct callable_id {
   }
 };
 
-struct callable_id_hash {
+struct ASIO_SIGNALS_DECL callable_id_hash {
   std::size_t operator()(const callable_id& id) const noexcept;
 };
 

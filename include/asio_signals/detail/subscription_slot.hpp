@@ -29,7 +29,7 @@ namespace asio_signals::detail {
 
 // The buffer of a subscription, connected to its signal like a callback.
 // Everything but dropped_ is touched on the signal's executor only.
-class subscription_slot final : public slot {
+class ASIO_SIGNALS_DECL subscription_slot final : public slot {
  public:
   subscription_slot(asio::any_io_executor ex, std::size_t capacity, overflow policy);
 

@@ -22,8 +22,8 @@ namespace asio_signals::detail {
 // for a thread inside run(); this also serves a thread that sends from
 // outside run() and then runs the task itself. A block freed on another
 // thread goes to that thread's cache.
-void* task_allocate(std::size_t size);
-void task_deallocate(void* p, std::size_t size) noexcept;
+ASIO_SIGNALS_DECL void* task_allocate(std::size_t size);
+ASIO_SIGNALS_DECL void task_deallocate(void* p, std::size_t size) noexcept;
 
 // The allocator of the tasks a signal posts for handlers that have none of
 // their own (see signal_op).
