@@ -45,11 +45,21 @@ std::string key::to_string() const {
       return i.negative ? std::to_string(static_cast<std::int64_t>(i.bits))
                         : std::to_string(i.bits);
     }
+    // Each name is built by appending to one string: g++ 12 warns
+    // (-Wrestrict, a false positive) on the inlined insert that
+    // `"<" + std::string` makes.
     std::string operator()(const detail::typed_key& t) const {
-      return boost::core::demangle(t.type->name()) + "(" + std::to_string(t.bits) + ")";
+      std::string name = boost::core::demangle(t.type->name());
+      name += '(';
+      name += std::to_string(t.bits);
+      name += ')';
+      return name;
     }
     std::string operator()(const detail::user_key& u) const {
-      return "<" + boost::core::demangle(u.value->type().name()) + ">";
+      std::string name = "<";
+      name += boost::core::demangle(u.value->type().name());
+      name += '>';
+      return name;
     }
   };
   return std::visit(visitor(), value_);
