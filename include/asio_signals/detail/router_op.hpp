@@ -1,0 +1,356 @@
+//
+// detail/router_op.hpp
+// ~~~~~~~~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef ASIO_SIGNALS_DETAIL_ROUTER_OP_HPP
+#define ASIO_SIGNALS_DETAIL_ROUTER_OP_HPP
+
+#include <asio_signals/detail/config.hpp>
+#include <asio_signals/detail/options.hpp>
+#include <asio_signals/detail/router_state.hpp>
+#include <asio_signals/detail/signal_op.hpp>
+#include <asio_signals/kwargs.hpp>
+#include <asio_signals/router.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/append.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <cstddef>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace asio_signals::detail {
+
+// A completion handler that keeps its executor busy from the initiation of a
+// router operation until it completes there; it may be handed on as the
+// token of an operation of a signal inside the router.
+template <class Handler>
+class router_handler {
+  using handler_executor = asio::associated_executor_t<Handler, asio::any_io_executor>;
+  using tracked_executor = std::decay_t<decltype(asio::prefer(
+      std::declval<handler_executor>(), asio::execution::outstanding_work.tracked))>;
+  using handler_work =
+      std::conditional_t<has_own_executor_v<Handler>, std::optional<tracked_executor>, no_work>;
+
+ public:
+  router_handler(Handler handler, const asio::any_io_executor& router_executor)
+      : handler_(std::move(handler)) {
+    if constexpr (has_own_executor_v<Handler>) {
+      auto ex = asio::get_associated_executor(handler_, router_executor);
+      if (asio::any_io_executor(ex) != router_executor)
+        work_.emplace(asio::prefer(ex, asio::execution::outstanding_work.tracked));
+    }
+  }
+
+  // Completes on the handler's executor; called on the router's.
+  template <class... Args>
+  void operator()(Args&&... args) {
+    if constexpr (has_own_executor_v<Handler>) {
+      if (work_) {
+        asio::dispatch(*work_, asio::append(std::move(handler_), std::forward<Args>(args)...));
+        return;
+      }
+    }
+    std::move(handler_)(std::forward<Args>(args)...);
+  }
+
+ private:
+  Handler handler_;
+  [[no_unique_address]] handler_work work_;
+};
+
+template <class Signature>
+struct router_result;
+
+template <>
+struct router_result<void(std::exception_ptr)> {
+  template <class Handler>
+  static void fail(Handler& h, std::exception_ptr e) {
+    std::move(h)(std::move(e));
+  }
+};
+
+template <class T>
+struct router_result<void(std::exception_ptr, T)> {
+  template <class Handler>
+  static void fail(Handler& h, std::exception_ptr e) {
+    std::move(h)(std::move(e), T());
+  }
+};
+
+// Runs `f()` and completes `h` with its result, or with what it threw.
+template <class Handler, class F>
+void complete_with(Handler& h, F&& f) {
+  using result = decltype(f());
+  std::exception_ptr error;
+  if constexpr (std::is_void_v<result>) {
+    try {
+      f();
+    } catch (...) {
+      error = std::current_exception();
+    }
+    std::move(h)(error);
+  } else {
+    result r{};
+    try {
+      r = f();
+    } catch (...) {
+      error = std::current_exception();
+    }
+    std::move(h)(error, std::move(r));
+  }
+}
+
+// Starts an operation of the router `state`: `work(state, handler)` runs on
+// the router's executor and completes the handler, or hands it on. An error
+// found at the call (`early`) is thrown from it for eager tokens and
+// completes the operation for lazy ones.
+template <class Signature, class Token, class Work>
+auto async_router_op(const std::shared_ptr<router_state>& state, Token&& token,
+                     std::exception_ptr early, Work work) {
+  if constexpr (eager_token_v<Token, Signature>)
+    if (early) std::rethrow_exception(early);
+  return asio::async_initiate<Token, Signature>(
+      [](auto&& handler, std::shared_ptr<router_state> state, std::exception_ptr early, Work work) {
+        router_handler<std::decay_t<decltype(handler)>> h(std::move(handler), state->executor());
+        const asio::any_io_executor& ex = state->executor();
+        if (early) {
+          asio::post(ex, [h = std::move(h), early]() mutable {
+            router_result<Signature>::fail(h, early);
+          });
+          return;
+        }
+        asio::post(ex, [state = std::move(state), h = std::move(h),
+                        work = std::move(work)]() mutable { work(*state, h); });
+      },
+      token, state, std::move(early), std::move(work));
+}
+
+// Whether T is an option of add_sender: events(...), method(...) or
+// default_method(...).
+template <class T>
+constexpr bool is_sender_option_v =
+    std::is_same_v<T, event_list> || std::is_same_v<T, request_method>;
+
+template <class Option>
+void add_sender_option(sender_request& request, Option&& option) {
+  static_assert(is_sender_option_v<std::remove_cvref_t<Option>>,
+                "asio_signals: the options of add_sender are events(...), method(...) and "
+                "default_method(...), followed by an optional completion token");
+  request.add(std::forward<Option>(option));
+}
+
+// Adds the options among `args` to `request` and returns `f(token, request)`,
+// with the trailing completion token, or asio::use_awaitable.
+template <class F, class... Args>
+decltype(auto) with_sender_options(sender_request request, F&& f, Args&&... args) {
+  constexpr std::size_t n = sizeof...(Args);
+  if constexpr (n == 0) {
+    return f(asio::use_awaitable, std::move(request));
+  } else {
+    using last = std::remove_cvref_t<std::tuple_element_t<n - 1, std::tuple<Args...>>>;
+    if constexpr (is_sender_option_v<last>) {
+      (add_sender_option(request, std::forward<Args>(args)), ...);
+      return f(asio::use_awaitable, std::move(request));
+    } else {
+      auto refs = std::forward_as_tuple(std::forward<Args>(args)...);
+      [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (add_sender_option(request, std::get<I>(std::move(refs))), ...);
+      }
+      (std::make_index_sequence<n - 1>());
+      return f(std::get<n - 1>(std::move(refs)), std::move(request));
+    }
+  }
+}
+
+// Whether T names a sender or an event in add_listener: a string or any.
+template <class T>
+constexpr bool is_router_name_v =
+    std::is_convertible_v<T, std::string_view> || std::is_same_v<std::remove_cvref_t<T>, any_t>;
+
+template <class T>
+std::optional<std::string> router_name(const T& name) {
+  if constexpr (std::is_same_v<T, any_t>)
+    return std::nullopt;
+  else
+    return std::string(std::string_view(name));
+}
+
+// How the router keeps a member's object until it connects it: pointers and
+// smart pointers as they are, a reference as a pointer.
+template <class Object>
+auto hold_object(Object&& object) {
+  using type = std::remove_cvref_t<Object>;
+  if constexpr (std::is_pointer_v<type> || requires { typename type::element_type; })
+    return type(object);
+  else
+    return std::addressof(object);
+}
+
+// How a callback argument list splits: the callback (one argument, or a
+// member function and its object), up to `max_names` sender and event names,
+// options, and an optional completion token.
+template <std::size_t MaxNames, class... Args>
+struct listener_args {
+  using tuple = std::tuple<Args...>;
+  static constexpr std::size_t size = sizeof...(Args);
+  static_assert(size >= 1, "asio_signals: add_listener and on take a callback first");
+  static constexpr std::size_t callback_size =
+      std::is_member_function_pointer_v<std::remove_cvref_t<std::tuple_element_t<0, tuple>>> ? 2
+                                                                                             : 1;
+
+  template <std::size_t I>
+  static constexpr bool is_name() {
+    if constexpr (I >= size)
+      return false;
+    else
+      return is_router_name_v<std::tuple_element_t<I, tuple>>;
+  }
+
+  static constexpr std::size_t names = [] {
+    std::size_t n = 0;
+    if constexpr (MaxNames >= 1 && is_name<callback_size>()) {
+      n = 1;
+      if constexpr (MaxNames >= 2 && is_name<callback_size + 1>()) n = 2;
+    }
+    return n;
+  }();
+
+  static constexpr std::size_t options_begin = callback_size + names;
+
+  static constexpr bool has_token = [] {
+    if constexpr (size <= options_begin)
+      return false;
+    else
+      return !is_option_v<std::remove_cvref_t<std::tuple_element_t<size - 1, tuple>>>;
+  }();
+
+  static constexpr std::size_t options_end = has_token ? size - 1 : size;
+};
+
+// The callback arguments of `refs`, held until the router connects them.
+template <class Split, class Refs>
+auto hold_callback(Refs& refs) {
+  if constexpr (Split::callback_size == 2)
+    return std::make_tuple(std::get<0>(refs), hold_object(std::get<1>(refs)));
+  else
+    return std::make_tuple(std::decay_t<std::tuple_element_t<0, Refs>>(std::get<0>(refs)));
+}
+
+// The options of `refs`, decayed.
+template <class Split, class Refs, std::size_t... I>
+auto hold_options(Refs& refs, std::index_sequence<I...>) {
+  return std::make_tuple(std::decay_t<std::tuple_element_t<Split::options_begin + I, Refs>>(
+      std::get<Split::options_begin + I>(refs))...);
+}
+
+// The completion token of `refs`, or use_awaitable.
+template <class Split, class Refs>
+decltype(auto) token_of(Refs& refs) {
+  if constexpr (Split::has_token)
+    return std::get<Split::size - 1>(std::move(refs));
+  else
+    return asio::use_awaitable_t<>();
+}
+
+// The function a callback argument calls, to find it by, if it is a
+// function pointer.
+template <class Callback>
+std::optional<std::uintptr_t> function_id(const Callback& c) {
+  if constexpr (std::is_pointer_v<Callback> && std::is_function_v<std::remove_pointer_t<Callback>>)
+    return reinterpret_cast<std::uintptr_t>(c);
+  else
+    return std::nullopt;
+}
+
+inline named_callback make_named_callback(connection c) {
+  return named_callback{std::nullopt, std::move(c)};
+}
+
+template <class F>
+requires(std::is_pointer_v<F>&& std::is_function_v<std::remove_pointer_t<F>>) named_callback
+    make_named_callback(F f) {
+  return named_callback{reinterpret_cast<std::uintptr_t>(f), connection()};
+}
+
+// Gathers kwarg options into one list; trigger, request and emit use it.
+struct data_request {
+  std::vector<kwarg> data;
+
+  void add(kwarg k) { data.push_back(std::move(k)); }
+  void add(const kwargs& k) {
+    for (const auto& [name, v] : k) data.emplace_back(name, v);
+  }
+};
+
+// What an emit gathers from its options: its data, and the senders and keys
+// its send names.
+struct emit_request : data_request {
+  static constexpr bool accepts_kwargs = true;
+
+  using data_request::add;
+  void add(sender s) { senders.push_back(s); }
+  void add(sender_list l) {
+    for (const sender& s : l.items()) senders.push_back(s);
+  }
+  void add(key k) { keys.push_back(std::move(k)); }
+  void add(key_list l) {
+    for (const key& k : l.items()) keys.push_back(k);
+  }
+
+  std::vector<sender> senders;
+  std::vector<key> keys;
+};
+
+template <class... Args>
+kwargs make_data(Args&&... args) {
+  static_assert((is_kwarg_option_v<std::remove_cvref_t<Args>> && ...),
+                "asio_signals: the data of a trigger or a request are arg(...) and kwargs, "
+                "followed by an optional completion token");
+  data_request r;
+  (r.add(std::forward<Args>(args)), ...);
+  return make_kwargs(std::move(r.data));
+}
+
+// Calls a request handler `f` with what it takes and makes its response a
+// std::any; a coroutine, so that `f` is kept in its frame.
+template <class F, class... Args>
+asio::awaitable<std::any> call_request_handler(F f, Args... args) {
+  using result = std::invoke_result_t<F&, const Args&...>;
+  if constexpr (requires { typename result::value_type; } &&
+                std::is_same_v<result, asio::awaitable<typename result::value_type>>) {
+    if constexpr (std::is_void_v<typename result::value_type>) {
+      co_await std::invoke(f, args...);
+      co_return std::any();
+    } else {
+      co_return std::any(co_await std::invoke(f, args...));
+    }
+  } else if constexpr (std::is_void_v<result>) {
+    std::invoke(f, args...);
+    co_return std::any();
+  } else {
+    co_return std::any(std::invoke(f, args...));
+  }
+}
+
+}  // namespace asio_signals::detail
+
+#endif  // ASIO_SIGNALS_DETAIL_ROUTER_OP_HPP

@@ -1,0 +1,189 @@
+//
+// detail/router_state.hpp
+// ~~~~~~~~~~~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef ASIO_SIGNALS_DETAIL_ROUTER_STATE_HPP
+#define ASIO_SIGNALS_DETAIL_ROUTER_STATE_HPP
+
+#include <asio_signals/connection.hpp>
+#include <asio_signals/detail/completion.hpp>
+#include <asio_signals/detail/config.hpp>
+#include <asio_signals/kwargs.hpp>
+#include <asio_signals/router.hpp>
+#include <asio_signals/signal.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <any>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace asio_signals::detail {
+
+// Hashes std::string and std::string_view alike, for lookups without a copy.
+struct name_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>()(s);
+  }
+};
+
+template <class T>
+using name_map = std::unordered_map<std::string, T, name_hash, std::equal_to<>>;
+
+// Throws router_error unless `name` is a usable sender, event or method name.
+ASIO_SIGNALS_DECL void check_name(std::string_view name, const char* what);
+
+// What add_sender gathers from its options.
+struct sender_request {
+  std::string name;
+  std::vector<std::string> events;
+  std::vector<request_method> methods;
+
+  void add(event_list list) {
+    for (std::string& e : list.names_) events.push_back(std::move(e));
+  }
+  void add(request_method m) { methods.push_back(std::move(m)); }
+
+  static const request_method::function_type& function(const request_method& m) noexcept {
+    return m.function_;
+  }
+  static const std::optional<asio::any_io_executor>& executor(const request_method& m) noexcept {
+    return m.executor_;
+  }
+};
+
+// Which listeners add_listener registers: a sender, an event, both or neither.
+struct listen_target {
+  std::optional<std::string> sender;
+  std::optional<std::string> event;
+};
+
+// A callback registered with on(): its connection, and the function it
+// calls when it is a function pointer, to find it by.
+struct named_connection {
+  std::optional<std::uintptr_t> function;
+  connection conn;
+};
+
+// What a disconnect_from, responds_to or signals names: a function pointer
+// or a connection.
+struct named_callback {
+  std::optional<std::uintptr_t> function;
+  connection conn;
+
+  bool matches(const named_connection& c) const noexcept {
+    return function ? c.function == function : c.conn == conn;
+  }
+};
+
+// One request, from its start until it completes exactly once.
+struct pending_request {
+  using signature = void(std::exception_ptr, std::any);
+
+  pending_request(completion<signature>::handler_type handler,
+                  const asio::any_io_executor& fallback, std::string s, std::string m, kwargs p)
+      : done(std::move(handler), fallback),
+        sender(std::move(s)),
+        method(std::move(m)),
+        params(std::move(p)) {}
+
+  completion<signature> done;
+  std::string sender;
+  std::string method;
+  kwargs params;
+  bool finished = false;
+};
+
+// The state of a router; every member function runs on its executor.
+class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<router_state> {
+ public:
+  explicit router_state(asio::any_io_executor ex);
+
+  const asio::any_io_executor& executor() const noexcept { return executor_; }
+
+  void add_sender(sender_request& r);
+  bool remove_sender(const std::string& name);
+  bool is_connected(const std::string& name) const;
+  std::vector<std::string> declared_events(const std::string& name) const;
+
+  // The signal whose connections are the listeners `t` names; throws
+  // router_error for an event the sender or the channels cannot have.
+  signal listener_signal(const listen_target& t);
+
+  void trigger(const std::string& sender, const std::string& event, const kwargs& data);
+
+  void start_request(const std::shared_ptr<pending_request>& p);
+  void withdraw_request(const std::shared_ptr<pending_request>& p);
+
+  // The named signal `name`, made if absent.
+  signal named_signal(const std::string& name);
+  // The named signal `name`, or null.
+  const signal* find_named(const std::string& name) const;
+  // Keeps the connection an on() made, unless the signal it was made on has
+  // been cleared since; then it disconnects it.
+  void record(const std::string& name, const signal& s, named_connection c);
+  void disconnect_named(const named_callback& cb, const std::string* name);
+  void clear(const std::string* name);
+  bool responds_to(const named_callback& cb, const std::string& name) const;
+  std::vector<std::string> signals(const named_callback& cb) const;
+
+ private:
+  struct declared_event {
+    kwargs::value name;
+    bool channel;
+  };
+
+  struct sender_entry {
+    explicit sender_entry(const std::string& n) : name(n) {}
+
+    kwargs::value name;
+    bool connected = false;
+    std::vector<std::string> order;
+    name_map<declared_event> declared;
+    name_map<request_method> methods;
+    std::optional<request_method> default_method;
+    std::unordered_set<std::shared_ptr<pending_request>> in_flight;
+    std::optional<signal> broadcast;
+    name_map<signal> listeners;
+  };
+
+  struct named_entry {
+    explicit named_entry(signal s) : sig(std::move(s)) {}
+
+    signal sig;
+    std::vector<named_connection> connections;
+    std::size_t prune_at = 8;
+  };
+
+  signal make_signal(std::string_view sender, std::string_view event);
+  void deliver(sender_entry& s, const std::string& event, const declared_event& e,
+               const kwargs& data);
+  void finish_request(const std::shared_ptr<pending_request>& p, std::exception_ptr error,
+                      std::any response);
+  void presence(sender_entry& s, std::string_view event);
+
+  asio::any_io_executor executor_;
+  signal broadcast_;
+  name_map<sender_entry> senders_;
+  name_map<signal> channels_;
+  name_map<named_entry> named_;
+  kwargs::value empty_data_;
+};
+
+}  // namespace asio_signals::detail
+
+#endif  // ASIO_SIGNALS_DETAIL_ROUTER_STATE_HPP

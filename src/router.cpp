@@ -1,0 +1,372 @@
+//
+// router.cpp
+// ~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#include <asio_signals/router.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+namespace asio_signals {
+namespace detail {
+
+namespace {
+
+bool is_channel(std::string_view event) noexcept {
+  return event.size() > 1 && event.front() == '#';
+}
+
+bool is_presence(std::string_view event) noexcept {
+  return event == connect_event || event == disconnect_event;
+}
+
+std::string quoted(std::string_view name) {
+  std::string s;
+  s.reserve(name.size() + 2);
+  s += '\'';
+  s += name;
+  s += '\'';
+  return s;
+}
+
+}  // namespace
+
+void check_name(std::string_view name, const char* what) {
+  if (name.empty()) throw router_error(std::string("asio_signals: the ") + what + " name is empty");
+  if (name == "#")
+    throw router_error(std::string("asio_signals: the ") + what +
+                       " name '#' names a channel without a name");
+}
+
+router_state::router_state(asio::any_io_executor ex)
+    : executor_(std::move(ex)), broadcast_(make_signal("", "")), empty_data_(kwargs()) {}
+
+signal router_state::make_signal(std::string_view sender, std::string_view event) {
+  return signal(executor_, arg("sender", std::string(sender)), arg("event", std::string(event)),
+                arg("data", kwargs()));
+}
+
+void router_state::add_sender(sender_request& r) {
+  auto it = senders_.find(r.name);
+  if (it != senders_.end() && it->second.connected)
+    throw router_error("asio_signals: sender " + quoted(r.name) + " is already connected");
+  name_map<declared_event> declared;
+  for (const std::string& e : r.events) {
+    check_name(e, "event");
+    if (is_presence(e))
+      throw router_error("asio_signals: sender " + quoted(r.name) + " declares " + quoted(e) +
+                         ", which the router announces itself");
+    if (!declared.try_emplace(e, declared_event{kwargs::value(e), is_channel(e)}).second)
+      throw router_error("asio_signals: sender " + quoted(r.name) + " declares event " + quoted(e) +
+                         " twice");
+  }
+  name_map<request_method> methods;
+  std::optional<request_method> fallback;
+  for (request_method& m : r.methods) {
+    if (m.name().empty()) {
+      if (fallback)
+        throw router_error("asio_signals: sender " + quoted(r.name) + " has two default methods");
+      fallback.emplace(std::move(m));
+    } else if (!methods.try_emplace(m.name(), m).second) {
+      throw router_error("asio_signals: sender " + quoted(r.name) + " has two handlers of method " +
+                         quoted(m.name()));
+    }
+  }
+  for (std::string_view e : {connect_event, disconnect_event})
+    declared.try_emplace(std::string(e), declared_event{kwargs::value(e), true});
+
+  if (it == senders_.end()) it = senders_.try_emplace(r.name, r.name).first;
+  sender_entry& s = it->second;
+  s.connected = true;
+  s.order = std::move(r.events);
+  s.declared = std::move(declared);
+  s.methods = std::move(methods);
+  s.default_method = std::move(fallback);
+  presence(s, connect_event);
+}
+
+bool router_state::remove_sender(const std::string& name) {
+  auto it = senders_.find(name);
+  if (it == senders_.end() || !it->second.connected) return false;
+  sender_entry& s = it->second;
+  presence(s, disconnect_event);
+  s.connected = false;
+  s.order.clear();
+  s.declared.clear();
+  s.methods.clear();
+  s.default_method.reset();
+  auto in_flight = std::move(s.in_flight);
+  s.in_flight.clear();
+  for (const auto& p : in_flight)
+    finish_request(p,
+                   std::make_exception_ptr(not_connected_error(
+                       "asio_signals: sender " + quoted(name) + " was removed while request " +
+                       quoted(p->method) + " was in flight")),
+                   std::any());
+  // Listeners keep the entry for when the sender comes back; without them
+  // nothing of the sender is left.
+  if (!s.broadcast && s.listeners.empty()) senders_.erase(it);
+  return true;
+}
+
+bool router_state::is_connected(const std::string& name) const {
+  auto it = senders_.find(name);
+  return it != senders_.end() && it->second.connected;
+}
+
+std::vector<std::string> router_state::declared_events(const std::string& name) const {
+  auto it = senders_.find(name);
+  if (it == senders_.end()) return {};
+  return it->second.order;
+}
+
+signal router_state::listener_signal(const listen_target& t) {
+  if (!t.sender && !t.event) return broadcast_;
+  if (!t.sender) {
+    if (!is_channel(*t.event))
+      throw router_error("asio_signals: event " + quoted(*t.event) +
+                         " is not a channel (its name does not start with '#'): only a listener "
+                         "of one sender can hear it");
+    auto it = channels_.find(*t.event);
+    if (it == channels_.end())
+      it = channels_.try_emplace(*t.event, make_signal("", *t.event)).first;
+    return it->second;
+  }
+  auto it = senders_.find(*t.sender);
+  if (it == senders_.end()) it = senders_.try_emplace(*t.sender, *t.sender).first;
+  sender_entry& s = it->second;
+  if (!t.event) {
+    if (!s.broadcast) s.broadcast.emplace(make_signal(*t.sender, ""));
+    return *s.broadcast;
+  }
+  if (s.connected && !s.declared.contains(*t.event))
+    throw router_error("asio_signals: sender " + quoted(*t.sender) + " does not declare event " +
+                       quoted(*t.event));
+  auto l = s.listeners.find(*t.event);
+  if (l == s.listeners.end())
+    l = s.listeners.try_emplace(*t.event, make_signal(*t.sender, *t.event)).first;
+  return l->second;
+}
+
+void router_state::trigger(const std::string& sender, const std::string& event,
+                           const kwargs& data) {
+  auto it = senders_.find(sender);
+  if (it == senders_.end() || !it->second.connected)
+    throw not_connected_error("asio_signals: sender " + quoted(sender) + " is not connected");
+  sender_entry& s = it->second;
+  auto e = s.declared.find(event);
+  if (e == s.declared.end())
+    throw router_error("asio_signals: sender " + quoted(sender) + " did not declare event " +
+                       quoted(event));
+  if (is_presence(event))
+    throw router_error("asio_signals: " + quoted(event) + " is announced by the router only");
+  deliver(s, event, e->second, data);
+}
+
+void router_state::presence(sender_entry& s, std::string_view event) {
+  kwargs data;
+  data.set("events", s.order);
+  deliver(s, std::string(event), s.declared.find(event)->second, data);
+}
+
+// Each group is one send of its signal, and the sends go in the order of the
+// groups: on one FIFO executor, every listener of a group starts before any
+// of the next group.
+void router_state::deliver(sender_entry& s, const std::string& event, const declared_event& e,
+                           const kwargs& data) {
+  const kwargs::value& value = data.empty() ? empty_data_ : kwargs::value(data);
+  if (broadcast_.receivers() != 0) {
+    kwargs k;
+    k.set("sender", s.name).set("event", e.name).set("data", value);
+    broadcast_.send(std::move(k), asio::detached);
+  }
+  if (s.broadcast && s.broadcast->receivers() != 0) {
+    kwargs k;
+    k.set("event", e.name).set("data", value);
+    s.broadcast->send(std::move(k), asio::detached);
+  }
+  if (e.channel) {
+    auto c = channels_.find(event);
+    if (c != channels_.end() && c->second.receivers() != 0) {
+      kwargs k;
+      k.set("sender", s.name).set("data", value);
+      c->second.send(std::move(k), asio::detached);
+    }
+  }
+  auto l = s.listeners.find(event);
+  if (l != s.listeners.end() && l->second.receivers() != 0) {
+    if (data.empty())
+      l->second.send(asio::detached);
+    else
+      l->second.send(kwarg("data", value), asio::detached);
+  }
+}
+
+void router_state::start_request(const std::shared_ptr<pending_request>& p) {
+  if (p->finished) return;
+  auto it = senders_.find(p->sender);
+  if (it == senders_.end() || !it->second.connected) {
+    finish_request(p,
+                   std::make_exception_ptr(not_connected_error(
+                       "asio_signals: sender " + quoted(p->sender) + " is not connected")),
+                   std::any());
+    return;
+  }
+  sender_entry& s = it->second;
+  const request_method* m = nullptr;
+  if (auto f = s.methods.find(p->method); f != s.methods.end())
+    m = &f->second;
+  else if (s.default_method)
+    m = &*s.default_method;
+  if (m == nullptr) {
+    finish_request(
+        p,
+        std::make_exception_ptr(lookup_error("asio_signals: sender " + quoted(p->sender) +
+                                             " has no handler for method " + quoted(p->method))),
+        std::any());
+    return;
+  }
+  s.in_flight.insert(p);
+  asio::any_io_executor ex = sender_request::executor(*m).value_or(executor_);
+  asio::co_spawn(ex, sender_request::function(*m)(p->method, p->params),
+                 [self = shared_from_this(), p, ex](std::exception_ptr e, std::any r) {
+                   if (ex == self->executor_) {
+                     self->finish_request(p, std::move(e), std::move(r));
+                     return;
+                   }
+                   asio::post(self->executor_, [self, p, e, r = std::move(r)]() mutable {
+                     self->finish_request(p, std::move(e), std::move(r));
+                   });
+                 });
+}
+
+void router_state::withdraw_request(const std::shared_ptr<pending_request>& p) {
+  finish_request(
+      p, std::make_exception_ptr(boost::system::system_error(asio::error::operation_aborted)),
+      std::any());
+}
+
+void router_state::finish_request(const std::shared_ptr<pending_request>& p,
+                                  std::exception_ptr error, std::any response) {
+  if (p->finished) return;
+  p->finished = true;
+  if (auto it = senders_.find(p->sender); it != senders_.end()) it->second.in_flight.erase(p);
+  p->done.complete(executor_, std::move(error), std::move(response));
+}
+
+signal router_state::named_signal(const std::string& name) {
+  auto it = named_.find(name);
+  if (it == named_.end()) it = named_.try_emplace(name, make_signal("", name)).first;
+  return it->second.sig;
+}
+
+const signal* router_state::find_named(const std::string& name) const {
+  auto it = named_.find(name);
+  return it == named_.end() ? nullptr : &it->second.sig;
+}
+
+void router_state::record(const std::string& name, const signal& s, named_connection c) {
+  auto it = named_.find(name);
+  if (it == named_.end() || !(it->second.sig == s)) {
+    c.conn.disconnect();
+    return;
+  }
+  named_entry& entry = it->second;
+  entry.connections.push_back(std::move(c));
+  if (entry.connections.size() >= entry.prune_at) {
+    std::erase_if(entry.connections, [](const named_connection& n) { return !n.conn.connected(); });
+    entry.prune_at = std::max<std::size_t>(8, 2 * entry.connections.size());
+  }
+}
+
+void router_state::disconnect_named(const named_callback& cb, const std::string* name) {
+  auto drop = [&](named_entry& entry) {
+    std::erase_if(entry.connections, [&](const named_connection& n) {
+      if (!cb.matches(n)) return false;
+      n.conn.disconnect();
+      return true;
+    });
+  };
+  if (name == nullptr) {
+    for (auto& [n, entry] : named_) drop(entry);
+  } else if (auto it = named_.find(*name); it != named_.end()) {
+    drop(it->second);
+  }
+}
+
+void router_state::clear(const std::string* name) {
+  auto drop = [](named_entry& entry) {
+    for (const named_connection& n : entry.connections) n.conn.disconnect();
+  };
+  if (name == nullptr) {
+    for (auto& [n, entry] : named_) drop(entry);
+    named_.clear();
+  } else if (auto it = named_.find(*name); it != named_.end()) {
+    drop(it->second);
+    named_.erase(it);
+  }
+}
+
+bool router_state::responds_to(const named_callback& cb, const std::string& name) const {
+  auto it = named_.find(name);
+  if (it == named_.end()) return false;
+  return std::any_of(
+      it->second.connections.begin(), it->second.connections.end(),
+      [&](const named_connection& n) { return cb.matches(n) && n.conn.connected(); });
+}
+
+std::vector<std::string> router_state::signals(const named_callback& cb) const {
+  std::vector<std::string> names;
+  for (const auto& [name, entry] : named_)
+    if (std::any_of(entry.connections.begin(), entry.connections.end(),
+                    [&](const named_connection& n) { return cb.matches(n) && n.conn.connected(); }))
+      names.push_back(name);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace detail
+
+const std::string& sender_name(const event& ev) {
+  return ev.get<std::string>("sender");
+}
+
+const std::string& event_name(const event& ev) {
+  return ev.get<std::string>("event");
+}
+
+const kwargs& event_data(const event& ev) {
+  return ev.get<kwargs>("data");
+}
+
+router::router(executor_type ex) : state_(std::make_shared<detail::router_state>(std::move(ex))) {}
+
+router::executor_type router::get_executor() const noexcept {
+  return state_->executor();
+}
+
+emitting::emitting(router r, std::string exit) : router_(std::move(r)), exit_(std::move(exit)) {
+  if (!exit_.empty()) detail::check_name(exit_, "signal");
+}
+
+emitting::emitting(router r, std::string enter, std::string exit)
+    : emitting(std::move(r), std::move(exit)) {
+  if (!enter.empty()) router_.emit(std::move(enter), asio::detached);
+}
+
+emitting::~emitting() {
+  if (!exit_.empty()) router_.emit(std::move(exit_), asio::detached);
+}
+
+}  // namespace asio_signals

@@ -1,0 +1,406 @@
+//
+// router.cpp
+// ~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#include <asio_signals/router.hpp>
+
+#include "test_support.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <any>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace sig = asio_signals;
+
+namespace {
+
+// Each callback appends "<label>:<sender>/<event>" to a log.
+using log_type = std::vector<std::string>;
+
+auto recorder(log_type& log, std::string label) {
+  return [&log, label](const sig::event& ev) {
+    log.push_back(label + ":" + sig::sender_name(ev) + "/" + sig::event_name(ev));
+  };
+}
+
+template <class Error>
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  } catch (...) {
+    return "another exception";
+  }
+  return "no exception";
+}
+
+template <class Error, class Awaitable>
+asio::awaitable<std::string> failure_of(Awaitable op) {
+  try {
+    co_await std::move(op);
+  } catch (const Error& e) {
+    co_return e.what();
+  } catch (const std::exception& e) {
+    co_return std::string("another exception: ") + e.what();
+  }
+  co_return "no exception";
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+int free_calls = 0;
+void free_listener(const sig::event&) {
+  ++free_calls;
+}
+
+struct listener_object {
+  int calls = 0;
+  void on_event(const sig::event&) { ++calls; }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(router_test)
+
+// The four kinds of listener.
+
+CO_TEST_CASE(event_listener_hears_its_event_only) {
+  sig::router r(co_await asio::this_coro::executor);
+  log_type log;
+  co_await r.add_listener(recorder(log, "e"), "temp", "cold");
+  co_await r.add_sender("temp", sig::events("cold", "hot"));
+  co_await r.trigger("temp", "hot");
+  co_await r.trigger("temp", "cold");
+  co_await test::settle();
+  BOOST_TEST(log == log_type({"e:temp/cold"}), boost::test_tools::per_element());
+}
+
+CO_TEST_CASE(sender_broadcast_hears_every_event_of_its_sender) {
+  sig::router r(co_await asio::this_coro::executor);
+  log_type log;
+  co_await r.add_sender("a", sig::events("x", "y"));
+  co_await r.add_sender("b", sig::events("x"));
+  co_await r.add_listener(recorder(log, "s"), "a");
+  co_await r.trigger("a", "x");
+  co_await r.trigger("b", "x");
+  co_await r.trigger("a", "y");
+  co_await test::settle();
+  BOOST_TEST(log == log_type({"s:a/x", "s:a/y"}), boost::test_tools::per_element());
+}
+
+CO_TEST_CASE(router_broadcast_hears_everything_with_presence) {
+  sig::router r(co_await asio::this_coro::executor);
+  log_type log;
+  co_await r.add_listener(recorder(log, "r"));
+  co_await r.add_sender("a", sig::events("x"));
+  co_await r.add_sender("b", sig::events("y"));
+  co_await r.trigger("a", "x");
+  co_await r.trigger("b", "y");
+  co_await r.remove_sender("a");
+  co_await test::settle();
+  BOOST_TEST(log == log_type({"r:a/#connect", "r:b/#connect", "r:a/x", "r:b/y", "r:a/#disconnect"}),
+             boost::test_tools::per_element());
+}
+
+CO_TEST_CASE(any_spells_the_broadcasts) {
+  sig::router r(co_await asio::this_coro::executor);
+  log_type log;
+  co_await r.add_listener(recorder(log, "any-any"), sig::any, sig::any);
+  co_await r.add_listener(recorder(log, "a-any"), "a", sig::any);
+  co_await r.add_sender("a", sig::events("x"));
+  co_await r.trigger("a", "x");
+  co_await test::settle();
+  BOOST_TEST(
+      log == log_type({"any-any:a/#connect", "a-any:a/#connect", "any-any:a/x", "a-any:a/x"}),
+      boost::test_tools::per_element());
+}
+
+CO_TEST_CASE(channel_hears_every_sender_that_declares_it) {
+  sig::router r(co_await asio::this_coro::executor);
+  log_type log;
+  co_await r.add_listener(recorder(log, "c"), sig::any, "#changed");
+  co_await r.add_sender("temp", sig::events("#changed", "cold"));
+  co_await r.add_sender("humidity", sig::events("#changed", "dry"));
+  co_await r.add_sender("light", sig::events("changed"));
+  co_await r.trigger("temp", "#changed");
+  co_await r.trigger("humidity", "#changed");
+  co_await r.trigger("light", "changed");  // not the channel: not declared with '#'
+  co_await r.trigger("temp", "cold");
+  co_await test::settle();
+  BOOST_TEST(log == log_type({"c:temp/#changed", "c:humidity/#changed"}),
+             boost::test_tools::per_element());
+}
+
+CO_TEST_CASE(sender_specific_listener_of_a_channel_hears_that_sender_only) {
+  sig::router r(co_await asio::this_coro::executor);
+  log_type log;
+  co_await r.add_listener(recorder(log, "t"), "temp", "#changed");
+  co_await r.add_sender("temp", sig::events("#changed"));
+  co_await r.add_sender("humidity", sig::events("#changed"));
+  co_await r.trigger("humidity", "#changed");
+  co_await r.trigger("temp", "#changed");
+  co_await test::settle();
+  BOOST_TEST(log == log_type({"t:temp/#changed"}), boost::test_tools::per_element());
+}
+
+CO_TEST_CASE(presence_is_a_channel) {
+  sig::router r(co_await asio::this_coro::executor);
+  log_type log;
+  std::vector<std::string> declared;
+  co_await r.add_listener(recorder(log, "c"), sig::any, sig::connect_event);
+  co_await r.add_listener(recorder(log, "d"), sig::any, sig::disconnect_event);
+  co_await r.add_listener(
+      [&](const sig::event& ev) {
+        declared = sig::event_data(ev).get<std::vector<std::string>>("events");
+      },
+      "a", "#connect");
+  co_await r.add_sender("a", sig::events("x", "#y"));
+  co_await r.remove_sender("a");
+  co_await test::settle();
+  BOOST_TEST(log == log_type({"c:a/#connect", "d:a/#disconnect"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(declared == std::vector<std::string>({"x", "#y"}), boost::test_tools::per_element());
+}
+
+// Order and uniqueness.
+
+CO_TEST_CASE(groups_deliver_in_order_each_in_registration_order) {
+  sig::router r(co_await asio::this_coro::executor);
+  log_type log;
+  co_await r.add_sender("temp", sig::events("#changed"));
+  co_await r.add_listener(recorder(log, "event1"), "temp", "#changed");
+  co_await r.add_listener(recorder(log, "channel1"), sig::any, "#changed");
+  co_await r.add_listener(recorder(log, "sender1"), "temp");
+  co_await r.add_listener(recorder(log, "router1"));
+  co_await r.add_listener(recorder(log, "event2"), "temp", "#changed");
+  co_await r.add_listener(recorder(log, "channel2"), sig::any, "#changed");
+  co_await r.add_listener(recorder(log, "sender2"), "temp");
+  co_await r.add_listener(recorder(log, "router2"));
+  co_await r.trigger("temp", "#changed");
+  co_await test::settle();
+  BOOST_TEST(
+      log == log_type({"router1:temp/#changed", "router2:temp/#changed", "sender1:temp/#changed",
+                       "sender2:temp/#changed", "channel1:temp/#changed", "channel2:temp/#changed",
+                       "event1:temp/#changed", "event2:temp/#changed"}),
+      boost::test_tools::per_element());
+}
+
+CO_TEST_CASE(a_listener_runs_once_per_trigger) {
+  sig::router r(co_await asio::this_coro::executor);
+  free_calls = 0;
+  co_await r.add_sender("temp", sig::events("cold"));
+  co_await r.add_listener(free_listener, "temp", "cold");
+  co_await r.add_listener(free_listener, "temp", "cold");  // merged, as in a signal
+  co_await r.trigger("temp", "cold");
+  co_await test::settle();
+  BOOST_TEST(free_calls == 1);
+}
+
+// Listening before the sender exists.
+
+CO_TEST_CASE(listeners_survive_removal_and_hear_again) {
+  sig::router r(co_await asio::this_coro::executor);
+  log_type log;
+  co_await r.add_listener(recorder(log, "e"), "s", "x");
+  BOOST_TEST(!co_await r.is_connected("s"));
+  co_await r.add_sender("s", sig::events("x"));
+  BOOST_TEST(co_await r.is_connected("s"));
+  co_await r.trigger("s", "x");
+  BOOST_TEST(co_await r.remove_sender("s"));
+  BOOST_TEST(!co_await r.remove_sender("s"));
+  BOOST_TEST(!co_await r.is_connected("s"));
+  co_await r.add_sender("s", sig::events("x", "z"));
+  co_await r.trigger("s", "x");
+  co_await test::settle();
+  BOOST_TEST(log.size() == 2u);
+  auto declared = co_await r.declared_events("s");
+  BOOST_TEST(declared == std::vector<std::string>({"x", "z"}), boost::test_tools::per_element());
+}
+
+// Data.
+
+CO_TEST_CASE(every_listener_sees_sender_event_and_data) {
+  sig::router r(co_await asio::this_coro::executor);
+  std::vector<double> seen;
+  auto read = [&](const sig::event& ev) {
+    if (const double* c = sig::event_data(ev).get_if<double>("celsius")) seen.push_back(*c);
+  };
+  co_await r.add_listener(read);
+  co_await r.add_listener(read, "temp");
+  co_await r.add_listener(read, sig::any, "#changed");
+  co_await r.add_listener(read, "temp", "#changed");
+  co_await r.add_sender("temp", sig::events("#changed"));
+  co_await test::settle();
+  BOOST_TEST(seen.empty());  // "#connect" has no "celsius": read() threw nothing and saw nothing
+  co_await r.trigger("temp", "#changed", sig::arg("celsius", 21.5));
+  co_await test::settle();
+  BOOST_TEST(seen == std::vector<double>(4, 21.5), boost::test_tools::per_element());
+}
+
+CO_TEST_CASE(a_trigger_without_data_gives_empty_data) {
+  sig::router r(co_await asio::this_coro::executor);
+  std::optional<bool> empty;
+  auto cb = [&](const sig::event& ev) { empty = sig::event_data(ev).empty(); };
+  co_await r.add_listener(cb, "a", "x");
+  co_await r.add_sender("a", sig::events("x"));
+  co_await r.trigger("a", "x");
+  co_await test::settle();
+  BOOST_TEST((empty && *empty));
+}
+
+// Every kind of callback.
+
+CO_TEST_CASE(members_coroutines_and_bound_callbacks_run) {
+  auto ex = co_await asio::this_coro::executor;
+  sig::router r(ex);
+  listener_object object;
+  auto shared = std::make_shared<listener_object>();
+  int coroutine_calls = 0;
+  int bound_calls = 0;
+  auto strand = asio::make_strand(ex);
+  co_await r.add_sender("a", sig::events("x"));
+  co_await r.add_listener(&listener_object::on_event, object, "a", "x");
+  co_await r.add_listener(&listener_object::on_event, shared, "a");
+  co_await r.add_listener(
+      [&]() -> asio::awaitable<void> {
+        ++coroutine_calls;
+        co_return;
+      },
+      "a", "x");
+  co_await r.add_listener(asio::bind_executor(strand, [&] { ++bound_calls; }), sig::any, sig::any);
+  co_await r.trigger("a", "x");
+  co_await test::settle();
+  BOOST_TEST(object.calls == 1);
+  BOOST_TEST(shared->calls == 1);
+  BOOST_TEST(coroutine_calls == 1);
+  BOOST_TEST(bound_calls == 1);
+}
+
+CO_TEST_CASE(once_and_disconnect_end_a_listener) {
+  sig::router r(co_await asio::this_coro::executor);
+  int once_calls = 0;
+  int calls = 0;
+  co_await r.add_sender("a", sig::events("x"));
+  co_await r.add_listener([&] { ++once_calls; }, "a", "x", sig::once());
+  sig::connection c = co_await r.add_listener([&] { ++calls; }, "a");
+  co_await r.trigger("a", "x");
+  co_await r.trigger("a", "x");
+  co_await test::settle();
+  c.disconnect();
+  co_await r.trigger("a", "x");
+  co_await test::settle();
+  BOOST_TEST(once_calls == 1);
+  BOOST_TEST(calls == 2);
+}
+
+// Errors.
+
+CO_TEST_CASE(listening_to_an_undeclared_event_of_a_connected_sender_fails) {
+  sig::router r(co_await asio::this_coro::executor);
+  co_await r.add_sender("temp", sig::events("cold"));
+  auto message = co_await failure_of<sig::router_error>(r.add_listener([] {}, "temp", "warm"));
+  BOOST_TEST(contains(message, "'temp'"));
+  BOOST_TEST(contains(message, "'warm'"));
+  // Positive control: a declared event is accepted.
+  auto ok = co_await failure_of<sig::router_error>(r.add_listener([] {}, "temp", "cold"));
+  BOOST_TEST(ok == "no exception");
+}
+
+CO_TEST_CASE(listening_to_a_non_channel_without_sender_fails) {
+  sig::router r(co_await asio::this_coro::executor);
+  auto message = co_await failure_of<sig::router_error>(r.add_listener([] {}, sig::any, "cold"));
+  BOOST_TEST(contains(message, "'cold'"));
+  auto ok = co_await failure_of<sig::router_error>(r.add_listener([] {}, sig::any, "#cold"));
+  BOOST_TEST(ok == "no exception");
+}
+
+CO_TEST_CASE(triggering_errors_name_what_is_wrong) {
+  sig::router r(co_await asio::this_coro::executor);
+  int calls = 0;
+  co_await r.add_listener([&] { ++calls; });
+  auto absent = co_await failure_of<sig::not_connected_error>(r.trigger("ghost", "x"));
+  BOOST_TEST(contains(absent, "'ghost'"));
+  co_await r.add_sender("temp", sig::events("cold"));
+  co_await test::settle();
+  calls = 0;
+  auto undeclared = co_await failure_of<sig::router_error>(r.trigger("temp", "warm"));
+  BOOST_TEST(contains(undeclared, "'warm'"));
+  auto presence = co_await failure_of<sig::router_error>(r.trigger("temp", "#connect"));
+  BOOST_TEST(contains(presence, "#connect"));
+  co_await test::settle();
+  BOOST_TEST(calls == 0);
+  co_await r.trigger("temp", "cold");
+  co_await test::settle();
+  BOOST_TEST(calls == 1);
+}
+
+CO_TEST_CASE(empty_names_fail_at_once_for_eager_tokens) {
+  sig::router r(co_await asio::this_coro::executor);
+  BOOST_TEST(contains(error_of<sig::router_error>([&] { r.add_sender("", asio::detached); }),
+                      "sender name is empty"));
+  BOOST_TEST(contains(error_of<sig::router_error>([&] { r.trigger("a", "", asio::detached); }),
+                      "event name is empty"));
+  BOOST_TEST(
+      contains(error_of<sig::router_error>([&] { r.add_listener([] {}, "", "x", asio::detached); }),
+               "sender name is empty"));
+  BOOST_TEST(contains(
+      error_of<sig::router_error>([&] { r.add_listener([] {}, "a", "#", asio::detached); }),
+      "'#'"));
+  auto lazy = co_await failure_of<sig::router_error>(r.add_sender(""));
+  BOOST_TEST(contains(lazy, "sender name is empty"));
+}
+
+CO_TEST_CASE(bad_declarations_change_nothing) {
+  sig::router r(co_await asio::this_coro::executor);
+  auto twice = co_await failure_of<sig::router_error>(r.add_sender("a", sig::events("x", "x")));
+  BOOST_TEST(contains(twice, "'x' twice"));
+  auto builtin = co_await failure_of<sig::router_error>(r.add_sender("a", sig::events("#connect")));
+  BOOST_TEST(contains(builtin, "#connect"));
+  BOOST_TEST(!co_await r.is_connected("a"));
+  co_await r.add_sender("a", sig::events("x"));
+  auto again = co_await failure_of<sig::router_error>(r.add_sender("a"));
+  BOOST_TEST(contains(again, "already connected"));
+}
+
+// Tokens.
+
+CO_TEST_CASE(every_token_works) {
+  auto ex = co_await asio::this_coro::executor;
+  sig::router r(ex);
+  co_await r.add_sender("a", sig::events("x"), asio::deferred);
+  bool connected = co_await r.is_connected("a", asio::deferred);
+  BOOST_TEST(connected);
+  auto [e, events] = co_await r.declared_events("a", asio::as_tuple(asio::use_awaitable));
+  BOOST_TEST(!e);
+  BOOST_TEST(events.size() == 1u);
+  bool called = false;
+  r.trigger("a", "x", [&](std::exception_ptr e) { called = !e; });
+  co_await test::settle();
+  BOOST_TEST(called);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
