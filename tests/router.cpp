@@ -23,6 +23,7 @@
 #include <any>
 #include <chrono>
 #include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -401,6 +402,273 @@ CO_TEST_CASE(every_token_works) {
   r.trigger("a", "x", [&](std::exception_ptr e) { called = !e; });
   co_await test::settle();
   BOOST_TEST(called);
+}
+
+// Requests.
+
+struct weather {
+  std::string temperature(const sig::kwargs&) const { return "29.5"; }
+  bool is_hot() const { return true; }
+};
+
+CO_TEST_CASE(request_completes_with_the_response) {
+  sig::router r(co_await asio::this_coro::executor);
+  weather w;
+  co_await r.add_sender(
+      "weather", sig::events("changed"),
+      sig::method("temperature", [&](const sig::kwargs& p) { return w.temperature(p); }),
+      sig::method("ishot", [&] { return w.is_hot(); }),
+      sig::method("later", []() -> asio::awaitable<int> { co_return 7; }),
+      sig::method("nothing", [](const sig::kwargs&) {}));
+  std::any t = co_await r.request("weather", "temperature");
+  std::any hot = co_await r.request("weather", "ishot");
+  std::any later = co_await r.request("weather", "later");
+  std::any nothing = co_await r.request("weather", "nothing");
+  BOOST_TEST(std::any_cast<std::string>(t) == "29.5");
+  BOOST_TEST(std::any_cast<bool>(hot));
+  BOOST_TEST(std::any_cast<int>(later) == 7);
+  BOOST_TEST(!nothing.has_value());
+}
+
+CO_TEST_CASE(default_method_gets_the_name_and_params) {
+  sig::router r(co_await asio::this_coro::executor);
+  co_await r.add_sender("s", sig::default_method([](const std::string& m, const sig::kwargs& p) {
+                          return m + "/" + p.get<std::string>("lorem");
+                        }));
+  std::any response = co_await r.request("s", "unknown_method", sig::arg("lorem", "ipsum"));
+  BOOST_TEST(std::any_cast<std::string>(response) == "unknown_method/ipsum");
+}
+
+CO_TEST_CASE(unknown_method_without_default_is_a_lookup_error) {
+  sig::router r(co_await asio::this_coro::executor);
+  co_await r.add_sender("s", sig::method("known", [] { return 1; }));
+  auto message = co_await failure_of<sig::lookup_error>(r.request("s", "unknown_method"));
+  BOOST_TEST(contains(message, "'unknown_method'"));
+  auto ok = co_await failure_of<sig::lookup_error>(r.request("s", "known"));
+  BOOST_TEST(ok == "no exception");
+}
+
+CO_TEST_CASE(handler_exception_reaches_the_requester) {
+  sig::router r(co_await asio::this_coro::executor);
+  co_await r.add_sender("s", sig::method("boom", []() -> int { throw std::domain_error("boom"); }),
+                        sig::method("coboom", []() -> asio::awaitable<int> {
+                          throw std::domain_error("coboom");
+                          co_return 0;
+                        }));
+  BOOST_TEST(co_await failure_of<std::domain_error>(r.request("s", "boom")) == "boom");
+  BOOST_TEST(co_await failure_of<std::domain_error>(r.request("s", "coboom")) == "coboom");
+}
+
+CO_TEST_CASE(request_to_a_sender_not_connected_fails) {
+  sig::router r(co_await asio::this_coro::executor);
+  auto message = co_await failure_of<sig::not_connected_error>(r.request("ghost", "m"));
+  BOOST_TEST(contains(message, "'ghost'"));
+  co_await r.add_sender("ghost", sig::method("m", [] { return 1; }));
+  co_await r.remove_sender("ghost");
+  auto removed = co_await failure_of<sig::not_connected_error>(r.request("ghost", "m"));
+  BOOST_TEST(contains(removed, "'ghost'"));
+  // Handlers are dropped with the sender: a new one serves the new sender.
+  co_await r.add_sender("ghost", sig::method("m", [] { return 2; }));
+  BOOST_TEST(std::any_cast<int>(co_await r.request("ghost", "m")) == 2);
+}
+
+// A handler that waits until `gate` is cancelled.
+auto gated(asio::steady_timer& gate) {
+  return [&gate]() -> asio::awaitable<int> {
+    co_await gate.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_return 1;
+  };
+}
+
+CO_TEST_CASE(request_is_cancellable_so_a_timer_is_a_timeout) {
+  using namespace asio::experimental::awaitable_operators;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router r(ex);
+  asio::steady_timer gate(ex, std::chrono::steady_clock::time_point::max());
+  co_await r.add_sender("slow", sig::method("m", gated(gate)));
+  asio::steady_timer timeout(ex, std::chrono::milliseconds(1));
+  auto result = co_await (r.request("slow", "m") || timeout.async_wait(asio::use_awaitable));
+  BOOST_TEST(result.index() == 1u);
+  // The sender still serves; the first handler's late response is dropped.
+  gate.expires_at(std::chrono::steady_clock::time_point::min());
+  BOOST_TEST(std::any_cast<int>(co_await r.request("slow", "m")) == 1);
+}
+
+CO_TEST_CASE(request_in_flight_fails_when_its_sender_is_removed) {
+  auto ex = co_await asio::this_coro::executor;
+  sig::router r(ex);
+  asio::steady_timer gate(ex, std::chrono::steady_clock::time_point::max());
+  co_await r.add_sender("slow", sig::method("m", gated(gate)));
+  std::optional<std::string> failure;
+  r.request("slow", "m", [&](std::exception_ptr e, std::any) {
+    try {
+      if (e) std::rethrow_exception(e);
+      failure = "no exception";
+    } catch (const sig::not_connected_error& x) {
+      failure = x.what();
+    }
+  });
+  co_await test::settle();
+  BOOST_TEST(!failure);  // in flight
+  co_await r.remove_sender("slow");
+  co_await test::settle();
+  BOOST_TEST_REQUIRE(failure.has_value());
+  BOOST_TEST(contains(*failure, "removed while request 'm'"));
+  gate.cancel();
+}
+
+BOOST_AUTO_TEST_CASE(pending_request_keeps_its_executor_busy) {
+  asio::io_context router_context;
+  asio::io_context requester;
+  auto guard = asio::make_work_guard(router_context);
+  std::thread router_thread([&] { router_context.run(); });
+  sig::router r(router_context);
+  std::promise<void> added;
+  r.add_sender("s",
+               sig::method("m",
+                           []() -> asio::awaitable<int> {
+                             asio::steady_timer t(co_await asio::this_coro::executor,
+                                                  std::chrono::milliseconds(20));
+                             co_await t.async_wait(asio::use_awaitable);
+                             co_return 5;
+                           }),
+               [&](std::exception_ptr) { added.set_value(); });
+  added.get_future().wait();
+  int response = 0;
+  r.request("s", "m", asio::bind_executor(requester, [&](std::exception_ptr, std::any a) {
+              response = std::any_cast<int>(a);
+            }));
+  requester.run();  // returns only once the response has arrived
+  guard.reset();
+  router_thread.join();
+  BOOST_TEST(response == 5);
+}
+
+// Named signals: smokesignal and PyDispatcher.
+
+int named_calls = 0;
+void named_callback(const sig::event&) {
+  ++named_calls;
+}
+int other_calls = 0;
+void other_callback() {
+  ++other_calls;
+}
+
+CO_TEST_CASE(on_and_emit_with_data) {
+  sig::router r(co_await asio::this_coro::executor);
+  int four = 0;
+  std::string name;
+  co_await r.on("foo", [&](const sig::event& ev) {
+    four = sig::event_data(ev).get<int>("four");
+    name = sig::event_name(ev);
+  });
+  std::size_t n = co_await r.emit("foo", sig::arg("four", 4));
+  std::size_t none = co_await r.emit("bar");
+  co_await test::settle();
+  BOOST_TEST(n == 1u);
+  BOOST_TEST(none == 0u);
+  BOOST_TEST(four == 4);
+  BOOST_TEST(name == "foo");
+}
+
+CO_TEST_CASE(once_and_max_calls_limit_the_calls) {
+  sig::router r(co_await asio::this_coro::executor);
+  int once = 0;
+  int twice = 0;
+  int always = 0;
+  co_await r.on(
+      "foo", [&] { ++once; }, sig::once());
+  co_await r.on(
+      "foo", [&] { ++twice; }, sig::max_calls(2));
+  co_await r.on("foo", [&] { ++always; });
+  for (int i = 0; i < 3; ++i) co_await r.emit("foo");
+  co_await test::settle();
+  BOOST_TEST(once == 1);
+  BOOST_TEST(twice == 2);
+  BOOST_TEST(always == 3);
+}
+
+CO_TEST_CASE(disconnect_from_one_signal_and_from_all) {
+  sig::router r(co_await asio::this_coro::executor);
+  named_calls = 0;
+  co_await r.on("foo", named_callback);
+  co_await r.on("bar", named_callback);
+  co_await r.on("baz", named_callback);
+  BOOST_TEST(co_await r.responds_to(named_callback, "foo"));
+  auto names = co_await r.signals(named_callback);
+  BOOST_TEST(names == std::vector<std::string>({"bar", "baz", "foo"}),
+             boost::test_tools::per_element());
+  co_await r.disconnect_from(named_callback, "foo");
+  BOOST_TEST(!co_await r.responds_to(named_callback, "foo"));
+  BOOST_TEST(co_await r.responds_to(named_callback, "bar"));
+  co_await r.emit("foo");
+  co_await r.emit("bar");
+  co_await test::settle();
+  BOOST_TEST(named_calls == 1);
+  co_await r.disconnect(named_callback);
+  co_await r.emit("bar");
+  co_await r.emit("baz");
+  co_await test::settle();
+  BOOST_TEST(named_calls == 1);
+  BOOST_TEST((co_await r.signals(named_callback)).empty());
+}
+
+CO_TEST_CASE(clear_one_signal_and_all) {
+  sig::router r(co_await asio::this_coro::executor);
+  named_calls = 0;
+  other_calls = 0;
+  sig::connection c = co_await r.on("foo", named_callback);
+  co_await r.on("foo", other_callback);
+  co_await r.on("bar", other_callback);
+  BOOST_TEST(co_await r.responds_to(c, "foo"));
+  co_await r.clear("foo");
+  BOOST_TEST(!c.connected());
+  co_await r.emit("foo");
+  co_await r.emit("bar");
+  co_await test::settle();
+  BOOST_TEST(named_calls == 0);
+  BOOST_TEST(other_calls == 1);
+  co_await r.clear_all();
+  co_await r.emit("bar");
+  co_await test::settle();
+  BOOST_TEST(other_calls == 1);
+}
+
+CO_TEST_CASE(emitting_sends_on_entry_and_exit) {
+  sig::router r(co_await asio::this_coro::executor);
+  log_type log;
+  co_await r.on("enter", [&] { log.push_back("enter"); });
+  co_await r.on("exit", [&] { log.push_back("exit"); });
+  {
+    sig::emitting scope(r, "enter", "exit");
+    co_await test::settle();
+    log.push_back("body");
+  }
+  { sig::emitting scope(r, "exit"); }
+  co_await test::settle();
+  BOOST_TEST(log == log_type({"enter", "body", "exit", "exit"}), boost::test_tools::per_element());
+}
+
+CO_TEST_CASE(pydispatcher_sender_filter_and_anonymous_sends) {
+  sig::router r(co_await asio::this_coro::executor);
+  int first = 0;
+  int second = 0;
+  int any = 0;
+  int from_first = 0;
+  co_await r.on("signal", [&](const sig::event& ev) {
+    ++any;
+    if (ev.senders().contains(sig::sender(&first))) ++from_first;
+  });
+  co_await r.on(
+      "signal", [&] { ++second; }, sig::sender(&second));
+  co_await r.emit("signal", sig::sender(&first));
+  co_await r.emit("signal", sig::sender(&second));
+  co_await r.emit("signal");  // Anonymous
+  co_await test::settle();
+  BOOST_TEST(any == 3);
+  BOOST_TEST(from_first == 1);
+  BOOST_TEST(second == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

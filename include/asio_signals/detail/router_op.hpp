@@ -275,7 +275,10 @@ decltype(auto) token_of(Refs& refs) {
 // function pointer.
 template <class Callback>
 std::optional<std::uintptr_t> function_id(const Callback& c) {
-  if constexpr (std::is_pointer_v<Callback> && std::is_function_v<std::remove_pointer_t<Callback>>)
+  if constexpr (std::is_function_v<Callback>)
+    return reinterpret_cast<std::uintptr_t>(&c);
+  else if constexpr (std::is_pointer_v<Callback> &&
+                     std::is_function_v<std::remove_pointer_t<Callback>>)
     return reinterpret_cast<std::uintptr_t>(c);
   else
     return std::nullopt;
@@ -330,14 +333,24 @@ kwargs make_data(Args&&... args) {
   return make_kwargs(std::move(r.data));
 }
 
+template <class T>
+struct awaitable_value {
+  static constexpr bool is_awaitable = false;
+};
+
+template <class T, class Executor>
+struct awaitable_value<asio::awaitable<T, Executor>> {
+  static constexpr bool is_awaitable = true;
+  using type = T;
+};
+
 // Calls a request handler `f` with what it takes and makes its response a
 // std::any; a coroutine, so that `f` is kept in its frame.
 template <class F, class... Args>
 asio::awaitable<std::any> call_request_handler(F f, Args... args) {
   using result = std::invoke_result_t<F&, const Args&...>;
-  if constexpr (requires { typename result::value_type; } &&
-                std::is_same_v<result, asio::awaitable<typename result::value_type>>) {
-    if constexpr (std::is_void_v<typename result::value_type>) {
+  if constexpr (awaitable_value<result>::is_awaitable) {
+    if constexpr (std::is_void_v<typename awaitable_value<result>::type>) {
       co_await std::invoke(f, args...);
       co_return std::any();
     } else {
