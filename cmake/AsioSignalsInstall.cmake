@@ -1,5 +1,6 @@
-# Installs the library, its headers and a CMake package, so consumers can
-# `find_package(asio_signals)` and link `asio_signals::asio_signals`.
+# Installs the library, its headers, a CMake package, so consumers can
+# `find_package(asio_signals)` and link `asio_signals::asio_signals`, and a
+# pkg-config file, asio_signals.pc, for other build systems.
 
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
@@ -30,3 +31,26 @@ install(FILES
   "${PROJECT_BINARY_DIR}/asio_signals-config.cmake"
   "${PROJECT_BINARY_DIR}/asio_signals-config-version.cmake"
   DESTINATION ${asio_signals_cmake_dir})
+
+# asio_signals.pc finds the prefix from its own place (${pcfiledir}), so the
+# installed tree may move. Its flags are those the CMake target carries: the
+# shared-library define, and Boost's include directory unless it is the
+# compiler's own.
+set(asio_signals_pc_dir "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
+file(RELATIVE_PATH asio_signals_pc_prefix "/prefix/${asio_signals_pc_dir}" "/prefix")
+string(REGEX REPLACE "/$" "" asio_signals_pc_prefix "${asio_signals_pc_prefix}")
+set(asio_signals_pc_cflags "")
+if(BUILD_SHARED_LIBS)
+  string(APPEND asio_signals_pc_cflags " -DASIO_SIGNALS_SHARED")
+endif()
+foreach(dir IN LISTS Boost_INCLUDE_DIRS)
+  if(NOT dir IN_LIST CMAKE_CXX_IMPLICIT_INCLUDE_DIRECTORIES)
+    string(APPEND asio_signals_pc_cflags " -I${dir}")
+  endif()
+endforeach()
+if(ASIO_SIGNALS_USE_CO_SPAWN)
+  string(APPEND asio_signals_pc_cflags " -DASIO_SIGNALS_USE_CO_SPAWN")
+endif()
+configure_file("${PROJECT_SOURCE_DIR}/cmake/asio_signals.pc.in"
+  "${PROJECT_BINARY_DIR}/asio_signals.pc" @ONLY)
+install(FILES "${PROJECT_BINARY_DIR}/asio_signals.pc" DESTINATION ${asio_signals_pc_dir})

@@ -1,9 +1,11 @@
 # Configures, builds and runs one consumer project, and checks what it prints.
 #   MODE=find_package      installs this build into a private prefix first
+#   MODE=pkg_config        the same, and reads the package with pkg-config
 #   MODE=add_subdirectory  builds the library from SOURCE_DIR as a subproject
 #   SHARED=ON              the library is a shared one (BUILD_SHARED_LIBS)
 #   LIBRARY                the library's file name in this build, which the
 #                          consumer's build must use
+#   SANITIZE_FLAGS         the sanitizer flags of this build, for the consumer
 
 set(work "${WORK_DIR}/${MODE}")
 file(REMOVE_RECURSE "${work}")
@@ -16,8 +18,9 @@ function(run)
   set(output "${output}" PARENT_SCOPE)
 endfunction()
 
-set(configure_args -G "${GENERATOR}" -DCMAKE_CXX_COMPILER=${CXX_COMPILER} -DCMAKE_BUILD_TYPE=Release)
-if(MODE STREQUAL "find_package")
+set(configure_args -G "${GENERATOR}" -DCMAKE_CXX_COMPILER=${CXX_COMPILER} -DCMAKE_BUILD_TYPE=Release
+  "-DCMAKE_CXX_FLAGS=${SANITIZE_FLAGS}")
+if(MODE STREQUAL "find_package" OR MODE STREQUAL "pkg_config")
   run(${CMAKE_COMMAND} --install "${BINARY_DIR}" --prefix "${work}/prefix")
   list(APPEND configure_args "-DCMAKE_PREFIX_PATH=${work}/prefix")
 else()
@@ -30,7 +33,7 @@ endif()
 run(${CMAKE_COMMAND} -S "${SOURCE_DIR}/tests/consumer/${MODE}" -B "${work}/build" ${configure_args})
 run(${CMAKE_COMMAND} --build "${work}/build")
 # The consumer linked the kind of library this build made (shared or static).
-if(MODE STREQUAL "find_package")
+if(MODE STREQUAL "find_package" OR MODE STREQUAL "pkg_config")
   file(GLOB_RECURSE found "${work}/prefix/${LIBRARY}")
 else()
   file(GLOB_RECURSE found "${work}/build/${LIBRARY}")

@@ -9,15 +9,20 @@
 #ifndef ASIO_SIGNALS_DETAIL_CONFIG_HPP
 #define ASIO_SIGNALS_DETAIL_CONFIG_HPP
 
+#include <asio_signals/version.hpp>
+
 #include <boost/version.hpp>
 
 #if BOOST_VERSION < 108100
 #error "asio_signals needs Boost 1.81 or newer"
 #endif
 
-#define ASIO_SIGNALS_VERSION_MAJOR 0
-#define ASIO_SIGNALS_VERSION_MINOR 1
-#define ASIO_SIGNALS_VERSION_PATCH 0
+// The headers choose code by Boost release (the workarounds for Boost 1.81)
+// and the library's classes hold Asio's types, so a program must use the
+// Boost release the library was built with.
+#if BOOST_VERSION / 100 != ASIO_SIGNALS_BOOST_RELEASE
+#error "asio_signals was built with another Boost release than this program uses"
+#endif
 
 // ASIO_SIGNALS_DECL marks each class and function the compiled library defines
 // for its headers: exported from a shared library (built with hidden
