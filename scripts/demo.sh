@@ -32,7 +32,7 @@ wait_for_lines() {
   return 1
 }
 
-build/release/examples/pubsub_server/pubsub_server --port 0 >"$out/server" &
+build/release/pubsub_server/src/pubsub_server --port 0 >"$out/server" &
 server=$!
 wait_for_lines "$out/server" 1
 port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$out/server")

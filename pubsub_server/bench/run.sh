@@ -5,8 +5,8 @@
 # alternating, each server pinned to one CPU. It prints a line per run, then a
 # Markdown table of the medians and the ratios.
 # Arguments go to bench_pubsub and override the defaults, for instance:
-#   bench/pubsub/run.sh --payload 1024 --subscribers 64 --repetitions 9
-#   BUILD_DIR=/tmp/release bench/pubsub/run.sh --quick
+#   pubsub_server/bench/run.sh --payload 1024 --subscribers 64 --repetitions 9
+#   BUILD_DIR=/tmp/release pubsub_server/bench/run.sh --quick
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${BUILD_DIR:-build/release}
@@ -20,5 +20,5 @@ cmake --preset release -B "$build" >/dev/null
 cmake --build "$build" --target bench_pubsub
 # The servers' logs go to the build directory.
 cd "$build"
-bench/pubsub/bench_pubsub --publishers 4 --subscribers 16 --payload 64 --seconds 3 \
+pubsub_server/bench/bench_pubsub --publishers 4 --subscribers 16 --payload 64 --seconds 3 \
   --repetitions 5 "$@"
