@@ -14,6 +14,7 @@
 #include <asio_signals/event.hpp>
 #include <asio_signals/key.hpp>
 #include <asio_signals/kwargs.hpp>
+#include <asio_signals/router.hpp>
 #include <asio_signals/scoped_connection.hpp>
 #include <asio_signals/scoped_mute.hpp>
 #include <asio_signals/sender.hpp>
