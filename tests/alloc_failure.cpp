@@ -377,6 +377,12 @@ BOOST_AUTO_TEST_CASE(a_partial_disconnect_is_all_or_nothing) {
         f.drain();
         int by_x = calls[7];
         if (!failed) BOOST_TEST(by_x == 0);
+        // The key the disconnect did not name still reaches the callback.
+        calls[7] = 0;
+        f.s.send(sig::key("y"), [](std::exception_ptr, std::size_t) {});
+        f.drain();
+        int by_y = calls[7];
+        if (!failed) BOOST_TEST(by_y == 1);
         f.s.disconnect(&on_added, [](std::exception_ptr) {});
         f.drain();
         calls.fill(0);

@@ -41,24 +41,32 @@ CO_TEST_CASE(disconnect_takes_effect_at_once) {
   sig::connection c = co_await s.connect([&] { ++calls; });
   sig::connection copy = c;
   BOOST_TEST(c.connected());
+  auto connected = co_await s.send();
+  co_await test::settle();
+  BOOST_TEST(connected == 1u);
+  BOOST_TEST(calls == 1);
   c.disconnect();
   BOOST_TEST(!c.connected());
   BOOST_TEST(!copy.connected());
   auto n = co_await s.send();
   co_await test::settle();
   BOOST_TEST(n == 0u);
-  BOOST_TEST(calls == 0);
+  BOOST_TEST(calls == 1);
   c.disconnect();
 }
 
 CO_TEST_CASE(disconnect_stops_a_send_already_started) {
   sig::signal s(co_await asio::this_coro::executor);
   int calls = 0;
+  int others = 0;
   sig::connection c = co_await s.connect([&] { ++calls; });
+  co_await s.connect([&] { ++others; });
   s.send(asio::detached);
   c.disconnect();
   co_await test::settle();
   BOOST_TEST(calls == 0);
+  // The send itself went on, to the callback still connected.
+  BOOST_TEST(others == 1);
 }
 
 CO_TEST_CASE(handles_compare_by_connection) {

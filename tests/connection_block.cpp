@@ -53,6 +53,9 @@ CO_TEST_CASE(sends_started_while_blocked_stay_blocked) {
   }
   co_await test::settle();
   BOOST_TEST(calls == 0);
+  s.send(asio::detached);
+  co_await test::settle();
+  BOOST_TEST(calls == 1);
 }
 
 CO_TEST_CASE(blocks_nest_and_release_early) {
