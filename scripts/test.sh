@@ -3,12 +3,14 @@
 #   1. formatting of every source (clang-format);
 #   2. g++, warnings as errors: every test (unit, threads, examples, consumer
 #      projects, benchmark smoke runs);
-#   3. clang++ under AddressSanitizer and UndefinedBehaviorSanitizer: every
+#   3. g++, shared library (BUILD_SHARED_LIBS): the unit and threaded tests
+#      and the consumer projects, against libasio_signals.so;
+#   4. clang++ under AddressSanitizer and UndefinedBehaviorSanitizer: every
 #      test, consumer projects included, and each libFuzzer target for a few
 #      seconds;
-#   4. g++ under ASan+UBSan: the unit and threaded tests, with coroutine
+#   5. g++ under ASan+UBSan: the unit and threaded tests, with coroutine
 #      callbacks started by co_spawn (the fallback for other Boost versions);
-#   5. ThreadSanitizer, clang++ and g++: the threaded tests.
+#   6. ThreadSanitizer, clang++ and g++: the threaded tests.
 # It stops at the first failure with a non-zero status, and ends with the
 # summary of every ctest run.
 set -euo pipefail
@@ -37,6 +39,14 @@ echo "== g++, warnings as errors"
 cmake --preset dev
 cmake --build --preset dev
 run_ctest "g++ dev" --preset dev
+
+echo "== g++, shared library"
+cmake --preset dev -B build/shared -DBUILD_SHARED_LIBS=ON -DASIO_SIGNALS_BUILD_EXAMPLES=OFF \
+  -DASIO_SIGNALS_BUILD_BENCHMARKS=OFF -DASIO_SIGNALS_BUILD_DOCS=OFF -DASIO_SIGNALS_BUILD_PUBSUB_SERVER=OFF
+cmake --build build/shared --target asio_signals_tests asio_signals_thread_tests \
+  asio_signals_alloc_tests
+run_ctest "g++ shared" --test-dir build/shared -L "unit|threads|consumer" \
+  --output-on-failure --no-tests=error
 
 echo "== clang++, ASan+UBSan"
 cmake --preset asan-ubsan
