@@ -251,3 +251,60 @@ BENCHMARK(connect_disconnect)->Arg(10)->Arg(1000);
 BENCHMARK(heap_per_connection)->Iterations(1);
 
 BENCHMARK_MAIN();
+
+// The router: a trigger against a send, in the same run.
+namespace {
+
+// A trigger of one event with state.range(0) listeners: compare with
+// send_detached of as many callbacks.
+void router_trigger(benchmark::State& state) {
+  context c;
+  asio::io_context& ctx = c.ctx;
+  sig::router r(ctx);
+  r.add_sender("s", sig::events("e"), asio::detached);
+  for (std::int64_t i = 0; i < state.range(0); ++i)
+    r.add_listener([] { ++counter; }, "s", "e", asio::detached);
+  ctx.poll();
+  for (auto _ : state) {
+    r.trigger("s", "e", asio::detached);
+    ctx.poll();
+  }
+  per_callback(state, state.range(0));
+}
+
+// A router with state.range(0) senders, each declaring one event; every
+// trigger reaches one listener of one sender. The routers of every size stay
+// alive for the whole run, as in send_keyed.
+struct crowded_router {
+  explicit crowded_router(std::int64_t senders) : r(c.ctx) {
+    for (std::int64_t i = 0; i < senders; ++i)
+      r.add_sender("sender" + std::to_string(i), sig::events("e"), asio::detached);
+    for (std::int64_t i = 0; i < 10; ++i)
+      r.add_listener([] { ++counter; }, "sender" + std::to_string(i), "e", asio::detached);
+    c.ctx.poll();
+  }
+  context c;
+  sig::router r;
+};
+
+crowded_router& crowded(std::int64_t senders) {
+  static crowded_router small(10), large(100000);
+  return senders == 10 ? small : large;
+}
+
+void router_trigger_senders(benchmark::State& state) {
+  crowded_router& k = crowded(state.range(0));
+  const std::string names[] = {"sender0", "sender1", "sender2", "sender3", "sender4",
+                               "sender5", "sender6", "sender7", "sender8", "sender9"};
+  std::size_t i = 0;
+  for (auto _ : state) {
+    k.r.trigger(names[i++ % 10], "e", asio::detached);
+    k.c.ctx.poll();
+  }
+  per_callback(state, 1);
+}
+
+}  // namespace
+
+BENCHMARK(router_trigger)->Arg(1)->Arg(10)->Arg(100);
+BENCHMARK(router_trigger_senders)->Arg(10)->Arg(100000);

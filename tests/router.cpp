@@ -20,12 +20,18 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include <algorithm>
 #include <any>
 #include <chrono>
+#include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <future>
+#include <map>
 #include <memory>
 #include <optional>
+#include <random>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -669,6 +675,195 @@ CO_TEST_CASE(pydispatcher_sender_filter_and_anonymous_sends) {
   BOOST_TEST(any == 3);
   BOOST_TEST(from_first == 1);
   BOOST_TEST(second == 1);
+}
+
+// A randomized model-based test: random sequences of sender additions and
+// removals (with random declarations), listener registrations of the four
+// kinds (some invalid), disconnections and triggers (some invalid), each
+// checked against a small reference model: which listeners every operation
+// reaches, in which order, and which operations fail. ASIO_SIGNALS_MODEL_SEED
+// replays one seed.
+
+namespace router_model {
+
+const std::vector<std::string> sender_names = {"s0", "s1", "s2"};
+const std::vector<std::string> event_names = {"a", "b", "#c", "#d", "#connect", "#disconnect"};
+
+struct listener {
+  int id;
+  std::optional<std::string> sender;
+  std::optional<std::string> event;
+  sig::connection conn;
+  bool alive = true;
+};
+
+struct model {
+  std::map<std::string, std::vector<std::string>> connected;
+  std::vector<listener> listeners;
+
+  bool declares(const std::string& s, const std::string& e) const {
+    auto it = connected.find(s);
+    if (it == connected.end()) return false;
+    if (e == "#connect" || e == "#disconnect") return true;
+    return std::find(it->second.begin(), it->second.end(), e) != it->second.end();
+  }
+
+  // What a trigger of `e` from `s` reaches, in order.
+  std::vector<std::string> reach(const std::string& s, const std::string& e) const {
+    std::vector<std::string> out;
+    auto group = [&](auto pick) {
+      for (const listener& l : listeners)
+        if (l.alive && pick(l)) out.push_back(std::to_string(l.id) + ":" + s + "/" + e);
+    };
+    group([](const listener& l) { return !l.sender && !l.event; });
+    group([&](const listener& l) { return l.sender == s && !l.event; });
+    if (e.size() > 1 && e[0] == '#')
+      group([&](const listener& l) { return !l.sender && l.event == e; });
+    group([&](const listener& l) { return l.sender == s && l.event == e; });
+    return out;
+  }
+};
+
+std::string describe(const std::optional<std::string>& name) {
+  return name ? *name : std::string("any");
+}
+
+asio::awaitable<std::optional<std::string>> run(std::uint64_t seed, int length) {
+  std::mt19937_64 random(seed);
+  auto pick = [&](const std::vector<std::string>& from) {
+    return from[std::uniform_int_distribution<std::size_t>(0, from.size() - 1)(random)];
+  };
+  auto chance = [&](int percent) {
+    return std::uniform_int_distribution<int>(0, 99)(random) < percent;
+  };
+  sig::router r(co_await asio::this_coro::executor);
+  model m;
+  log_type seen;
+  int next_id = 0;
+  for (int step = 0; step < length; ++step) {
+    std::ostringstream what;
+    std::vector<std::string> expected;
+    bool failed = false;
+    bool expect_failure = false;
+    int kind = std::uniform_int_distribution<int>(0, 9)(random);
+    if (kind <= 1) {
+      std::string s = pick(sender_names);
+      std::vector<std::string> events;
+      for (const std::string& e : event_names)
+        if (e != "#connect" && e != "#disconnect" && chance(50)) events.push_back(e);
+      what << "add_sender " << s << " (" << events.size() << " events)";
+      expect_failure = m.connected.contains(s);
+      try {
+        switch (events.size()) {
+          case 0:
+            co_await r.add_sender(s);
+            break;
+          case 1:
+            co_await r.add_sender(s, sig::events(events[0]));
+            break;
+          case 2:
+            co_await r.add_sender(s, sig::events(events[0], events[1]));
+            break;
+          case 3:
+            co_await r.add_sender(s, sig::events(events[0], events[1], events[2]));
+            break;
+          default:
+            co_await r.add_sender(s, sig::events(events[0], events[1], events[2], events[3]));
+        }
+      } catch (const sig::router_error&) {
+        failed = true;
+      }
+      if (!expect_failure) {
+        m.connected[s] = events;
+        expected = m.reach(s, "#connect");
+      }
+    } else if (kind == 2) {
+      std::string s = pick(sender_names);
+      what << "remove_sender " << s;
+      bool was = co_await r.remove_sender(s);
+      if (was != m.connected.contains(s)) co_return what.str() + ": wrong result";
+      if (was) {
+        expected = m.reach(s, "#disconnect");
+        m.connected.erase(s);
+      }
+    } else if (kind <= 5) {
+      std::optional<std::string> s;
+      std::optional<std::string> e;
+      if (chance(70)) s = pick(sender_names);
+      if (chance(70)) e = pick(event_names);
+      what << "add_listener " << next_id << " " << describe(s) << " " << describe(e);
+      expect_failure =
+          e && ((!s && (*e)[0] != '#') || (s && m.connected.contains(*s) && !m.declares(*s, *e)));
+      int id = next_id++;
+      auto cb = [&seen, id](const sig::event& ev) {
+        seen.push_back(std::to_string(id) + ":" + sig::sender_name(ev) + "/" + sig::event_name(ev));
+      };
+      try {
+        sig::connection c;
+        if (s && e)
+          c = co_await r.add_listener(cb, *s, *e);
+        else if (s)
+          c = co_await r.add_listener(cb, *s);
+        else if (e)
+          c = co_await r.add_listener(cb, sig::any, *e);
+        else
+          c = co_await r.add_listener(cb);
+        m.listeners.push_back(listener{id, s, e, c});
+      } catch (const sig::router_error&) {
+        failed = true;
+      }
+    } else if (kind == 6 && !m.listeners.empty()) {
+      listener& l = m.listeners[std::uniform_int_distribution<std::size_t>(
+          0, m.listeners.size() - 1)(random)];
+      what << "disconnect " << l.id;
+      l.conn.disconnect();
+      l.alive = false;
+    } else {
+      std::string s = pick(sender_names);
+      std::string e = pick(event_names);
+      what << "trigger " << s << " " << e;
+      expect_failure =
+          !m.connected.contains(s) || !m.declares(s, e) || e == "#connect" || e == "#disconnect";
+      try {
+        co_await r.trigger(s, e, sig::arg("step", step));
+      } catch (const sig::router_error&) {
+        failed = true;
+      } catch (const sig::not_connected_error&) {
+        failed = true;
+      }
+      if (!expect_failure) expected = m.reach(s, e);
+    }
+    co_await test::settle();
+    if (failed != expect_failure)
+      co_return what.str() + (failed ? ": failed unexpectedly" : ": did not fail");
+    if (seen != expected) {
+      std::ostringstream report;
+      report << what.str() << ": reached";
+      for (const auto& x : seen) report << " " << x;
+      report << " instead of";
+      for (const auto& x : expected) report << " " << x;
+      co_return report.str();
+    }
+    seen.clear();
+  }
+  co_return std::nullopt;
+}
+
+}  // namespace router_model
+
+CO_TEST_CASE(random_sequences_agree_with_the_model) {
+  long first = 1;
+  long last = 200;
+  if (const char* s = std::getenv("ASIO_SIGNALS_MODEL_SEED")) first = last = std::atol(s);
+  int failures = 0;
+  for (long seed = first; seed <= last && failures < 3; ++seed) {
+    std::optional<std::string> failure = co_await router_model::run(std::uint64_t(seed), 80);
+    if (failure) {
+      ++failures;
+      BOOST_ERROR("seed " << seed << ": " << *failure);
+    }
+  }
+  BOOST_TEST(failures == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
