@@ -22,6 +22,7 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -138,8 +139,15 @@ auto async_router_op(const std::shared_ptr<router_state>& state, Token&& token,
           });
           return;
         }
-        asio::post(ex, [state = std::move(state), h = std::move(h),
-                        work = std::move(work)]() mutable { work(*state, h); });
+        auto task = [state = std::move(state), h = std::move(h), work = std::move(work)]() mutable {
+          work(*state, h);
+        };
+        // Past the type erasure when the router is on an io_context, the
+        // usual case, as a signal does.
+        if (const auto* io = ex.target<asio::io_context::executor_type>())
+          asio::post(*io, std::move(task));
+        else
+          asio::post(ex, std::move(task));
       },
       token, state, std::move(early), std::move(work));
 }
