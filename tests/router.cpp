@@ -326,6 +326,19 @@ CO_TEST_CASE(once_and_disconnect_end_a_listener) {
 
 // Errors.
 
+CO_TEST_CASE(an_empty_callback_fails_the_registration) {
+  sig::router r(co_await asio::this_coro::executor);
+  void (*null)(const sig::event&) = nullptr;
+  auto listener = co_await failure_of<std::invalid_argument>(r.add_listener(null, "a", "x"));
+  auto named = co_await failure_of<std::invalid_argument>(r.on("foo", null));
+  BOOST_TEST(listener != "no exception");
+  BOOST_TEST(named != "no exception");
+  BOOST_TEST(!co_await r.responds_to(null, "foo"));
+  // Positive control: a real function registers.
+  BOOST_TEST(co_await failure_of<std::invalid_argument>(r.on("foo", free_listener)) ==
+             "no exception");
+}
+
 CO_TEST_CASE(listening_to_an_undeclared_event_of_a_connected_sender_fails) {
   sig::router r(co_await asio::this_coro::executor);
   co_await r.add_sender("temp", sig::events("cold"));

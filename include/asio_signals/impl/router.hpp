@@ -149,22 +149,21 @@ auto router::add_listener(Args&&... args) {
       state_, detail::token_of<split>(refs), early,
       [target = std::move(target), callback = std::move(callback), options = std::move(options)](
           detail::router_state& s, auto& h) mutable {
-        std::optional<signal> listeners;
+        // What throws — an event the router cannot have, or an empty callback
+        // or object that connect rejects — throws before the handler is
+        // taken: it completes the handler instead.
         try {
-          listeners.emplace(s.listener_signal(target));
+          signal listeners = s.listener_signal(target);
           std::apply(
               [&](auto&... c) {
                 std::apply(
-                    [&](auto&... o) { listeners->connect(std::move(c)..., o..., std::move(h)); },
+                    [&](auto&... o) { listeners.connect(std::move(c)..., o..., std::move(h)); },
                     options);
               },
               callback);
         } catch (...) {
-          if (!listeners)
-            detail::router_result<void(std::exception_ptr, connection)>::fail(
-                h, std::current_exception());
-          else
-            throw;
+          detail::router_result<void(std::exception_ptr, connection)>::fail(
+              h, std::current_exception());
         }
       });
 }
@@ -273,12 +272,17 @@ auto router::on(std::string name, Args&&... args) {
           if (!e) state->record(name, named, detail::named_connection{id, c});
           std::move(h)(e, std::move(c));
         };
-        std::apply(
-            [&](auto&... c) {
-              std::apply([&](auto&... o) { named.connect(std::move(c)..., o..., std::move(done)); },
-                         options);
-            },
-            callback);
+        try {
+          std::apply(
+              [&](auto&... c) {
+                std::apply(
+                    [&](auto&... o) { named.connect(std::move(c)..., o..., std::move(done)); },
+                    options);
+              },
+              callback);
+        } catch (...) {
+          std::move(done)(std::current_exception(), connection());
+        }
       });
 }
 
