@@ -9,6 +9,8 @@
 #ifndef ASIO_SIGNALS_TESTS_TEST_SUPPORT_HPP
 #define ASIO_SIGNALS_TESTS_TEST_SUPPORT_HPP
 
+#include <asio_signals/event.hpp>
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -20,6 +22,7 @@
 #include <exception>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace test {
 
@@ -60,6 +63,51 @@ inline asio::awaitable<bool> until(std::function<bool()> done, int rounds = 1000
   auto ex = co_await asio::this_coro::executor;
   for (int i = 0; i < rounds && !done(); ++i) co_await asio::post(ex, asio::use_awaitable);
   co_return done();
+}
+
+// Yields to the executor once: a coroutine callback that suspends.
+inline asio::awaitable<void> yield() {
+  co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+}
+
+// The free functions record_f and record_g record into this journal; each test
+// that uses them clears it first.
+inline std::vector<std::string> journal;
+
+inline void record_f(const asio_signals::event&) {
+  journal.push_back("f");
+}
+inline void record_g() {
+  journal.push_back("g");
+}
+
+// An object whose members count their calls, for member callbacks.
+struct widget {
+  int calls = 0;
+  mutable int const_calls = 0;
+  static inline int static_calls = 0;
+
+  void on_event(const asio_signals::event&) { ++calls; }
+  void on_nothing() { ++calls; }
+  void on_const(const asio_signals::event&) const { ++const_calls; }
+  asio::awaitable<void> on_coroutine(const asio_signals::event&) {
+    co_await yield();
+    ++calls;
+  }
+  static void on_static(const asio_signals::event&) { ++static_calls; }
+  static asio::awaitable<void> on_static_coroutine() {
+    ++static_calls;
+    co_return;
+  }
+};
+
+// The message of the standard exception `e` holds.
+inline std::string message_of(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& x) {
+    return x.what();
+  }
 }
 
 }  // namespace test
