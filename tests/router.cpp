@@ -449,6 +449,19 @@ CO_TEST_CASE(request_completes_with_the_response) {
   BOOST_TEST(!nothing.has_value());
 }
 
+CO_TEST_CASE(a_bound_request_handler_runs_on_its_executor) {
+  auto ex = co_await asio::this_coro::executor;
+  sig::router r(ex);
+  auto strand = asio::make_strand(ex);
+  bool on_strand = false;
+  co_await r.add_sender("s", sig::method("m", asio::bind_executor(strand, [&] {
+                                           on_strand = strand.running_in_this_thread();
+                                           return 3;
+                                         })));
+  BOOST_TEST(std::any_cast<int>(co_await r.request("s", "m")) == 3);
+  BOOST_TEST(on_strand);
+}
+
 CO_TEST_CASE(default_method_gets_the_name_and_params) {
   sig::router r(co_await asio::this_coro::executor);
   co_await r.add_sender("s", sig::default_method([](const std::string& m, const sig::kwargs& p) {
