@@ -19,6 +19,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <future>
 #include <optional>
@@ -49,6 +50,26 @@ class thread_pool_context {
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   std::vector<std::thread> threads_;
 };
+
+// Runs `ctx` on this thread until it runs out of work, while `consumer` runs
+// on another thread from 100 ms on. Returns what `done()` says once run() has
+// returned, then lets whatever is left finish, so a failure never hangs.
+template <class Consumer, class Done>
+bool done_when_run_returns(asio::io_context& ctx, Consumer consumer, Done done) {
+  std::thread consumer_thread([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    consumer();
+  });
+  ctx.run();
+  bool result = done();
+  ctx.restart();
+  auto work = asio::make_work_guard(ctx);
+  std::thread runner([&] { ctx.run(); });
+  consumer_thread.join();
+  work.reset();
+  runner.join();
+  return result;
+}
 
 }  // namespace
 
@@ -141,6 +162,7 @@ BOOST_AUTO_TEST_CASE(connection_handles_are_usable_from_any_thread) {
   sig::signal s(asio::make_strand(pool.context()));
   std::atomic<int> calls{0};
   auto c = s.connect([&] { ++calls; }, asio::use_future).get();
+  BOOST_TEST(s.send(asio::use_future).get() == 1u);
   std::vector<std::thread> users;
   for (int i = 0; i < 4; ++i) {
     users.emplace_back([c, &s] {
@@ -302,6 +324,66 @@ BOOST_AUTO_TEST_CASE(a_subscription_fed_and_drained_from_other_threads) {
   BOOST_TEST(sub.dropped() == 0u);
   BOOST_TEST_REQUIRE(got.size() == std::size_t(events));
   for (int i = 0; i < events; ++i) BOOST_TEST_REQUIRE(got[std::size_t(i)] == i);
+}
+
+// Every operation that is parked until something else happens keeps
+// outstanding work on the executor its plain callback completes on, so run()
+// does not return under it while a consumer on another thread is on its way.
+
+BOOST_AUTO_TEST_CASE(a_held_send_keeps_run_going) {
+  asio::io_context ctx;
+  sig::signal s(ctx, sig::arg("n", 0));
+  sig::subscription sub(s, 1, sig::overflow::wait);
+  int completions = 0;
+  for (int n = 1; n <= 2; ++n)
+    s.send(sig::arg("n", n), [&](std::exception_ptr, std::size_t) { ++completions; });
+  bool done = done_when_run_returns(
+      ctx, [&] { sub.receive(asio::use_future).wait_for(std::chrono::seconds(5)); },
+      [&] { return completions == 2; });
+  BOOST_TEST(done);
+  BOOST_TEST(completions == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_pending_next_keeps_run_going) {
+  asio::io_context ctx;
+  sig::signal s(ctx, sig::arg("n", 0));
+  int got = 0;
+  s.next([&](boost::system::error_code ec, sig::event ev) { got = ec ? -1 : ev.get<int>("n"); });
+  bool done = done_when_run_returns(
+      ctx, [&] { s.send(sig::arg("n", 3), asio::use_future).wait_for(std::chrono::seconds(5)); },
+      [&] { return got == 3; });
+  BOOST_TEST(done);
+}
+
+BOOST_AUTO_TEST_CASE(a_pending_receive_keeps_run_going) {
+  asio::io_context ctx;
+  sig::signal s(ctx, sig::arg("n", 0));
+  sig::subscription sub(s, 4, sig::overflow::wait);
+  int got = 0;
+  sub.receive(
+      [&](boost::system::error_code ec, sig::event ev) { got = ec ? -1 : ev.get<int>("n"); });
+  bool done = done_when_run_returns(
+      ctx, [&] { s.send(sig::arg("n", 5), asio::use_future).wait_for(std::chrono::seconds(5)); },
+      [&] { return got == 5; });
+  BOOST_TEST(done);
+}
+
+BOOST_AUTO_TEST_CASE(a_pending_send_and_wait_keeps_run_going) {
+  asio::io_context ctx;
+  thread_pool_context other(1);
+  sig::signal s(ctx);
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  // The callback runs on the other context and finishes once the consumer
+  // thread lets it.
+  s.connect(asio::bind_executor(other.context(), [released] { released.wait(); }),
+            [](std::exception_ptr, sig::connection) {});
+  std::size_t outcomes = 0;
+  s.send_and_wait(
+      [&](std::exception_ptr, std::vector<sig::outcome> all) { outcomes = all.size(); });
+  bool done = done_when_run_returns(
+      ctx, [&] { release.set_value(); }, [&] { return outcomes == 1; });
+  BOOST_TEST(done);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

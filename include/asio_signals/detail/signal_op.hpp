@@ -138,8 +138,7 @@ class signal_op {
       if constexpr (requires { request_.take_gate(); }) {
         // A full subscription holds the send's event: complete once it has room.
         if (auto gate = request_.take_gate(); gate && !gate->open()) {
-          gate->on_open(
-              [op = std::move(*this), error, result]() mutable { op.complete(error, result); });
+          park_on(*gate, error, result);
           return;
         }
       }
@@ -148,6 +147,27 @@ class signal_op {
   }
 
  private:
+  // Completes once `gate` opens. Meanwhile the operation is no task in any
+  // queue, so it keeps outstanding work on the executor it completes on, as
+  // every pending operation does: run() does not return under it.
+  template <class Gate, class Result>
+  void park_on(Gate& gate, std::exception_ptr error, Result result) {
+    std::optional<asio::any_io_executor> work;
+    if (!has_handler_work())
+      work.emplace(asio::prefer(state_->executor(), asio::execution::outstanding_work.tracked));
+    gate.on_open([op = std::move(*this), work = std::move(work), error, result]() mutable {
+      op.complete(error, result);
+      work.reset();
+    });
+  }
+
+  bool has_handler_work() const noexcept {
+    if constexpr (has_own_executor_v<Handler>)
+      return handler_work_.has_value();
+    else
+      return false;
+  }
+
   template <class... Args>
   void complete(Args&&... args) {
     if constexpr (has_own_executor_v<Handler>) {
