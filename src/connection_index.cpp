@@ -77,10 +77,37 @@ slot* connection_index::find(const callable_id& id) const noexcept {
 }
 
 void connection_index::insert(const std::shared_ptr<slot>& s) {
-  if (s->more && s->more->id) comparable_.insert_or_assign(*s->more->id, s.get());
+  const bool weak = s->is_weak() && s->is_callback();
+  if (weak) {
+    std::lock_guard lock(weak_mutex_);
+    weak_callbacks_.push_back(s.get());
+  }
+  try {
+    if (s->more && s->more->id) comparable_.insert_or_assign(*s->more->id, s.get());
+  } catch (...) {
+    if (weak) forget_weak(*s);
+    throw;
+  }
   s->seq = next_seq_++;
   s->self = s;
-  if (s->is_callback()) callbacks_.fetch_add(1, std::memory_order_relaxed);
+  if (!weak && s->is_callback()) callbacks_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void connection_index::forget_weak(const slot& s) noexcept {
+  std::lock_guard lock(weak_mutex_);
+  auto it = std::find(weak_callbacks_.begin(), weak_callbacks_.end(), &s);
+  if (it != weak_callbacks_.end()) {
+    *it = weak_callbacks_.back();
+    weak_callbacks_.pop_back();
+  }
+}
+
+std::size_t connection_index::callbacks() const noexcept {
+  std::size_t live = callbacks_.load(std::memory_order_relaxed);
+  std::lock_guard lock(weak_mutex_);
+  for (const slot* s : weak_callbacks_)
+    if (s->lock()) ++live;
+  return live;
 }
 
 namespace {
@@ -169,7 +196,10 @@ void connection_index::remove(slot& s) {
     }
   }
   s.end();
-  if (s.is_callback()) callbacks_.fetch_sub(1, std::memory_order_relaxed);
+  if (s.is_weak() && s.is_callback())
+    forget_weak(s);
+  else if (s.is_callback())
+    callbacks_.fetch_sub(1, std::memory_order_relaxed);
   // The index's reference goes last: dropping it may destroy s.
   std::shared_ptr<slot> owner = std::move(s.self);
 }

@@ -263,14 +263,15 @@ connection signal_state::connect(connect_request& r) {
       // Subscribes to all the new filters or, failing, to none.
       index_.subscribe(*existing, r.senders, r.keys);
       if (r.max_calls != 0) existing->limit_calls(r.max_calls);
+      if (!r.not_from.empty()) existing->ignore_senders(r.not_from);
       notify_connected(*existing, r.senders, r.keys);
       return make_connection(*existing);
     }
   }
-  if (r.max_calls != 0) {
-    if (!target->more) target->more = std::make_unique<slot::extras>();
-    target->limit_calls(r.max_calls);
-  }
+  if ((r.max_calls != 0 || !r.not_from.empty()) && !target->more)
+    target->more = std::make_unique<slot::extras>();
+  if (r.max_calls != 0) target->limit_calls(r.max_calls);
+  if (!r.not_from.empty()) target->ignore_senders(r.not_from);
   index_.insert(target);
   try {
     index_.subscribe(*target, r.senders, r.keys);
@@ -336,9 +337,10 @@ void signal_state::release_event() {
 }
 
 // Selects a slot a send matches that select_all's inline path does not take:
-// skips it while blocked, prunes it once gone, otherwise schedules it.
-void signal_state::select_other(slot& s, const std::shared_ptr<gathering>& g,
-                                std::size_t& callbacks) {
+// skips it while blocked or when the send is from a sender it ignores,
+// prunes it once gone, otherwise schedules it.
+void signal_state::select_other(slot& s, const send_options* named,
+                                const std::shared_ptr<gathering>& g, std::size_t& callbacks) {
   switch (s.ready()) {
     case slot::readiness::blocked:
       return;
@@ -349,6 +351,7 @@ void signal_state::select_other(slot& s, const std::shared_ptr<gathering>& g,
     case slot::readiness::ready:
       break;
   }
+  if (named && s.ignores_any(named->senders)) return;
   std::uint32_t kept = 0;
   if (s.is_weak()) {
     // The object stays alive until the callback has run.
@@ -369,7 +372,8 @@ void signal_state::select_other(slot& s, const std::shared_ptr<gathering>& g,
 
 // Selects the slots a send matches, in connection order. A plain callback on
 // the signal's executor, the common case, runs inline, in the send's task.
-void signal_state::select_all(const std::shared_ptr<gathering>& g, std::size_t& callbacks) {
+void signal_state::select_all(const send_options* named, const std::shared_ptr<gathering>& g,
+                              std::size_t& callbacks) {
   const bool gathering = g != nullptr;
   auto select_slot = [&](slot& s) {
     if (!gathering && s.ready_inline()) {
@@ -378,7 +382,7 @@ void signal_state::select_all(const std::shared_ptr<gathering>& g, std::size_t& 
       counted_ += counted;
       ++callbacks;
     } else {
-      select_other(s, g, callbacks);
+      select_other(s, named, g, callbacks);
     }
   };
   if (lists_.size() == 1) {
@@ -441,7 +445,7 @@ std::size_t signal_state::deliver(send_request& r, const std::shared_ptr<gatheri
   std::size_t callbacks = 0;
   try {
     prepare_event();
-    select_all(g, callbacks);
+    select_all(r.named.get(), g, callbacks);
   } catch (...) {
     kept_.clear();
     throw;

@@ -87,6 +87,19 @@ asio::awaitable<void> matching(sig::signal s) {
   expect((log == std::vector<std::string>{"on_any", "on_any", "Mike"}), "matching is a union");
 }
 
+asio::awaitable<void> everyone_but_me(sig::signal s) {
+  person mike{"Mike"};
+  person ashley{"Ashley"};
+  log.clear();
+  //! [not_from]
+  co_await s.connect(&person::on_message, &mike, sig::key("lobby"), sig::not_from(&mike));
+  co_await s.connect(&person::on_message, &ashley, sig::key("lobby"), sig::not_from(&ashley));
+  std::size_t n = co_await s.send(sig::sender(&mike), sig::key("lobby"));  // 1: Ashley only
+  //! [not_from]
+  co_await settle();
+  expect(n == 1 && (log == std::vector<std::string>{"Ashley"}), "not_from skips the sender");
+}
+
 asio::awaitable<void> merging(sig::signal s) {
   //! [merging]
   sig::connection a = co_await s.connect(on_any, sig::key("a"));
@@ -171,9 +184,10 @@ asio::awaitable<void> weak_members(sig::signal s) {
   auto mike = std::make_shared<person>(person{"Mike"});
   sig::connection c = co_await s.connect(&person::on_message, mike);  // held weakly
   mike.reset();
-  std::size_t n = co_await s.send();  // 0: pruned, not counted
+  std::size_t receivers = s.receivers();  // 0: expired, even before a send met it
+  std::size_t n = co_await s.send();      // 0: pruned, not counted
   //! [weak]
-  expect(n == 0 && !c.connected(), "expired members are pruned");
+  expect(receivers == 0 && n == 0 && !c.connected(), "expired members are pruned");
 }
 
 asio::awaitable<void> errors(sig::signal s) {
@@ -197,6 +211,7 @@ asio::awaitable<void> errors(sig::signal s) {
 asio::awaitable<void> all(asio::any_io_executor ex) {
   co_await scheduling(sig::signal(ex));
   co_await matching(sig::signal(ex));
+  co_await everyone_but_me(sig::signal(ex));
   co_await merging(sig::signal(ex));
   co_await disconnecting(sig::signal(ex));
   co_await senders_identity(sig::signal(ex));

@@ -199,7 +199,12 @@ class key_list {
   std::vector<key> keys_;
 };
 
-/// The keys named by one send.
+/// The keys named by one send, in the order named, each once.
+/**
+ * What @ref event::keys returns: @c size(), @c empty(), @c contains(k)
+ * (hashed once the set is large) and iteration in the order the send named
+ * them.
+ */
 using key_set = detail::ordered_set<key>;
 
 /// Names several keys, like asyncio_dispatch's @c keys=.

@@ -86,8 +86,43 @@ class sender_list {
   std::vector<sender> senders_;
 };
 
-/// The senders named by one send.
+/// The senders named by one send, in the order named, each once.
+/**
+ * What @ref event::senders returns: @c size(), @c empty(), @c contains(s)
+ * (hashed once the set is large) and iteration in the order the send named
+ * them.
+ */
 using sender_set = detail::ordered_set<sender>;
+
+/// A sender whose sends a connection ignores, the result of not_from().
+class sender_exclusion {
+ public:
+  /// The sender ignored.
+  const sender& excluded() const noexcept { return sender_; }
+
+ private:
+  friend sender_exclusion not_from(sender s) noexcept;
+
+  explicit sender_exclusion(sender s) noexcept : sender_(s) {}
+
+  sender sender_;
+};
+
+/// A connect option: the connection does not run for sends from @c s.
+/**
+ * A send that names @c s among its senders skips the connection, whatever
+ * else it matches: "everyone but me", for a chat room or a lobby where each
+ * member both sends and listens.
+ *
+ * @par Example
+ * @code
+ * co_await room.connect(&session::deliver, weak_from_this(), sig::key(name), sig::not_from(this));
+ * co_await room.send(sig::sender(this), sig::key(name), sig::arg("text", line));  // not to this
+ * @endcode
+ */
+inline sender_exclusion not_from(sender s) noexcept {
+  return sender_exclusion(s);
+}
 
 /// Names several senders, like asyncio_dispatch's @c senders=.
 /**

@@ -26,6 +26,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <type_traits>
 #include <vector>
 
@@ -114,7 +115,9 @@ class ASIO_SIGNALS_DECL signal {
    * @param args Options, then an optional completion token. @c sender(x),
    * @c senders(...), @c key(k) and @c keys(...) filter the connection: it then
    * runs only for sends that name one of its senders or keys. Without them
-   * it runs for every send.
+   * it runs for every send. @c not_from(s) makes it skip every send that
+   * names the sender @c s ("everyone but me"). @c max_calls(n) and @c once()
+   * end it after @c n calls.
    *
    * Connecting a function pointer that is already connected merges the new
    * filters into its connection and returns that one; lambdas and other
@@ -145,10 +148,16 @@ class ASIO_SIGNALS_DECL signal {
    * @c std::weak_ptr<T>. A shared or weak object is held weakly: once it
    * expires the connection is dropped and never called; while a callback is
    * scheduled the object is kept alive until it has run. With a pointer or a
-   * reference the caller keeps the object alive until it disconnects.
+   * reference the caller keeps the object alive until it disconnects. Wrap
+   * a pointer, a @c shared_ptr or a @c weak_ptr with @c asio::bind_executor
+   * to run the member on that executor (a strand of the object's, say):
+   * @code
+   * co_await sig.connect(&session::on_message, asio::bind_executor(strand, weak_from_this()));
+   * @endcode
    *
    * @param args Options and an optional completion token, as for the other
-   * overload. A member's identity is (@c fn, object address): connecting it
+   * overload, plus @c not_from(s): the connection ignores sends from @c s.
+   * A member's identity is (@c fn, object address): connecting it
    * again merges into its connection, whose ownership (weak or raw) stays.
    *
    * @par Completion Signature
@@ -223,7 +232,9 @@ class ASIO_SIGNALS_DECL signal {
    *
    * @par Completion Signature
    * @code void(std::exception_ptr, std::size_t) @endcode
-   * The count is the number of distinct callbacks scheduled. The exception is
+   * The count is the number of distinct callbacks scheduled: 0 for a send
+   * while the signal is muted (see @ref scoped_mute), which schedules
+   * nothing. The exception is
    * a @ref kwarg_error for a kwarg the constructor did not declare, a value of
    * another type than its default's, or a kwarg given twice; then nothing is
    * scheduled. Eager tokens throw it from this call.
@@ -287,10 +298,13 @@ class ASIO_SIGNALS_DECL signal {
   template <class... Args>
   auto next(Args&&... args);
 
-  /// The number of connections, now.
+  /// The number of callbacks a send would find connected, now.
   /**
-   * Waits and subscriptions are not counted. The value is read without
-   * synchronising with operations still on their way.
+   * Counts the connections that have not ended, less weak members whose
+   * object has expired: those are never called again, even though their
+   * connection ends only when a send meets them. Waits and subscriptions are
+   * not counted, and blocks and mutes are not taken into account. The value
+   * is read without synchronising with operations still on their way.
    */
   std::size_t receivers() const noexcept;
 
@@ -361,6 +375,11 @@ class ASIO_SIGNALS_DECL signal {
   struct uncounted_t {};
 
   static std::shared_ptr<detail::signal_state> make_state(executor_type ex, kwargs defaults);
+
+  // Connects a member whose object is checked, run on `executor` if given.
+  template <class Fn, class Object, class... Args>
+  auto connect_member(Fn fn, Object&& object, std::optional<asio::any_io_executor> executor,
+                      Args&&... args);
 
   explicit signal(std::shared_ptr<detail::signal_state> state) noexcept;
 

@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace asio_signals::detail {
@@ -97,9 +98,10 @@ class ASIO_SIGNALS_DECL connection_index {
     if (!unfiltered_.empty()) out.push_back(&unfiltered_);
   }
 
-  // The number of callbacks connected (waits and subscriptions aside); read
+  // The number of callbacks connected (waits and subscriptions aside),
+  // less weak members whose object expired before a send pruned them; read
   // from any thread.
-  std::size_t callbacks() const noexcept { return callbacks_.load(std::memory_order_relaxed); }
+  std::size_t callbacks() const noexcept;
 
   // Whether a send naming `senders` and `keys` would match any slot.
   bool matches_any(const std::vector<sender>& senders, const std::vector<key>& keys) const;
@@ -114,8 +116,14 @@ class ASIO_SIGNALS_DECL connection_index {
   boost::unordered_flat_map<sender, slot_list, std::hash<sender>> by_sender_;
   boost::unordered_flat_map<key, slot_list, std::hash<key>> by_key_;
   boost::unordered_flat_map<callable_id, slot*, callable_id_hash> comparable_;
+  void forget_weak(const slot& s) noexcept;
+
   std::uint64_t next_seq_ = 0;
+  // Callbacks other than weak members.
   std::atomic<std::size_t> callbacks_{0};
+  // Weak members, counted while their object lives; read from any thread.
+  mutable std::mutex weak_mutex_;
+  std::vector<const slot*> weak_callbacks_;
 };
 
 }  // namespace asio_signals::detail

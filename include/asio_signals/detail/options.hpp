@@ -34,10 +34,10 @@ constexpr bool is_filter_option_v = std::is_same_v<T, sender> || std::is_same_v<
                                     std::is_same_v<T, key> || std::is_same_v<T, key_list>;
 
 // Whether T is an option: a sender or a key, the result of senders(),
-// keys(), arg() or max_calls(), or a kwargs object.
+// keys(), arg(), max_calls() or not_from(), or a kwargs object.
 template <class T>
-constexpr bool is_option_v =
-    is_filter_option_v<T> || is_kwarg_option_v<T> || std::is_same_v<T, call_limit>;
+constexpr bool is_option_v = is_filter_option_v<T> || is_kwarg_option_v<T> ||
+                             std::is_same_v<T, call_limit> || std::is_same_v<T, sender_exclusion>;
 
 // Whether T looks like a value meant as a sender or a key rather than a
 // completion token.
@@ -47,20 +47,29 @@ constexpr bool is_raw_value_v = std::is_arithmetic_v<T> || std::is_enum_v<T> ||
                                 (std::is_pointer_v<T> &&
                                  std::is_object_v<std::remove_pointer_t<T>>);
 
+template <class T>
+constexpr bool always_false_v = false;
+
+// Adds one option to `request`. A mistake stops at one static_assert naming
+// it: nothing else is instantiated, so the compiler says nothing more.
 template <class Request, class Option>
 void add_option(Request& request, Option&& option) {
   using type = std::remove_cvref_t<Option>;
-  static_assert(is_option_v<type>,
-                "asio_signals: options are sender(...), senders(...), key(...), keys(...), "
-                "arg(...) and kwargs, followed by an optional completion token; write "
-                "sig::key(\"k\"), not \"k\"");
-  static_assert(Request::accepts_kwargs || !is_kwarg_option_v<type>,
-                "asio_signals: arg(...) and kwargs are options of send and of the signal's "
-                "constructor only");
-  static_assert(
-      !std::is_same_v<type, call_limit> || requires { request.add(option); },
-      "asio_signals: max_calls(...) and once() are options of connect only");
-  request.add(std::forward<Option>(option));
+  if constexpr (!is_option_v<type>)
+    static_assert(always_false_v<type>,
+                  "asio_signals: options are sender(...), senders(...), key(...), keys(...), "
+                  "arg(...), kwargs, max_calls(...), once() and not_from(...), followed by an "
+                  "optional completion token; write sig::key(\"k\"), not \"k\"");
+  else if constexpr (!Request::accepts_kwargs && is_kwarg_option_v<type>)
+    static_assert(always_false_v<type>,
+                  "asio_signals: arg(...) and kwargs are options of send and of the signal's "
+                  "constructor only");
+  else if constexpr (!requires { request.add(std::forward<Option>(option)); })
+    static_assert(always_false_v<type>,
+                  "asio_signals: max_calls(...), once() and not_from(...) are options of "
+                  "connect only");
+  else
+    request.add(std::forward<Option>(option));
 }
 
 // Adds the options among `args` to `request` and returns `f(token, request)`,
@@ -76,10 +85,14 @@ decltype(auto) with_options(Request request, F&& f, Args&&... args) {
     if constexpr (is_option_v<last>) {
       (add_option(request, std::forward<Args>(args)), ...);
       return f(asio::use_awaitable, std::move(request));
-    } else {
-      static_assert(!is_raw_value_v<last>,
+    } else if constexpr (is_raw_value_v<last>) {
+      static_assert(always_false_v<last>,
                     "asio_signals: the last argument is taken as the completion token, but it "
                     "is a raw value; write sig::key(...) or sig::sender(...)");
+      // Only the assertion above is reported: the rest compiles as if the
+      // value were not there.
+      return f(asio::use_awaitable, std::move(request));
+    } else {
       auto refs = std::forward_as_tuple(std::forward<Args>(args)...);
       [&]<std::size_t... I>(std::index_sequence<I...>) {
         (add_option(request, std::get<I>(std::move(refs))), ...);

@@ -59,8 +59,11 @@ struct filter_request {
 struct connect_request : filter_request {
   using filter_request::add;
   void add(call_limit limit) noexcept { max_calls = limit.count(); }
+  void add(const sender_exclusion& e) { not_from.push_back(e.excluded()); }
 
   std::shared_ptr<slot> target;
+  // The senders whose sends the connection ignores.
+  std::vector<sender> not_from;
   // The call_limit given, or zero for an unlimited connection.
   std::uint32_t max_calls = 0;
 };

@@ -139,9 +139,10 @@ class ASIO_SIGNALS_DECL signal_state : public std::enable_shared_from_this<signa
   // the common case, select_other the rest. Then commit_selection counts the
   // calls of counted connections and ends the pruned ones, run_other runs
   // what is not a plain inline call, and finish_send ends the exhausted ones.
-  void select_all(const std::shared_ptr<gathering>& g, std::size_t& callbacks);
-  [[gnu::noinline]] void select_other(slot& s, const std::shared_ptr<gathering>& g,
-                                      std::size_t& callbacks);
+  void select_all(const send_options* named, const std::shared_ptr<gathering>& g,
+                  std::size_t& callbacks);
+  [[gnu::noinline]] void select_other(slot& s, const send_options* named,
+                                      const std::shared_ptr<gathering>& g, std::size_t& callbacks);
   void commit_selection();
   [[gnu::noinline]] void run_other(const scheduled& entry, const event& ev, send_request& r,
                                    const std::shared_ptr<gathering>& g, std::size_t index);

@@ -69,6 +69,8 @@ class slot {
     std::vector<key> keys;
     std::optional<callable_id> id;
     std::optional<asio::any_io_executor> executor;
+    // Senders whose sends skip the connection (not_from).
+    std::vector<sender> not_from;
     // Calls left for a counted connection; zero when it is not counted.
     std::uint32_t calls_left = 0;
   };
@@ -141,6 +143,22 @@ class slot {
   }
   bool counted() const noexcept { return counted_; }
 
+  // Makes the connection skip sends from `senders` (more->not_from).
+  void ignore_senders(const std::vector<sender>& senders) {
+    more->not_from.insert(more->not_from.end(), senders.begin(), senders.end());
+    ignores_senders_ = true;
+    inline_ = false;
+  }
+
+  // Whether a send naming `named` skips the connection.
+  template <class Set>
+  bool ignores_any(const Set& named) const {
+    if (!ignores_senders_) return false;
+    for (const sender& s : more->not_from)
+      if (named.contains(s)) return true;
+    return false;
+  }
+
   std::uint64_t seq = 0;
   std::unique_ptr<extras> more;
   std::shared_ptr<slot> self;
@@ -163,6 +181,7 @@ class slot {
   bool bound_ = false;
   bool inline_;
   bool counted_ = false;
+  bool ignores_senders_ = false;
 };
 
 // A slot whose callback is a plain function.

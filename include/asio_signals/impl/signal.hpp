@@ -15,6 +15,7 @@
 #include <asio_signals/detail/signal_state.hpp>
 
 #include <boost/asio/associated_executor.hpp>
+#include <boost/asio/bind_executor.hpp>
 
 #include <exception>
 #include <memory>
@@ -57,6 +58,52 @@ auto object_pointer(Object&& object) noexcept {
 template <class Object>
 using object_type_t = std::remove_pointer_t<decltype(object_pointer(std::declval<Object>()))>;
 
+template <class T>
+struct is_executor_binder : std::false_type {};
+
+template <class T, class Executor>
+struct is_executor_binder<asio::executor_binder<T, Executor>> : std::true_type {};
+
+template <class Fn>
+struct member_class;
+
+template <class F, class C>
+struct member_class<F C::*> {
+  using type = C;
+};
+
+// Whether `Object` can stand for the object of the member `Fn`: a T*, an
+// lvalue T&, a shared_ptr<T> or a weak_ptr<T> of the member's class or of a
+// class derived from it.
+template <class Fn, class Object>
+constexpr bool is_member_object_v = [] {
+  using type = std::remove_cvref_t<Object>;
+  if constexpr (std::is_pointer_v<type>) {
+    using target = std::remove_cv_t<std::remove_pointer_t<type>>;
+    return std::is_class_v<target> && std::is_base_of_v<typename member_class<Fn>::type, target>;
+  } else if constexpr (is_smart_pointer<type>::value) {
+    using target = std::remove_cv_t<typename type::element_type>;
+    return std::is_class_v<target> && std::is_base_of_v<typename member_class<Fn>::type, target>;
+  } else {
+    return std::is_lvalue_reference_v<Object> && std::is_class_v<type> &&
+           std::is_base_of_v<typename member_class<Fn>::type, type>;
+  }
+}();
+
+// The same, or such a pointer wrapped by asio::bind_executor (a reference
+// would be wrapped as a copy of the object).
+template <class Fn, class Object>
+constexpr bool is_bindable_member_object_v = [] {
+  using type = std::remove_cvref_t<Object>;
+  if constexpr (is_executor_binder<type>::value) {
+    using inner = typename type::target_type;
+    return (std::is_pointer_v<inner> || is_smart_pointer<inner>::value) &&
+           is_member_object_v<Fn, inner>;
+  } else {
+    return is_member_object_v<Fn, Object>;
+  }
+}();
+
 inline void set_extras(slot& s, std::optional<callable_id> id,
                        std::optional<asio::any_io_executor> executor) {
   if (!id && !executor) return;
@@ -83,11 +130,9 @@ std::shared_ptr<slot> make_callable_slot(F&& f, const asio::any_io_executor& sig
 }
 
 template <class Fn, class Object>
-std::shared_ptr<slot> make_member_slot(Fn fn, Object&& object) {
+std::shared_ptr<slot> make_member_slot(Fn fn, Object&& object,
+                                       std::optional<asio::any_io_executor> executor) {
   using type = object_type_t<Object>;
-  static_assert(callback_of<Fn, type*>,
-                "asio_signals: a member callback takes const event& or nothing and returns void "
-                "or asio::awaitable<void>");
   if (fn == nullptr) throw_empty_callback();
   type* target = object_pointer(object);
   if (target == nullptr) throw_null_object();
@@ -96,7 +141,7 @@ std::shared_ptr<slot> make_member_slot(Fn fn, Object&& object) {
     s = make_slot(weak_member_target<Fn, type>(fn, std::weak_ptr<type>(object)));
   else
     s = make_slot(member_target<Fn, type>(fn, target));
-  set_extras(*s, make_callable_id(fn, target), std::nullopt);
+  set_extras(*s, make_callable_id(fn, target), std::move(executor));
   return s;
 }
 
@@ -105,41 +150,76 @@ std::shared_ptr<slot> make_member_slot(Fn fn, Object&& object) {
 template <class Callback, class... Args>
 requires(!std::is_member_function_pointer_v<std::decay_t<Callback>>) auto signal::connect(
     Callback&& callback, Args&&... args) {
-  static_assert(detail::callback_of<std::decay_t<Callback>&>,
-                "asio_signals: a callback takes const event& or nothing and returns void or "
-                "asio::awaitable<void>");
-  return detail::with_options(
-      detail::connect_request(),
-      [&](auto&& token, detail::connect_request request) {
-        try {
-          request.target =
-              detail::make_callable_slot(std::forward<Callback>(callback), state_->executor());
-        } catch (...) {
-          request.fail(std::current_exception());
-        }
-        return detail::async_signal_op<void(std::exception_ptr, connection)>(
-            state_, std::forward<decltype(token)>(token), std::move(request),
-            [](detail::signal_state& s, detail::connect_request& r) { return s.connect(r); });
-      },
-      std::forward<Args>(args)...);
+  if constexpr (!detail::callback_of<std::decay_t<Callback>&>) {
+    // One message for the mistake; the placeholder keeps the rest quiet.
+    static_assert(detail::always_false_v<Callback>,
+                  "asio_signals: a callback takes const event& or nothing and returns void or "
+                  "asio::awaitable<void>");
+    return connect([] {}, std::forward<Args>(args)...);
+  } else {
+    return detail::with_options(
+        detail::connect_request(),
+        [&](auto&& token, detail::connect_request request) {
+          try {
+            request.target =
+                detail::make_callable_slot(std::forward<Callback>(callback), state_->executor());
+          } catch (...) {
+            request.fail(std::current_exception());
+          }
+          return detail::async_signal_op<void(std::exception_ptr, connection)>(
+              state_, std::forward<decltype(token)>(token), std::move(request),
+              [](detail::signal_state& s, detail::connect_request& r) { return s.connect(r); });
+        },
+        std::forward<Args>(args)...);
+  }
 }
 
 template <class Fn, class Object, class... Args>
 requires std::is_member_function_pointer_v<Fn>
 auto signal::connect(Fn fn, Object&& object, Args&&... args) {
-  return detail::with_options(
-      detail::connect_request(),
-      [&](auto&& token, detail::connect_request request) {
-        try {
-          request.target = detail::make_member_slot(fn, std::forward<Object>(object));
-        } catch (...) {
-          request.fail(std::current_exception());
-        }
-        return detail::async_signal_op<void(std::exception_ptr, connection)>(
-            state_, std::forward<decltype(token)>(token), std::move(request),
-            [](detail::signal_state& s, detail::connect_request& r) { return s.connect(r); });
-      },
-      std::forward<Args>(args)...);
+  // A mistake stops at one static_assert naming it: the placeholder connect
+  // after it keeps the compiler from saying more.
+  if constexpr (!detail::is_bindable_member_object_v<Fn, Object&&>) {
+    static_assert(detail::always_false_v<Object>,
+                  "asio_signals: a member's object is given as a T*, an lvalue T&, a "
+                  "std::shared_ptr<T> or a std::weak_ptr<T> of the member's class, optionally "
+                  "wrapped by asio::bind_executor; a std::unique_ptr owns its object alone: pass "
+                  ".get() and keep it alive, or hold the object in a std::shared_ptr");
+    return connect([] {}, std::forward<Args>(args)...);
+  } else if constexpr (detail::is_executor_binder<std::remove_cvref_t<Object>>::value) {
+    return connect_member(fn, object.get(), asio::any_io_executor(object.get_executor()),
+                          std::forward<Args>(args)...);
+  } else {
+    return connect_member(fn, std::forward<Object>(object), std::nullopt,
+                          std::forward<Args>(args)...);
+  }
+}
+
+template <class Fn, class Object, class... Args>
+auto signal::connect_member(Fn fn, Object&& object, std::optional<asio::any_io_executor> executor,
+                            Args&&... args) {
+  if constexpr (!detail::callback_of<Fn, detail::object_type_t<Object>*>) {
+    static_assert(detail::always_false_v<Fn>,
+                  "asio_signals: a member callback takes const event& or nothing and returns void "
+                  "or asio::awaitable<void>");
+    return connect([] {}, std::forward<Args>(args)...);
+  } else {
+    if (executor && *executor == state_->executor()) executor.reset();
+    return detail::with_options(
+        detail::connect_request(),
+        [&](auto&& token, detail::connect_request request) {
+          try {
+            request.target =
+                detail::make_member_slot(fn, std::forward<Object>(object), std::move(executor));
+          } catch (...) {
+            request.fail(std::current_exception());
+          }
+          return detail::async_signal_op<void(std::exception_ptr, connection)>(
+              state_, std::forward<decltype(token)>(token), std::move(request),
+              [](detail::signal_state& s, detail::connect_request& r) { return s.connect(r); });
+        },
+        std::forward<Args>(args)...);
+  }
 }
 
 template <class... Args>

@@ -1,0 +1,12 @@
+// A raw value among the options.
+// expect: write sig::key(\"k\"), not \"k\"
+#include <asio_signals/signal.hpp>
+
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
+int main() {
+  boost::asio::io_context ctx;
+  asio_signals::signal s(ctx);
+  s.send("k", asio_signals::key("other"), boost::asio::detached);
+}
