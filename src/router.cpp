@@ -8,6 +8,9 @@
 
 #include <asio_signals/router.hpp>
 
+#include <asio_signals/detail/requests.hpp>
+#include <asio_signals/detail/signal_state.hpp>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/error.hpp>
@@ -180,37 +183,46 @@ void router_state::presence(sender_entry& s, std::string_view event) {
   deliver(s, std::string(event), s.declared.find(event)->second, data);
 }
 
-// Each group is one send of its signal, and the sends go in the order of the
-// groups: on one FIFO executor, every listener of a group starts before any
-// of the next group.
+// Each group is one send of its signal, in the order of the groups, run in
+// the router's task as a signal runs a send in its own: the router's signals
+// live on its executor, so a trigger costs one task, not one per group.
 void router_state::deliver(sender_entry& s, const std::string& event, const declared_event& e,
                            const kwargs& data) {
   const kwargs::value& value = data.empty() ? empty_data_ : kwargs::value(data);
   if (broadcast_.receivers() != 0) {
     kwargs k;
     k.set("sender", s.name).set("event", e.name).set("data", value);
-    broadcast_.send(std::move(k), asio::detached);
+    send_in_task(broadcast_, k);
   }
   if (s.broadcast && s.broadcast->receivers() != 0) {
     kwargs k;
     k.set("event", e.name).set("data", value);
-    s.broadcast->send(std::move(k), asio::detached);
+    send_in_task(*s.broadcast, k);
   }
   if (e.channel) {
     auto c = channels_.find(event);
     if (c != channels_.end() && c->second.receivers() != 0) {
       kwargs k;
       k.set("sender", s.name).set("data", value);
-      c->second.send(std::move(k), asio::detached);
+      send_in_task(c->second, k);
     }
   }
   auto l = s.listeners.find(event);
   if (l != s.listeners.end() && l->second.receivers() != 0) {
-    if (data.empty())
-      l->second.send(asio::detached);
-    else
-      l->second.send(kwarg("data", value), asio::detached);
+    kwargs k;
+    if (!data.empty()) k.set("data", value);
+    send_in_task(l->second, k);
   }
+}
+
+void router_state::send_in_task(signal& target, const kwargs& args) {
+  send_request request;
+  if (!args.empty()) {
+    request.add(args);
+    target.state_->resolve(request);
+    if (std::exception_ptr error = request.error()) std::rethrow_exception(error);
+  }
+  target.state_->send(request);
 }
 
 void router_state::start_request(const std::shared_ptr<pending_request>& p) {

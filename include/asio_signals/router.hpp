@@ -10,8 +10,8 @@
 #define ASIO_SIGNALS_ROUTER_HPP
 
 #include <asio_signals/connection.hpp>
+#include <asio_signals/detail/await_exception_ptr_fix.hpp>
 #include <asio_signals/detail/config.hpp>
-#include <asio_signals/detail/router_awaitable_fix.hpp>
 #include <asio_signals/event.hpp>
 #include <asio_signals/kwargs.hpp>
 #include <asio_signals/signal.hpp>
@@ -46,7 +46,7 @@ struct sender_request;
  * already connected, or declaring an event twice. The message names the
  * sender and the event.
  */
-class router_error : public std::invalid_argument {
+class ASIO_SIGNALS_DECL router_error : public std::invalid_argument {
  public:
   using std::invalid_argument::invalid_argument;
 };
@@ -55,14 +55,14 @@ class router_error : public std::invalid_argument {
 /**
  * Also the error of a request still in flight when its sender is removed.
  */
-class not_connected_error : public std::runtime_error {
+class ASIO_SIGNALS_DECL not_connected_error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
 /// Thrown for a request of a method its sender has no handler for (pysig's
 /// @c LookupError); the message names the method and the sender.
-class lookup_error : public std::out_of_range {
+class ASIO_SIGNALS_DECL lookup_error : public std::out_of_range {
  public:
   using std::out_of_range::out_of_range;
 };

@@ -172,6 +172,8 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   signal make_signal(std::string_view sender, std::string_view event);
   void deliver(sender_entry& s, const std::string& event, const declared_event& e,
                const kwargs& data);
+  // Sends `args` on `target` at once; on the router's executor only.
+  static void send_in_task(signal& target, const kwargs& args);
   void finish_request(const std::shared_ptr<pending_request>& p, std::exception_ptr error,
                       std::any response);
   void presence(sender_entry& s, std::string_view event);
