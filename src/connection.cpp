@@ -8,8 +8,6 @@
 
 #include <asio_signals/connection.hpp>
 
-#include <asio_signals/connection_block.hpp>
-
 #include <asio_signals/detail/signal_state.hpp>
 
 #include <boost/asio/post.hpp>
@@ -36,44 +34,6 @@ void connection::disconnect() const noexcept {
     // The slot is cancelled and never runs again; the next send that meets
     // it removes it from the index.
   }
-}
-
-connection_block::connection_block(const connection& c) noexcept
-    : state_(c.state_), slot_(c.slot_) {
-  if (auto s = slot_.lock())
-    s->block();
-  else
-    slot_.reset();
-}
-
-connection_block::connection_block(connection_block&& other) noexcept
-    : state_(std::move(other.state_)), slot_(std::move(other.slot_)) {}
-
-connection_block& connection_block::operator=(connection_block&& other) noexcept {
-  if (this != &other) {
-    unblock();
-    state_ = std::move(other.state_);
-    slot_ = std::move(other.slot_);
-  }
-  return *this;
-}
-
-connection_block::~connection_block() {
-  unblock();
-}
-
-void connection_block::unblock() noexcept {
-  auto s = std::exchange(slot_, {}).lock();
-  if (!s) return;
-  if (auto state = state_.lock()) {
-    try {
-      // Through the executor: sends queued while blocked still skip it.
-      asio::post(state->executor(), [s] { s->unblock(); });
-      return;
-    } catch (...) {
-    }
-  }
-  s->unblock();
 }
 
 call_limit max_calls(std::size_t n) {

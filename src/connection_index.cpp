@@ -67,7 +67,7 @@ connection_index::~connection_index() {
   all.erase(std::unique(all.begin(), all.end()), all.end());
   for (slot* s : all) {
     s->end();
-    std::shared_ptr<slot> owner = std::move(s->self);
+    std::shared_ptr<slot> owner = std::move(s->index_ref);
   }
 }
 
@@ -81,15 +81,16 @@ void connection_index::insert(const std::shared_ptr<slot>& s) {
   if (weak) {
     std::lock_guard lock(weak_mutex_);
     weak_callbacks_.push_back(s.get());
+    has_weak_.store(true, std::memory_order_release);
   }
   try {
-    if (s->more && s->more->id) comparable_.insert_or_assign(*s->more->id, s.get());
+    if (s->extra && s->extra->id) comparable_.insert_or_assign(*s->extra->id, s.get());
   } catch (...) {
     if (weak) forget_weak(*s);
     throw;
   }
   s->seq = next_seq_++;
-  s->self = s;
+  s->index_ref = s;
   if (!weak && s->is_callback()) callbacks_.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -100,10 +101,12 @@ void connection_index::forget_weak(const slot& s) noexcept {
     *it = weak_callbacks_.back();
     weak_callbacks_.pop_back();
   }
+  has_weak_.store(!weak_callbacks_.empty(), std::memory_order_release);
 }
 
 std::size_t connection_index::callbacks() const noexcept {
   std::size_t live = callbacks_.load(std::memory_order_relaxed);
+  if (!has_weak_.load(std::memory_order_acquire)) return live;
   std::lock_guard lock(weak_mutex_);
   for (const slot* s : weak_callbacks_)
     if (s->lock()) ++live;
@@ -140,9 +143,9 @@ void connection_index::subscribe(slot& s, const std::vector<sender>& senders,
     }
     return;
   }
-  if (!s.more) s.more = std::make_unique<slot::extras>();
-  std::vector<sender>& own_senders = s.more->senders;
-  std::vector<key>& own_keys = s.more->keys;
+  if (!s.extra) s.extra = std::make_unique<slot::extras>();
+  std::vector<sender>& own_senders = s.extra->senders;
+  std::vector<key>& own_keys = s.extra->keys;
   // Room first, so that recording what was added cannot fail.
   make_room(own_senders, senders.size());
   make_room(own_keys, keys.size());
@@ -173,25 +176,25 @@ void connection_index::erase_from(Map& map, const Value& v, const slot& s) {
 
 bool connection_index::unsubscribe(slot& s, const std::vector<sender>& senders,
                                    const std::vector<key>& keys) {
-  if (s.more) {
+  if (s.extra) {
     for (const sender& x : senders) {
-      if (std::erase(s.more->senders, x) != 0) erase_from(by_sender_, x, s);
+      if (std::erase(s.extra->senders, x) != 0) erase_from(by_sender_, x, s);
     }
     for (const key& k : keys) {
-      if (std::erase(s.more->keys, k) != 0) erase_from(by_key_, k, s);
+      if (std::erase(s.extra->keys, k) != 0) erase_from(by_key_, k, s);
     }
   }
-  bool filtered = s.more && (!s.more->senders.empty() || !s.more->keys.empty());
+  bool filtered = s.extra && (!s.extra->senders.empty() || !s.extra->keys.empty());
   return !filtered && !s.unfiltered;
 }
 
 void connection_index::remove(slot& s) {
   if (s.unfiltered) unfiltered_.erase(s);
-  if (s.more) {
-    for (const sender& x : s.more->senders) erase_from(by_sender_, x, s);
-    for (const key& k : s.more->keys) erase_from(by_key_, k, s);
-    if (s.more->id) {
-      auto it = comparable_.find(*s.more->id);
+  if (s.extra) {
+    for (const sender& x : s.extra->senders) erase_from(by_sender_, x, s);
+    for (const key& k : s.extra->keys) erase_from(by_key_, k, s);
+    if (s.extra->id) {
+      auto it = comparable_.find(*s.extra->id);
       if (it != comparable_.end() && it->second == &s) comparable_.erase(it);
     }
   }
@@ -201,7 +204,7 @@ void connection_index::remove(slot& s) {
   else if (s.is_callback())
     callbacks_.fetch_sub(1, std::memory_order_relaxed);
   // The index's reference goes last: dropping it may destroy s.
-  std::shared_ptr<slot> owner = std::move(s.self);
+  std::shared_ptr<slot> owner = std::move(s.index_ref);
 }
 
 void connection_index::matching_lists(const sender_set& senders, const key_set& keys,

@@ -8,8 +8,6 @@
 
 #include <asio_signals/signal.hpp>
 
-#include <asio_signals/scoped_mute.hpp>
-
 #include <utility>
 
 namespace asio_signals {
@@ -23,15 +21,16 @@ signal::signal(std::shared_ptr<detail::signal_state> state) noexcept : state_(st
 }
 
 signal::signal(detail::signal_state* state, uncounted_t) noexcept
-    : state_(std::shared_ptr<detail::signal_state>(), state), counted_(false) {}
+    : state_(std::shared_ptr<detail::signal_state>(), state), user_handle_(false) {}
 
 signal::signal(const signal& other) noexcept
-    : state_(other.counted_ || !other.state_ ? other.state_ : other.state_->shared_from_this()) {
+    : state_(other.user_handle_ || !other.state_ ? other.state_
+                                                 : other.state_->shared_from_this()) {
   if (state_) state_->add_handle();
 }
 
 signal::signal(signal&& other) noexcept
-    : state_(std::move(other.state_)), counted_(std::exchange(other.counted_, true)) {}
+    : state_(std::move(other.state_)), user_handle_(std::exchange(other.user_handle_, true)) {}
 
 signal& signal::operator=(const signal& other) noexcept {
   if (this != &other) *this = signal(other);
@@ -40,15 +39,15 @@ signal& signal::operator=(const signal& other) noexcept {
 
 signal& signal::operator=(signal&& other) noexcept {
   if (this != &other) {
-    if (state_ && counted_) state_->release_handle();
+    if (state_ && user_handle_) state_->release_handle();
     state_ = std::move(other.state_);
-    counted_ = std::exchange(other.counted_, true);
+    user_handle_ = std::exchange(other.user_handle_, true);
   }
   return *this;
 }
 
 signal::~signal() {
-  if (state_ && counted_) state_->release_handle();
+  if (state_ && user_handle_) state_->release_handle();
 }
 
 signal::executor_type signal::get_executor() const noexcept {
@@ -65,26 +64,6 @@ signal signal::receiver_connected() const {
 
 signal signal::receiver_disconnected() const {
   return state_->receiver_disconnected();
-}
-
-scoped_mute::scoped_mute(const signal& s) noexcept : state_(s.state_) {
-  state_->mute();
-}
-
-scoped_mute& scoped_mute::operator=(scoped_mute&& other) noexcept {
-  if (this != &other) {
-    release();
-    state_ = std::move(other.state_);
-  }
-  return *this;
-}
-
-scoped_mute::~scoped_mute() {
-  release();
-}
-
-void scoped_mute::release() noexcept {
-  if (auto state = std::exchange(state_, nullptr)) state->unmute();
 }
 
 void signal::set_error_handler(std::function<void(std::exception_ptr, const event&)> handler) {

@@ -2,7 +2,7 @@
 // model.cpp
 // ~~~~~~~~~
 //
-// A randomized model-based test of SPEC.md section 3: random sequences of
+// A randomized model-based test of the rules of docs/semantics.md: random sequences of
 // connects (free functions, lambdas, coroutines, members by pointer and by
 // weak_ptr, random senders, keys and call limits), disconnects (by connection,
 // by callable, full and partial by sender or key), sends (random senders, keys

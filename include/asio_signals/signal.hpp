@@ -10,7 +10,7 @@
 #define ASIO_SIGNALS_SIGNAL_HPP
 
 #include <asio_signals/connection.hpp>
-#include <asio_signals/detail/awaitable_fix.hpp>
+#include <asio_signals/detail/await_exception_ptr_fix.hpp>
 #include <asio_signals/detail/config.hpp>
 #include <asio_signals/detail/options.hpp>
 #include <asio_signals/event.hpp>
@@ -31,6 +31,11 @@
 #include <vector>
 
 namespace asio_signals {
+
+namespace detail {
+struct disconnect_request;
+class router_state;
+}  // namespace detail
 
 /// A signal bound to an executor, whose callbacks are scheduled as tasks.
 /**
@@ -368,6 +373,7 @@ class ASIO_SIGNALS_DECL signal {
   friend bool operator==(const signal& a, const signal& b) noexcept { return a.state_ == b.state_; }
 
  private:
+  friend class detail::router_state;
   friend class detail::signal_state;
   friend class scoped_mute;
   friend class subscription;
@@ -375,6 +381,10 @@ class ASIO_SIGNALS_DECL signal {
   struct uncounted_t {};
 
   static std::shared_ptr<detail::signal_state> make_state(executor_type ex, kwargs defaults);
+
+  // Starts the disconnect `request` names, with the options and token in `args`.
+  template <class... Args>
+  auto start_disconnect(detail::disconnect_request request, Args&&... args);
 
   // Connects a member whose object is checked, run on `executor` if given.
   template <class Fn, class Object, class... Args>
@@ -388,7 +398,8 @@ class ASIO_SIGNALS_DECL signal {
   signal(detail::signal_state* state, uncounted_t) noexcept;
 
   std::shared_ptr<detail::signal_state> state_;
-  bool counted_ = true;
+  // Whether the handle is a user's, counted by the state (see add_handle).
+  bool user_handle_ = true;
 };
 
 }  // namespace asio_signals

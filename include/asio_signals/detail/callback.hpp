@@ -59,11 +59,13 @@ decltype(auto) invoke_callback(F&& f, const event& ev, Object... object) {
     return std::invoke(std::forward<F>(f), object...);
 }
 
-// A probe for whether a callable carries its own executor (asio::bind_executor).
+// A probe for whether a callable or a completion handler carries an executor
+// of its own (asio::bind_executor, a coroutine's handler), rather than
+// running on the signal's.
 struct no_executor {};
 
 template <class F>
-constexpr bool binds_executor_v =
+constexpr bool has_own_executor_v =
     !std::is_same_v<typename asio::associated_executor<F, no_executor>::type, no_executor>;
 
 // How a slot calls its callback. A target is called with the event and the

@@ -26,8 +26,10 @@
 namespace asio_signals::detail {
 
 // The slots registered under one sender, one key, or without filters, in
-// connection order. Removal leaves a hole that is compacted away once holes
-// outnumber the slots, so both insert and erase cost O(log n) amortised.
+// connection order. A new connection is appended, O(1); an older one joining
+// the list (a merged callable's new filter) is inserted in the middle, O(n).
+// Removal finds the slot by binary search and leaves a hole, compacted away
+// once holes outnumber the slots: O(log n) plus O(1) amortised.
 class ASIO_SIGNALS_DECL slot_list {
  public:
   // Adds s in connection order; false if it is there already.
@@ -122,8 +124,10 @@ class ASIO_SIGNALS_DECL connection_index {
   // Callbacks other than weak members.
   std::atomic<std::size_t> callbacks_{0};
   // Weak members, counted while their object lives; read from any thread.
+  // has_weak_ tells, without the mutex, whether there are any.
   mutable std::mutex weak_mutex_;
   std::vector<const slot*> weak_callbacks_;
+  std::atomic<bool> has_weak_{false};
 };
 
 }  // namespace asio_signals::detail

@@ -21,8 +21,9 @@
 // exceptions, so on Boost 1.81 it is launched as an awaitable thread of
 // Asio's, directly; every other version falls back to co_spawn, and so does
 // a build with ASIO_SIGNALS_USE_CO_SPAWN defined (the CMake option of that
-// name), which the tests use to keep the fallback tested. These are the only
-// uses of Asio's internals in asio_signals.
+// name), which the tests use to keep the fallback tested. The only other use
+// of Asio's internals in asio_signals is detail/await_exception_ptr_fix.hpp's
+// specialisation of awaitable_async_op_handler.
 #if BOOST_VERSION / 100 == 1081 && !defined(ASIO_SIGNALS_USE_CO_SPAWN)
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/cancellation_state.hpp>

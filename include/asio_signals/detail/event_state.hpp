@@ -20,9 +20,9 @@
 
 namespace asio_signals::detail {
 
-// The state of one send, shared by its callbacks and immutable while any
-// event refers to it. A signal reuses the state of its previous send when no
-// event refers to it any more (see signal_state::make_event).
+// The state of one send, shared by its callbacks: events see it as const. A
+// signal refills the state of its previous send once no event but its own
+// refers to it any more (see signal_state::make_event and release_event).
 struct event_state {
   explicit event_state(signal src) : source(std::move(src)) {}
 

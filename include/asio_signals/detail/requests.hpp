@@ -68,9 +68,14 @@ struct connect_request : filter_request {
   std::uint32_t max_calls = 0;
 };
 
-struct disconnect_request : filter_request {
-  // Either a connection or a comparable callable, with optional filters.
+// An operation on one connection: filters() reads it.
+struct connection_request : filter_request {
   asio_signals::connection target;
+};
+
+// A disconnect names either a connection or a comparable callable, with
+// optional filters.
+struct disconnect_request : connection_request {
   std::optional<callable_id> id;
 };
 

@@ -9,6 +9,7 @@
 #ifndef ASIO_SIGNALS_DETAIL_SIGNAL_OP_HPP
 #define ASIO_SIGNALS_DETAIL_SIGNAL_OP_HPP
 
+#include <asio_signals/detail/callback.hpp>
 #include <asio_signals/detail/config.hpp>
 #include <asio_signals/detail/signal_state.hpp>
 #include <asio_signals/detail/task_allocator.hpp>
@@ -69,18 +70,10 @@ struct op_result<void(std::exception_ptr, T)> {
   using type = T;
 };
 
-// One connect, disconnect or send: runs `work` on the signal's executor, then
-// completes the handler on its associated executor.
-// Whether Handler has an executor of its own, rather than completing on the
-// signal's executor.
-template <class Handler>
-constexpr bool has_own_executor_v = !requires {
-  typename asio::associated_executor<
-      Handler, asio::any_io_executor>::asio_associated_executor_is_unspecialised;
-};
-
 struct no_work {};
 
+// One connect, disconnect or send: runs `work` on the signal's executor, then
+// completes the handler on its associated executor.
 template <class Signature, class Handler, class Request, class Work>
 class signal_op {
   using result_type = typename op_result<Signature>::type;

@@ -106,7 +106,7 @@ class ASIO_SIGNALS_DECL signal_state : public std::enable_shared_from_this<signa
 
  private:
   class waiter;
-  class gathering;
+  class outcome_collector;
 
   connection make_connection(const slot& s);
   slot* find(const connection& c) const noexcept;
@@ -117,60 +117,67 @@ class ASIO_SIGNALS_DECL signal_state : public std::enable_shared_from_this<signa
   void notify_disconnected(const std::shared_ptr<slot>& s, const std::vector<sender>& senders,
                            const std::vector<key>& keys, bool ended);
   void add_waiter(const std::shared_ptr<waiter>& w, const filter_request& r);
+  void complete_wait(slot& s, const event& ev);
   void end_wait(waiter& w, boost::system::error_code ec, event ev);
   void abort_waits();
   void prepare_event();
   const event& make_event(send_request& r);
   void release_event();
   // Schedules the callbacks of a send; `g`, if any, collects their outcomes.
-  std::size_t deliver(send_request& r, const std::shared_ptr<gathering>& g);
-  // A slot a send schedules. `kept` is 1 + the index in kept_ of a weak
-  // member's object, or 0; `other` is set unless the slot runs inline (see
-  // slot::ready_inline); `counted` for a counted connection.
+  std::size_t deliver(send_request& r, const std::shared_ptr<outcome_collector>& g);
+  // A slot a send schedules. `object_index` is 1 + the index in
+  // locked_objects_ of a weak member's object, or 0 when it has none;
+  // `handed_off` is set unless the slot is a plain call run inline, in the
+  // send's task (see slot::ready_inline), and then run_handed_off runs it;
+  // `counted` for a counted connection.
   struct scheduled {
     slot* target;
-    std::uint32_t kept;
-    bool other = false;
+    std::uint32_t object_index;
+    bool handed_off = false;
     bool counted = false;
   };
 
   // Selecting the slots a send matches changes no slot, so a send that fails
   // to allocate while selecting leaves the signal as it was: select_all handles
-  // the common case, select_other the rest. Then commit_selection counts the
-  // calls of counted connections and ends the pruned ones, run_other runs
+  // the common case, select_checked the rest. Then commit_selection counts the
+  // calls of counted connections and ends the pruned ones, run_handed_off runs
   // what is not a plain inline call, and finish_send ends the exhausted ones.
-  void select_all(const send_options* named, const std::shared_ptr<gathering>& g,
+  void select_all(const send_options* named, const std::shared_ptr<outcome_collector>& g,
                   std::size_t& callbacks);
-  [[gnu::noinline]] void select_other(slot& s, const send_options* named,
-                                      const std::shared_ptr<gathering>& g, std::size_t& callbacks);
+  [[gnu::noinline]] void select_checked(slot& s, const send_options* named,
+                                        const std::shared_ptr<outcome_collector>& g,
+                                        std::size_t& callbacks);
   void commit_selection();
-  [[gnu::noinline]] void run_other(const scheduled& entry, const event& ev, send_request& r,
-                                   const std::shared_ptr<gathering>& g, std::size_t index);
-  void run_scheduled(const event& ev, send_request& r, const std::shared_ptr<gathering>& g);
-  void settle_or_keep(std::exception_ptr e, const event& ev, const std::shared_ptr<gathering>& g,
-                      std::size_t index, std::exception_ptr& failed) noexcept;
+  [[gnu::noinline]] void run_handed_off(const scheduled& entry, const event& ev, send_request& r,
+                                        const std::shared_ptr<outcome_collector>& g,
+                                        std::size_t index);
+  void run_scheduled(const event& ev, send_request& r, const std::shared_ptr<outcome_collector>& g);
+  void settle_or_keep(std::exception_ptr e, const event& ev,
+                      const std::shared_ptr<outcome_collector>& g, std::size_t index,
+                      std::exception_ptr& failed) noexcept;
   void finish_send();
   // Ends each slot; an exception from a notification leaves after all ended.
   void end_connections(const std::vector<slot*>& slots);
   void run(slot& s, std::shared_ptr<void> object, const event& ev,
-           const std::shared_ptr<gathering>& g, std::size_t index);
+           const std::shared_ptr<outcome_collector>& g, std::size_t index);
   void start_coroutine(slot& s, std::shared_ptr<void> object, const event& ev,
-                       const std::shared_ptr<gathering>& g, std::size_t index);
+                       const std::shared_ptr<outcome_collector>& g, std::size_t index);
   // The bottom frame of a coroutine callback: runs it, then settles what it threw.
   static coroutine_entry run_coroutine(std::shared_ptr<slot> s, std::shared_ptr<void> object,
-                                       event ev, std::shared_ptr<gathering> g, std::size_t index);
+                                       event ev, std::shared_ptr<outcome_collector> g,
+                                       std::size_t index);
   void coroutine_done(std::exception_ptr e, const event& ev, const slot& s,
-                      const std::shared_ptr<gathering>& g, std::size_t index);
+                      const std::shared_ptr<outcome_collector>& g, std::size_t index);
   // Where a callback's exception goes: to `g` when the send gathers outcomes
   // (on the signal's executor), else to the error handler.
   void settle(std::exception_ptr e, const event& ev, const asio::any_io_executor& ex,
-              const std::shared_ptr<gathering>& g, std::size_t index);
+              const std::shared_ptr<outcome_collector>& g, std::size_t index);
 
   const asio::any_io_executor executor_;
   const kwargs defaults_;
   std::atomic<std::size_t> handles_{0};
   // Pending waits and live subscriptions: what the last handle must end.
-  std::atomic<std::size_t> waits_{0};
+  std::atomic<std::size_t> waits_and_subscriptions_{0};
 
   std::atomic<int> muted_{0};
 
@@ -186,15 +193,18 @@ class ASIO_SIGNALS_DECL signal_state : public std::enable_shared_from_this<signa
   std::atomic<bool> notify_disconnected_{false};
 
   connection_index index_;
-  // The state of the last send, kept for the next while no event refers to it.
+  // The state of the last send, kept for the next while no event refers to
+  // it: written through spare_state_, read by callbacks through spare_event_.
+  std::shared_ptr<event_state> spare_state_;
   event spare_event_;
   std::vector<const slot_list*> lists_;
   std::vector<slot*> matched_;
   std::vector<scheduled> scheduled_;
-  std::vector<std::shared_ptr<void>> kept_;
+  std::vector<std::shared_ptr<void>> locked_objects_;
   std::vector<slot*> pruned_;
   std::vector<slot*> exhausted_;
-  std::size_t counted_ = 0;
+  // The number of counted connections among scheduled_.
+  std::size_t counted_selected_ = 0;
   boost::unordered_flat_set<waiter*> waiters_;
   boost::unordered_flat_set<subscription_slot*> subscriptions_;
 };

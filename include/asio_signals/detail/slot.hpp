@@ -54,7 +54,7 @@ callable_id make_callable_id(Fn fn, const void* object) noexcept {
 }
 
 // One connected callback. Owned by the signal's connection index while it is
-// connected (through self_), and by every task that is about to run it.
+// connected (through index_ref), and by every task that is about to run it.
 // Everything but state_ is touched on the signal's executor only.
 class slot {
  public:
@@ -129,7 +129,7 @@ class slot {
   void unblock() noexcept { state_.fetch_sub(block_unit, std::memory_order_acq_rel); }
   bool blocked() const noexcept { return state_.load(std::memory_order_acquire) >= block_unit; }
 
-  // Whether the callback is bound to an executor of its own (more->executor).
+  // Whether the callback is bound to an executor of its own (extra->executor).
   bool bound() const noexcept { return bound_; }
   void set_bound() noexcept {
     bound_ = true;
@@ -138,14 +138,14 @@ class slot {
 
   // Makes the connection counted: it ends after `calls` calls (not zero).
   void limit_calls(std::uint32_t calls) noexcept {
-    more->calls_left = calls;
+    extra->calls_left = calls;
     counted_ = true;
   }
   bool counted() const noexcept { return counted_; }
 
-  // Makes the connection skip sends from `senders` (more->not_from).
+  // Makes the connection skip sends from `senders` (extra->not_from).
   void ignore_senders(const std::vector<sender>& senders) {
-    more->not_from.insert(more->not_from.end(), senders.begin(), senders.end());
+    extra->not_from.insert(extra->not_from.end(), senders.begin(), senders.end());
     ignores_senders_ = true;
     inline_ = false;
   }
@@ -154,14 +154,17 @@ class slot {
   template <class Set>
   bool ignores_any(const Set& named) const {
     if (!ignores_senders_) return false;
-    for (const sender& s : more->not_from)
+    for (const sender& s : extra->not_from)
       if (named.contains(s)) return true;
     return false;
   }
 
+  // The connection's position in connection order.
   std::uint64_t seq = 0;
-  std::unique_ptr<extras> more;
-  std::shared_ptr<slot> self;
+  // What only some connections need; null for the others.
+  std::unique_ptr<extras> extra;
+  // The index's reference, which keeps the slot connected; null once it ended.
+  std::shared_ptr<slot> index_ref;
   // Last, so that it packs with the private flags below: a slot and a small
   // callable share their allocation with little padding.
   bool unfiltered = false;

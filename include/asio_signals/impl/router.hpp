@@ -36,7 +36,7 @@ request_method method(std::string name, F f) {
   static_assert(std::is_invocable_v<function&, const kwargs&> || std::is_invocable_v<function&>,
                 "asio_signals: a request handler takes const kwargs& (the params) or nothing");
   std::optional<asio::any_io_executor> ex;
-  if constexpr (detail::binds_executor_v<function>) ex = asio::get_associated_executor(f);
+  if constexpr (detail::has_own_executor_v<function>) ex = asio::get_associated_executor(f);
   request_method::function_type call = [f = std::move(f)](const std::string&, kwargs params) {
     if constexpr (std::is_invocable_v<function&, const kwargs&>)
       return detail::call_request_handler(f, std::move(params));
@@ -53,7 +53,7 @@ request_method default_method(F f) {
                 "asio_signals: a default request handler takes the method's name (const "
                 "std::string&) and the params (const kwargs&)");
   std::optional<asio::any_io_executor> ex;
-  if constexpr (detail::binds_executor_v<function>) ex = asio::get_associated_executor(f);
+  if constexpr (detail::has_own_executor_v<function>) ex = asio::get_associated_executor(f);
   request_method::function_type call = [f = std::move(f)](const std::string& method,
                                                           kwargs params) {
     return detail::call_request_handler(f, method, std::move(params));

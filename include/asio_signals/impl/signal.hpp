@@ -107,10 +107,10 @@ constexpr bool is_bindable_member_object_v = [] {
 inline void set_extras(slot& s, std::optional<callable_id> id,
                        std::optional<asio::any_io_executor> executor) {
   if (!id && !executor) return;
-  s.more = std::make_unique<slot::extras>();
-  s.more->id = id;
-  s.more->executor = std::move(executor);
-  if (s.more->executor) s.set_bound();
+  s.extra = std::make_unique<slot::extras>();
+  s.extra->id = id;
+  s.extra->executor = std::move(executor);
+  if (s.extra->executor) s.set_bound();
 }
 
 template <class F>
@@ -120,7 +120,7 @@ std::shared_ptr<slot> make_callable_slot(F&& f, const asio::any_io_executor& sig
   std::optional<callable_id> id;
   if constexpr (std::is_pointer_v<function>) id = make_callable_id(function(f), nullptr);
   std::optional<asio::any_io_executor> executor;
-  if constexpr (binds_executor_v<function>) {
+  if constexpr (has_own_executor_v<function>) {
     asio::any_io_executor bound = asio::get_associated_executor(f);
     if (bound != signal_executor) executor = std::move(bound);
   }
@@ -223,9 +223,7 @@ auto signal::connect_member(Fn fn, Object&& object, std::optional<asio::any_io_e
 }
 
 template <class... Args>
-auto signal::disconnect(connection c, Args&&... args) {
-  detail::disconnect_request request;
-  request.target = std::move(c);
+auto signal::start_disconnect(detail::disconnect_request request, Args&&... args) {
   return detail::with_options(
       std::move(request),
       [&](auto&& token, detail::disconnect_request r) {
@@ -234,6 +232,13 @@ auto signal::disconnect(connection c, Args&&... args) {
             [](detail::signal_state& s, detail::disconnect_request& r) { s.disconnect(r); });
       },
       std::forward<Args>(args)...);
+}
+
+template <class... Args>
+auto signal::disconnect(connection c, Args&&... args) {
+  detail::disconnect_request request;
+  request.target = std::move(c);
+  return start_disconnect(std::move(request), std::forward<Args>(args)...);
 }
 
 template <class Callback, class... Args>
@@ -246,14 +251,7 @@ requires(!std::is_member_function_pointer_v<std::decay_t<Callback>> &&
                 "object through its connection");
   detail::disconnect_request request;
   request.id = detail::make_callable_id(function(callback), nullptr);
-  return detail::with_options(
-      std::move(request),
-      [&](auto&& token, detail::disconnect_request r) {
-        return detail::async_signal_op<void(std::exception_ptr)>(
-            state_, std::forward<decltype(token)>(token), std::move(r),
-            [](detail::signal_state& s, detail::disconnect_request& r) { s.disconnect(r); });
-      },
-      std::forward<Args>(args)...);
+  return start_disconnect(std::move(request), std::forward<Args>(args)...);
 }
 
 template <class Fn, class Object, class... Args>
@@ -262,14 +260,7 @@ auto signal::disconnect(Fn fn, Object&& object, Args&&... args) {
   detail::disconnect_request request;
   if (auto* target = detail::object_pointer(object))
     request.id = detail::make_callable_id(fn, target);
-  return detail::with_options(
-      std::move(request),
-      [&](auto&& token, detail::disconnect_request r) {
-        return detail::async_signal_op<void(std::exception_ptr)>(
-            state_, std::forward<decltype(token)>(token), std::move(r),
-            [](detail::signal_state& s, detail::disconnect_request& r) { s.disconnect(r); });
-      },
-      std::forward<Args>(args)...);
+  return start_disconnect(std::move(request), std::forward<Args>(args)...);
 }
 
 template <class... Args>
@@ -324,14 +315,14 @@ template <class... Args>
 auto signal::filters(connection c, Args&&... token) {
   static_assert(sizeof...(Args) <= 1 && (!detail::is_option_v<std::remove_cvref_t<Args>> && ...),
                 "asio_signals: filters(connection) takes only a completion token");
-  detail::disconnect_request request;
+  detail::connection_request request;
   request.target = std::move(c);
   return detail::with_options(
       std::move(request),
-      [&](auto&& t, detail::disconnect_request r) {
+      [&](auto&& t, detail::connection_request r) {
         return detail::async_signal_op<void(std::exception_ptr, filter_set)>(
             state_, std::forward<decltype(t)>(t), std::move(r),
-            [](detail::signal_state& s, detail::disconnect_request& r) {
+            [](detail::signal_state& s, detail::connection_request& r) {
               return s.filters(r.target);
             });
       },

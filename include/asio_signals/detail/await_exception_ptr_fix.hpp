@@ -1,35 +1,51 @@
 //
-// detail/router_awaitable_fix.hpp
-// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// detail/await_exception_ptr_fix.hpp
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
 //
 // Distributed under the Boost Software License, Version 1.0. (See accompanying
 // file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
 //
 
-#ifndef ASIO_SIGNALS_DETAIL_ROUTER_AWAITABLE_FIX_HPP
-#define ASIO_SIGNALS_DETAIL_ROUTER_AWAITABLE_FIX_HPP
+#ifndef ASIO_SIGNALS_DETAIL_AWAIT_EXCEPTION_PTR_FIX_HPP
+#define ASIO_SIGNALS_DETAIL_AWAIT_EXCEPTION_PTR_FIX_HPP
 
-#include <asio_signals/detail/awaitable_fix.hpp>
 #include <asio_signals/detail/config.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
 #include <any>
+#include <cstddef>
 #include <exception>
 #include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
-// The router's completion values that awaitable_fix.hpp does not cover, with
-// the same fixed handler: Boost 1.81 cannot co_await an operation whose
-// signature is void(std::exception_ptr, T) (chriskohlhoff/asio#1190).
+// Boost 1.81 cannot co_await an asynchronous operation (such as one made with
+// asio::deferred) whose completion signature is void(std::exception_ptr, T):
+// awaitable_async_op_handler<R(std::exception_ptr, T)>::resume dereferences
+// its result struct instead of the exception (chriskohlhoff/asio#1190, fixed
+// in Boost 1.82). This header, the one workaround of a Boost 1.81 bug in
+// asio_signals, adds a specialisation that is the fixed handler for the
+// values the library's operations complete with. Those include std::size_t,
+// bool and std::any, so it also fixes, in a program that includes it, any
+// other operation that completes with an exception_ptr and one of them.
 #if BOOST_VERSION < 108200
+
+namespace asio_signals {
+class connection;
+struct filter_set;
+struct outcome;
+}  // namespace asio_signals
 
 namespace asio_signals::detail {
 
+// The values the operations of signal and router complete with after an
+// exception_ptr.
 template <class T>
-concept router_completion_value =
+concept fixed_completion_value =
+    std::is_same_v<T, std::size_t> || std::is_same_v<T, bool> || std::is_same_v<T, connection> ||
+    std::is_same_v<T, filter_set> || std::is_same_v<T, std::vector<outcome>> ||
     std::is_same_v<T, std::any> || std::is_same_v<T, std::vector<std::string>>;
 
 }  // namespace asio_signals::detail
@@ -37,7 +53,7 @@ concept router_completion_value =
 namespace boost::asio::detail {
 
 template <class T, class Executor>
-requires asio_signals::detail::router_completion_value<T>
+requires asio_signals::detail::fixed_completion_value<T>
 class awaitable_async_op_handler<void(std::exception_ptr, T), Executor>
     : public awaitable_thread<Executor> {
  public:
@@ -70,4 +86,4 @@ class awaitable_async_op_handler<void(std::exception_ptr, T), Executor>
 
 #endif  // BOOST_VERSION < 108200
 
-#endif  // ASIO_SIGNALS_DETAIL_ROUTER_AWAITABLE_FIX_HPP
+#endif  // ASIO_SIGNALS_DETAIL_AWAIT_EXCEPTION_PTR_FIX_HPP
