@@ -42,7 +42,9 @@ connection signal_state::connect(connect_request& r) {
   std::shared_ptr<slot> target = std::move(r.target);
   if (target->extra && target->extra->id) {
     if (slot* existing = find_live(*target->extra->id)) {
-      // Subscribes to all the new filters or, failing, to none.
+      // Room for the senders it is to ignore first: after subscribing, to
+      // all the new filters or, failing, to none, nothing may fail.
+      existing->extra->not_from.reserve(existing->extra->not_from.size() + r.not_from.size());
       index_.subscribe(*existing, r.senders, r.keys);
       if (r.max_calls != 0) existing->limit_calls(r.max_calls);
       if (!r.not_from.empty()) existing->ignore_senders(r.not_from);

@@ -56,6 +56,12 @@ bool slot_list::erase(const slot& s) {
 }
 
 connection_index::~connection_index() {
+  {
+    // The slots end below without remove(): none is counted any more.
+    std::lock_guard lock(weak_mutex_);
+    weak_callbacks_.clear();
+    has_weak_.store(false, std::memory_order_release);
+  }
   std::vector<slot*> all;
   auto add = [&all](const slot_list& list) {
     list.for_each([&all](slot& s) { all.push_back(&s); });
@@ -109,7 +115,7 @@ std::size_t connection_index::callbacks() const noexcept {
   if (!has_weak_.load(std::memory_order_acquire)) return live;
   std::lock_guard lock(weak_mutex_);
   for (const slot* s : weak_callbacks_)
-    if (s->lock()) ++live;
+    if (!s->expired()) ++live;
   return live;
 }
 

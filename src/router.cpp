@@ -185,30 +185,32 @@ void router_state::presence(sender_entry& s, std::string_view event) {
 
 // Each group is one send of its signal, in the order of the groups, run in
 // the router's task as a signal runs a send in its own: the router's signals
-// live on its executor, so a trigger costs one task, not one per group.
+// live on its executor, so a trigger costs one task, not one per group. A
+// group without callbacks is skipped; one whose only callbacks are expired
+// weak members is sent to, so that the send prunes them.
 void router_state::deliver(sender_entry& s, const std::string& event, const declared_event& e,
                            const kwargs& data) {
   const kwargs::value& value = data.empty() ? empty_data_ : kwargs::value(data);
-  if (broadcast_.receivers() != 0) {
+  if (broadcast_.state_->has_callbacks()) {
     kwargs k;
     k.set("sender", s.name).set("event", e.name).set("data", value);
     send_in_task(broadcast_, k);
   }
-  if (s.broadcast && s.broadcast->receivers() != 0) {
+  if (s.broadcast && s.broadcast->state_->has_callbacks()) {
     kwargs k;
     k.set("event", e.name).set("data", value);
     send_in_task(*s.broadcast, k);
   }
   if (e.channel) {
     auto c = channels_.find(event);
-    if (c != channels_.end() && c->second.receivers() != 0) {
+    if (c != channels_.end() && c->second.state_->has_callbacks()) {
       kwargs k;
       k.set("sender", s.name).set("data", value);
       send_in_task(c->second, k);
     }
   }
   auto l = s.listeners.find(event);
-  if (l != s.listeners.end() && l->second.receivers() != 0) {
+  if (l != s.listeners.end() && l->second.state_->has_callbacks()) {
     kwargs k;
     if (!data.empty()) k.set("data", value);
     send_in_task(l->second, k);

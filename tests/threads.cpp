@@ -344,6 +344,29 @@ BOOST_AUTO_TEST_CASE(a_held_send_keeps_run_going) {
   BOOST_TEST(completions == 2);
 }
 
+BOOST_AUTO_TEST_CASE(a_held_send_completing_elsewhere_keeps_run_going) {
+  asio::io_context ctx;
+  thread_pool_context elsewhere(1);
+  sig::signal s(ctx, sig::arg("n", 0));
+  sig::subscription sub(s, 1, sig::overflow::wait);
+  std::atomic<int> completions{0};
+  // The handlers complete on another context: the held send must still keep
+  // the signal's context running until a consumer makes room.
+  for (int n = 1; n <= 2; ++n)
+    s.send(sig::arg("n", n),
+           asio::bind_executor(elsewhere.context(),
+                               [&](std::exception_ptr, std::size_t) { ++completions; }));
+  bool done = done_when_run_returns(
+      ctx, [&] { sub.receive(asio::use_future).wait_for(std::chrono::seconds(5)); },
+      [&] {
+        // The second completion, if the send completed, is on its way there.
+        for (int i = 0; i < 500 && completions < 2; ++i)
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        return completions == 2;
+      });
+  BOOST_TEST(done);
+}
+
 BOOST_AUTO_TEST_CASE(a_pending_next_keeps_run_going) {
   asio::io_context ctx;
   sig::signal s(ctx, sig::arg("n", 0));

@@ -1,5 +1,5 @@
 // A raw value among the options.
-// expect: write sig::key(\"k\"), not \"k\"
+// expect: options are sender(...), senders(...), key(...), keys(...)
 #include <asio_signals/signal.hpp>
 
 #include <boost/asio/detached.hpp>

@@ -6,7 +6,6 @@
 
 file(STRINGS "${SOURCE}" expect_line REGEX "^// expect: ")
 string(REGEX REPLACE "^// expect: " "" expected "${expect_line}")
-string(REPLACE "\\\"" "\"" expected "${expected}")
 
 string(REPLACE "|" ";" include_dirs "${INCLUDES}")
 set(include_flags)

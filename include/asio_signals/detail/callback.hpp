@@ -81,6 +81,7 @@ class function_target {
   decltype(auto) operator()(const event& ev, void*) { return invoke_callback(f_, ev); }
 
   std::shared_ptr<void> lock() const noexcept { return {}; }
+  bool expired() const noexcept { return false; }
 
  private:
   F f_;
@@ -97,6 +98,7 @@ class member_target {
   decltype(auto) operator()(const event& ev, void*) { return invoke_callback(fn_, ev, object_); }
 
   std::shared_ptr<void> lock() const noexcept { return {}; }
+  bool expired() const noexcept { return false; }
 
  private:
   Fn fn_;
@@ -120,6 +122,8 @@ class weak_member_target {
     return std::const_pointer_cast<std::remove_const_t<T>>(object_.lock());
   }
 
+  bool expired() const noexcept { return object_.expired(); }
+
  private:
   Fn fn_;
   std::weak_ptr<T> object_;
@@ -133,6 +137,8 @@ class plain_target_slot final : public plain_slot {
   void call(const event& ev, void* object) override { target_(ev, object); }
 
   std::shared_ptr<void> lock() const noexcept override { return target_.lock(); }
+
+  bool expired() const noexcept override { return target_.expired(); }
 
  private:
   Target target_;
@@ -149,6 +155,8 @@ class coroutine_target_slot final : public coroutine_slot {
   }
 
   std::shared_ptr<void> lock() const noexcept override { return target_.lock(); }
+
+  bool expired() const noexcept override { return target_.expired(); }
 
  private:
   Target target_;

@@ -105,6 +105,12 @@ class ASIO_SIGNALS_DECL connection_index {
   // from any thread.
   std::size_t callbacks() const noexcept;
 
+  // Whether any callback is connected, live or not; read from any thread.
+  bool has_callbacks() const noexcept {
+    return callbacks_.load(std::memory_order_relaxed) != 0 ||
+           has_weak_.load(std::memory_order_acquire);
+  }
+
   // Whether a send naming `senders` and `keys` would match any slot.
   bool matches_any(const std::vector<sender>& senders, const std::vector<key>& keys) const;
 

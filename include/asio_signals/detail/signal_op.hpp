@@ -141,24 +141,17 @@ class signal_op {
 
  private:
   // Completes once `gate` opens. Meanwhile the operation is no task in any
-  // queue, so it keeps outstanding work on the executor it completes on, as
-  // every pending operation does: run() does not return under it.
+  // queue, so it keeps outstanding work on the signal's executor, as an I/O
+  // object's pending operation does on its own (and on the handler's, through
+  // handler_work_): run() does not return under it.
   template <class Gate, class Result>
   void park_on(Gate& gate, std::exception_ptr error, Result result) {
-    std::optional<asio::any_io_executor> work;
-    if (!has_handler_work())
-      work.emplace(asio::prefer(state_->executor(), asio::execution::outstanding_work.tracked));
+    asio::any_io_executor work =
+        asio::prefer(state_->executor(), asio::execution::outstanding_work.tracked);
     gate.on_open([op = std::move(*this), work = std::move(work), error, result]() mutable {
       op.complete(error, result);
-      work.reset();
+      work = asio::any_io_executor();
     });
-  }
-
-  bool has_handler_work() const noexcept {
-    if constexpr (has_own_executor_v<Handler>)
-      return handler_work_.has_value();
-    else
-      return false;
   }
 
   template <class... Args>

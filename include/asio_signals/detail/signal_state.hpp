@@ -71,6 +71,8 @@ class ASIO_SIGNALS_DECL signal_state : public std::enable_shared_from_this<signa
 
   // The number of connections; any thread.
   std::size_t receivers() const noexcept { return index_.callbacks(); }
+  // Whether a send could reach a callback, weak members expired or not.
+  bool has_callbacks() const noexcept { return index_.has_callbacks(); }
 
   // The notification signals, made on first use; any thread.
   signal receiver_connected();

@@ -87,6 +87,10 @@ class slot {
   // slots: the others have nothing to keep alive.
   virtual std::shared_ptr<void> lock() const noexcept = 0;
 
+  // Whether a weak member's object has expired, without owning it even for a
+  // moment; false for the other slots. Any thread.
+  virtual bool expired() const noexcept { return false; }
+
   // Whether the callback is connected: neither disconnected nor ended. Any thread.
   bool connected() const noexcept {
     return (state_.load(std::memory_order_acquire) & (connected_bit | cancelled_bit)) ==

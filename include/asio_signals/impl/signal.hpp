@@ -80,13 +80,13 @@ constexpr bool is_member_object_v = [] {
   using type = std::remove_cvref_t<Object>;
   if constexpr (std::is_pointer_v<type>) {
     using target = std::remove_cv_t<std::remove_pointer_t<type>>;
-    return std::is_class_v<target> && std::is_base_of_v<typename member_class<Fn>::type, target>;
+    return std::is_convertible_v<target*, typename member_class<Fn>::type*>;
   } else if constexpr (is_smart_pointer<type>::value) {
     using target = std::remove_cv_t<typename type::element_type>;
-    return std::is_class_v<target> && std::is_base_of_v<typename member_class<Fn>::type, target>;
+    return std::is_convertible_v<target*, typename member_class<Fn>::type*>;
   } else {
-    return std::is_lvalue_reference_v<Object> && std::is_class_v<type> &&
-           std::is_base_of_v<typename member_class<Fn>::type, type>;
+    return std::is_lvalue_reference_v<Object> &&
+           std::is_convertible_v<std::remove_cv_t<type>*, typename member_class<Fn>::type*>;
   }
 }();
 
