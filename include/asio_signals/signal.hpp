@@ -382,6 +382,11 @@ class ASIO_SIGNALS_DECL signal {
 
   static std::shared_ptr<detail::signal_state> make_state(executor_type ex, kwargs defaults);
 
+  // Starts a connect of the slot `make_slot()` returns, with the options and
+  // token in `args`; what make_slot throws is the connect's error.
+  template <class MakeSlot, class... Args>
+  auto start_connect(MakeSlot make_slot, Args&&... args);
+
   // Starts the disconnect `request` names, with the options and token in `args`.
   template <class... Args>
   auto start_disconnect(detail::disconnect_request request, Args&&... args);

@@ -157,18 +157,9 @@ requires(!std::is_member_function_pointer_v<std::decay_t<Callback>>) auto signal
                   "asio::awaitable<void>");
     return connect([] {}, std::forward<Args>(args)...);
   } else {
-    return detail::with_options(
-        detail::connect_request(),
-        [&](auto&& token, detail::connect_request request) {
-          try {
-            request.target =
-                detail::make_callable_slot(std::forward<Callback>(callback), state_->executor());
-          } catch (...) {
-            request.fail(std::current_exception());
-          }
-          return detail::async_signal_op<void(std::exception_ptr, connection)>(
-              state_, std::forward<decltype(token)>(token), std::move(request),
-              [](detail::signal_state& s, detail::connect_request& r) { return s.connect(r); });
+    return start_connect(
+        [&] {
+          return detail::make_callable_slot(std::forward<Callback>(callback), state_->executor());
         },
         std::forward<Args>(args)...);
   }
@@ -205,21 +196,30 @@ auto signal::connect_member(Fn fn, Object&& object, std::optional<asio::any_io_e
     return connect([] {}, std::forward<Args>(args)...);
   } else {
     if (executor && *executor == state_->executor()) executor.reset();
-    return detail::with_options(
-        detail::connect_request(),
-        [&](auto&& token, detail::connect_request request) {
-          try {
-            request.target =
-                detail::make_member_slot(fn, std::forward<Object>(object), std::move(executor));
-          } catch (...) {
-            request.fail(std::current_exception());
-          }
-          return detail::async_signal_op<void(std::exception_ptr, connection)>(
-              state_, std::forward<decltype(token)>(token), std::move(request),
-              [](detail::signal_state& s, detail::connect_request& r) { return s.connect(r); });
+    return start_connect(
+        [&] {
+          return detail::make_member_slot(fn, std::forward<Object>(object), std::move(executor));
         },
         std::forward<Args>(args)...);
   }
+}
+
+template <class MakeSlot, class... Args>
+auto signal::start_connect(MakeSlot make_slot, Args&&... args) {
+  return detail::with_options(
+      detail::connect_request(),
+      [&](auto&& token, detail::connect_request request) {
+        try {
+          request.target = make_slot();
+        } catch (...) {
+          // Reported as the connect's error, before anything is scheduled.
+          request.fail(std::current_exception());
+        }
+        return detail::async_signal_op<void(std::exception_ptr, connection)>(
+            state_, std::forward<decltype(token)>(token), std::move(request),
+            [](detail::signal_state& s, detail::connect_request& r) { return s.connect(r); });
+      },
+      std::forward<Args>(args)...);
 }
 
 template <class... Args>
