@@ -70,7 +70,7 @@ void router_state::add_sender(sender_request& r) {
     if (is_presence(e))
       throw router_error("asio_signals: sender " + quoted(r.name) + " declares " + quoted(e) +
                          ", which the router announces itself");
-    if (!declared.try_emplace(e, declared_event{kwargs::value(e), is_channel(e)}).second)
+    if (!declared.try_emplace(e, e, is_channel(e)).second)
       throw router_error("asio_signals: sender " + quoted(r.name) + " declares event " + quoted(e) +
                          " twice");
   }
@@ -87,13 +87,18 @@ void router_state::add_sender(sender_request& r) {
     }
   }
   for (std::string_view e : {connect_event, disconnect_event})
-    declared.try_emplace(std::string(e), declared_event{kwargs::value(e), true});
+    declared.try_emplace(std::string(e), e, true);
 
   if (it == senders_.end()) it = senders_.try_emplace(r.name, r.name).first;
   sender_entry& s = it->second;
   s.connected = true;
   s.order = std::move(r.events);
   s.declared = std::move(declared);
+  for (auto& [event, e] : s.declared) {
+    if (auto l = s.listeners.find(event); l != s.listeners.end()) e.listeners = &l->second;
+    if (auto c = channels_.find(event); e.channel && c != channels_.end())
+      e.channel_listeners = &c->second;
+  }
   s.methods = std::move(methods);
   s.default_method = std::move(fallback);
   presence(s, connect_event);
@@ -142,8 +147,13 @@ signal router_state::listener_signal(const listen_target& t) {
                          " is not a channel (its name does not start with '#'): only a listener "
                          "of one sender can hear it");
     auto it = channels_.find(*t.event);
-    if (it == channels_.end())
+    if (it == channels_.end()) {
       it = channels_.try_emplace(*t.event, make_signal("", *t.event)).first;
+      // Once per channel: the senders that declare it find it from now on.
+      for (auto& [name, s] : senders_)
+        if (auto e = s.declared.find(*t.event); e != s.declared.end())
+          e->second.channel_listeners = &it->second;
+    }
     return it->second;
   }
   auto it = senders_.find(*t.sender);
@@ -157,8 +167,10 @@ signal router_state::listener_signal(const listen_target& t) {
     throw router_error("asio_signals: sender " + quoted(*t.sender) + " does not declare event " +
                        quoted(*t.event));
   auto l = s.listeners.find(*t.event);
-  if (l == s.listeners.end())
+  if (l == s.listeners.end()) {
     l = s.listeners.try_emplace(*t.event, make_signal(*t.sender, *t.event)).first;
+    if (auto e = s.declared.find(*t.event); e != s.declared.end()) e->second.listeners = &l->second;
+  }
   return l->second;
 }
 
@@ -174,13 +186,13 @@ void router_state::trigger(const std::string& sender, const std::string& event,
                        quoted(event));
   if (is_presence(event))
     throw router_error("asio_signals: " + quoted(event) + " is announced by the router only");
-  deliver(s, event, e->second, data);
+  deliver(s, e->second, data);
 }
 
 void router_state::presence(sender_entry& s, std::string_view event) {
   kwargs data;
   data.set("events", s.order);
-  deliver(s, std::string(event), s.declared.find(event)->second, data);
+  deliver(s, s.declared.find(event)->second, data);
 }
 
 // Each group is one send of its signal, in the order of the groups, run in
@@ -188,43 +200,47 @@ void router_state::presence(sender_entry& s, std::string_view event) {
 // live on its executor, so a trigger costs one task, not one per group. A
 // group without callbacks is skipped; one whose only callbacks are expired
 // weak members is sent to, so that the send prunes them.
-void router_state::deliver(sender_entry& s, const std::string& event, const declared_event& e,
-                           const kwargs& data) {
-  const kwargs::value& value = data.empty() ? empty_data_ : kwargs::value(data);
+void router_state::deliver(sender_entry& s, const declared_event& e, const kwargs& data) {
+  std::optional<kwargs::value> given;
+  if (!data.empty()) given.emplace(data);
+  const kwargs::value& value = given ? *given : empty_data_;
   if (broadcast_.state_->has_callbacks()) {
-    kwargs k;
-    k.set("sender", s.name).set("event", e.name).set("data", value);
-    send_in_task(broadcast_, k);
+    send_request r;
+    r.add(kwarg("sender", s.name));
+    r.add(kwarg("event", e.name));
+    r.add(kwarg("data", value));
+    send_in_task(broadcast_, r);
   }
   if (s.broadcast && s.broadcast->state_->has_callbacks()) {
-    kwargs k;
-    k.set("event", e.name).set("data", value);
-    send_in_task(*s.broadcast, k);
+    send_request r;
+    r.add(kwarg("event", e.name));
+    r.add(kwarg("data", value));
+    send_in_task(*s.broadcast, r);
   }
-  if (e.channel) {
-    auto c = channels_.find(event);
-    if (c != channels_.end() && c->second.state_->has_callbacks()) {
-      kwargs k;
-      k.set("sender", s.name).set("data", value);
-      send_in_task(c->second, k);
-    }
+  if (e.channel_listeners && e.channel_listeners->state_->has_callbacks()) {
+    send_request r;
+    r.add(kwarg("sender", s.name));
+    r.add(kwarg("data", value));
+    send_in_task(*e.channel_listeners, r);
   }
-  auto l = s.listeners.find(event);
-  if (l != s.listeners.end() && l->second.state_->has_callbacks()) {
-    kwargs k;
-    if (!data.empty()) k.set("data", value);
-    send_in_task(l->second, k);
+  if (e.listeners && e.listeners->state_->has_callbacks()) {
+    send_request r;
+    if (given) r.add(kwarg("data", value));
+    send_in_task(*e.listeners, r);
   }
 }
 
-void router_state::send_in_task(signal& target, const kwargs& args) {
-  send_request request;
-  if (!args.empty()) {
-    request.add(args);
+std::size_t router_state::send_in_task(signal& target, send_request& request) {
+  if (request.overrides_kwargs()) {
     target.state_->resolve(request);
     if (std::exception_ptr error = request.error()) std::rethrow_exception(error);
   }
-  target.state_->send(request);
+  return target.state_->send(request);
+}
+
+std::size_t router_state::emit(const std::string& name, send_request& request) {
+  auto it = named_.find(name);
+  return it == named_.end() ? 0 : send_in_task(it->second.sig, request);
 }
 
 void router_state::start_request(const std::shared_ptr<pending_request>& p) {
@@ -283,11 +299,6 @@ signal router_state::named_signal(const std::string& name) {
   auto it = named_.find(name);
   if (it == named_.end()) it = named_.try_emplace(name, make_signal("", name)).first;
   return it->second.sig;
-}
-
-const signal* router_state::find_named(const std::string& name) const {
-  auto it = named_.find(name);
-  return it == named_.end() ? nullptr : &it->second.sig;
 }
 
 void router_state::record(const std::string& name, const signal& s, named_connection c) {

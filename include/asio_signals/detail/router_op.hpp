@@ -13,23 +13,19 @@
 #include <asio_signals/detail/options.hpp>
 #include <asio_signals/detail/router_state.hpp>
 #include <asio_signals/detail/signal_op.hpp>
+#include <asio_signals/detail/task_allocator.hpp>
 #include <asio_signals/kwargs.hpp>
 #include <asio_signals/router.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/append.hpp>
-#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/dispatch.hpp>
-#include <boost/asio/execution/outstanding_work.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/prefer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <cstddef>
 #include <exception>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,114 +36,77 @@
 
 namespace asio_signals::detail {
 
-// A completion handler that keeps its executor busy from the initiation of a
-// router operation until it completes there; it may be handed on as the
-// token of an operation of a signal inside the router.
-template <class Handler>
-class router_handler {
-  using handler_executor = asio::associated_executor_t<Handler, asio::any_io_executor>;
-  using tracked_executor = std::decay_t<decltype(asio::prefer(
-      std::declval<handler_executor>(), asio::execution::outstanding_work.tracked))>;
-  using handler_work =
-      std::conditional_t<has_own_executor_v<Handler>, std::optional<tracked_executor>, no_work>;
+// The request of a router operation: its work, which holds the operation's
+// arguments, and an error found in them at the call.
+template <class Work>
+struct router_request {
+  Work work;
+  std::exception_ptr early;
 
- public:
-  router_handler(Handler handler, const asio::any_io_executor& router_executor)
-      : handler_(std::move(handler)) {
-    if constexpr (has_own_executor_v<Handler>) {
-      auto ex = asio::get_associated_executor(handler_, router_executor);
-      if (asio::any_io_executor(ex) != router_executor)
-        work_.emplace(asio::prefer(ex, asio::execution::outstanding_work.tracked));
-    }
-  }
-
-  // Completes on the handler's executor; called on the router's.
-  template <class... Args>
-  void operator()(Args&&... args) {
-    if constexpr (has_own_executor_v<Handler>) {
-      if (work_) {
-        asio::dispatch(*work_, asio::append(std::move(handler_), std::forward<Args>(args)...));
-        return;
-      }
-    }
-    std::move(handler_)(std::forward<Args>(args)...);
-  }
-
- private:
-  Handler handler_;
-  [[no_unique_address]] handler_work work_;
+  std::exception_ptr error() const noexcept { return early; }
 };
 
-template <class Signature>
-struct router_result;
-
-template <>
-struct router_result<void(std::exception_ptr)> {
-  template <class Handler>
-  static void fail(Handler& h, std::exception_ptr e) {
-    std::move(h)(std::move(e));
-  }
-};
-
-template <class T>
-struct router_result<void(std::exception_ptr, T)> {
-  template <class Handler>
-  static void fail(Handler& h, std::exception_ptr e) {
-    std::move(h)(std::move(e), T());
-  }
-};
-
-// Runs `f()` and completes `h` with its result, or with what it threw.
-template <class Handler, class F>
-void complete_with(Handler& h, F&& f) {
-  using result = decltype(f());
-  std::exception_ptr error;
-  if constexpr (std::is_void_v<result>) {
-    try {
-      f();
-    } catch (...) {
-      error = std::current_exception();
-    }
-    std::move(h)(error);
-  } else {
-    result r{};
-    try {
-      r = f();
-    } catch (...) {
-      error = std::current_exception();
-    }
-    std::move(h)(error, std::move(r));
-  }
-}
-
-// Starts an operation of the router `state`: `work(state, handler)` runs on
-// the router's executor and completes the handler, or hands it on. An error
-// found at the call (`early`) is thrown from it for eager tokens and
-// completes the operation for lazy ones.
+// Starts an operation of the router `state`: `work(state)` runs on the
+// router's executor and its result completes the token, as for a signal's
+// operation (async_signal_op). An error found at the call (`early`) is
+// thrown from it for eager tokens and completes the operation for lazy ones.
 template <class Signature, class Token, class Work>
 auto async_router_op(const std::shared_ptr<router_state>& state, Token&& token,
                      std::exception_ptr early, Work work) {
-  if constexpr (eager_token_v<Token, Signature>)
+  return async_signal_op<Signature>(
+      state, std::forward<Token>(token), router_request<Work>{std::move(work), std::move(early)},
+      [](router_state& s, router_request<Work>& r) { return r.work(s); });
+}
+
+// What a trigger names, in memory that the calling thread recycles as it
+// does a task's: moving the operation on its way to the router's executor
+// moves one pointer, not two names.
+struct trigger_args {
+  std::string sender;
+  std::string event;
+  kwargs data;
+};
+
+struct trigger_args_deleter {
+  void operator()(trigger_args* p) const noexcept {
+    p->~trigger_args();
+    task_deallocate(p, sizeof(trigger_args));
+  }
+};
+
+using trigger_args_ptr = std::unique_ptr<trigger_args, trigger_args_deleter>;
+
+inline trigger_args_ptr make_trigger_args(std::string sender, std::string event, kwargs data) {
+  void* memory = task_allocate(sizeof(trigger_args));
+  return trigger_args_ptr(new (memory)
+                              trigger_args{std::move(sender), std::move(event), std::move(data)});
+}
+
+// Starts a connect to a signal inside the router `state` (add_listener, on):
+// `work(state, handler)` runs on the router's executor and hands the handler
+// on to that signal's connect, or completes it with what it threw.
+template <class Token, class Work>
+auto async_router_connect(const std::shared_ptr<router_state>& state, Token&& token,
+                          std::exception_ptr early, Work work) {
+  using signature = void(std::exception_ptr, connection);
+  if constexpr (eager_token_v<Token, signature>)
     if (early) std::rethrow_exception(early);
-  return asio::async_initiate<Token, Signature>(
+  return asio::async_initiate<Token, signature>(
       [](auto&& handler, std::shared_ptr<router_state> state, std::exception_ptr early, Work work) {
-        router_handler<std::decay_t<decltype(handler)>> h(std::move(handler), state->executor());
+        tracked_handler<std::decay_t<decltype(handler)>> h(std::move(handler), state->executor());
         const asio::any_io_executor& ex = state->executor();
-        if (early) {
-          asio::post(ex, [h = std::move(h), early]() mutable {
-            router_result<Signature>::fail(h, early);
-          });
-          return;
-        }
-        auto task = [state = std::move(state), h = std::move(h), work = std::move(work)]() mutable {
-          work(*state, h);
-        };
-        // Past the type erasure when the router is on an io_context, the
-        // usual case, as a signal does.
-        if (const auto* io = ex.target<asio::io_context::executor_type>())
-          asio::post(*io, std::move(task));
-        else
-          asio::post(ex, std::move(task));
+        asio::post(ex, [state = std::move(state), h = std::move(h), early = std::move(early),
+                        work = std::move(work)]() mutable {
+          if (early) {
+            h(early, connection());
+            return;
+          }
+          try {
+            work(*state, h);
+          } catch (...) {
+            h(std::current_exception(), connection());
+          }
+        });
       },
       token, state, std::move(early), std::move(work));
 }

@@ -12,6 +12,7 @@
 #include <asio_signals/connection.hpp>
 #include <asio_signals/detail/completion.hpp>
 #include <asio_signals/detail/config.hpp>
+#include <asio_signals/detail/requests.hpp>
 #include <asio_signals/kwargs.hpp>
 #include <asio_signals/router.hpp>
 #include <asio_signals/signal.hpp>
@@ -126,13 +127,14 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
 
   void trigger(const std::string& sender, const std::string& event, const kwargs& data);
 
+  // Sends `request` on the named signal `name`; 0 when it has no callbacks.
+  std::size_t emit(const std::string& name, send_request& request);
+
   void start_request(const std::shared_ptr<pending_request>& p);
   void withdraw_request(const std::shared_ptr<pending_request>& p);
 
   // The named signal `name`, made if absent.
   signal named_signal(const std::string& name);
-  // The named signal `name`, or null.
-  const signal* find_named(const std::string& name) const;
   // Keeps the connection an on() made, unless the signal it was made on has
   // been cleared since; then it disconnects it.
   void record(const std::string& name, const signal& s, named_connection c);
@@ -142,9 +144,15 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   std::vector<std::string> signals(const named_callback& cb) const;
 
  private:
+  // An event a sender declares, and the signals of its listeners, found
+  // once, when they are made or the sender is added, rather than per trigger.
   struct declared_event {
+    declared_event(std::string_view n, bool is_channel) : name(n), channel(is_channel) {}
+
     kwargs::value name;
     bool channel;
+    signal* listeners = nullptr;
+    signal* channel_listeners = nullptr;
   };
 
   struct sender_entry {
@@ -170,10 +178,9 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   };
 
   signal make_signal(std::string_view sender, std::string_view event);
-  void deliver(sender_entry& s, const std::string& event, const declared_event& e,
-               const kwargs& data);
-  // Sends `args` on `target` at once; on the router's executor only.
-  static void send_in_task(signal& target, const kwargs& args);
+  void deliver(sender_entry& s, const declared_event& e, const kwargs& data);
+  // Sends `request` on `target` at once; on the router's executor only.
+  static std::size_t send_in_task(signal& target, send_request& request);
   void finish_request(const std::shared_ptr<pending_request>& p, std::exception_ptr error,
                       std::any response);
   void presence(sender_entry& s, std::string_view event);

@@ -72,18 +72,48 @@ struct op_result<void(std::exception_ptr, T)> {
 
 struct no_work {};
 
-// One connect, disconnect or send: runs `work` on the signal's executor, then
-// completes the handler on its associated executor.
-template <class Signature, class Handler, class Request, class Work>
-class signal_op {
-  using result_type = typename op_result<Signature>::type;
+// A completion handler that completes on its associated executor. When that
+// is not `ex` (the executor of the operation's signal or router), it keeps
+// outstanding work there from the start of the operation until it completes.
+template <class Handler>
+class tracked_handler {
   using handler_executor = asio::associated_executor_t<Handler, asio::any_io_executor>;
   using tracked_executor = std::decay_t<decltype(asio::prefer(
       std::declval<handler_executor>(), asio::execution::outstanding_work.tracked))>;
-  // Outstanding work on the handler's executor, for a handler that has one.
   using handler_work =
       std::conditional_t<has_own_executor_v<Handler>, std::optional<tracked_executor>, no_work>;
 
+ public:
+  tracked_handler(Handler handler, const asio::any_io_executor& ex) : handler_(std::move(handler)) {
+    if constexpr (has_own_executor_v<Handler>) {
+      auto own = asio::get_associated_executor(handler_, ex);
+      if (asio::any_io_executor(own) != ex)
+        work_.emplace(asio::prefer(own, asio::execution::outstanding_work.tracked));
+    }
+  }
+
+  const Handler& get() const noexcept { return handler_; }
+
+  // Called on `ex`.
+  template <class... Args>
+  void operator()(Args&&... args) {
+    if constexpr (has_own_executor_v<Handler>) {
+      if (work_) {
+        asio::dispatch(*work_, asio::append(std::move(handler_), std::forward<Args>(args)...));
+        return;
+      }
+    }
+    std::move(handler_)(std::forward<Args>(args)...);
+  }
+
+ private:
+  Handler handler_;
+  [[no_unique_address]] handler_work work_;
+};
+
+template <class Signature, class State, class Handler, class Request, class Work>
+class signal_op {
+  using result_type = typename op_result<Signature>::type;
   using handler_allocator = asio::associated_allocator_t<Handler>;
 
  public:
@@ -92,22 +122,15 @@ class signal_op {
   using allocator_type = std::conditional_t<std::is_same_v<handler_allocator, std::allocator<void>>,
                                             task_allocator<void>, handler_allocator>;
 
-  signal_op(std::shared_ptr<signal_state> state, Handler handler, Request request, Work work)
+  signal_op(std::shared_ptr<State> state, Handler handler, Request request, Work work)
       : state_(std::move(state)),
-        handler_(std::move(handler)),
+        handler_(std::move(handler), state_->executor()),
         request_(std::move(request)),
-        work_(std::move(work)) {
-    // A handler without an executor of its own completes on the signal's.
-    if constexpr (has_own_executor_v<Handler>) {
-      auto ex = asio::get_associated_executor(handler_, state_->executor());
-      if (asio::any_io_executor(ex) != state_->executor())
-        handler_work_.emplace(asio::prefer(ex, asio::execution::outstanding_work.tracked));
-    }
-  }
+        work_(std::move(work)) {}
 
   allocator_type get_allocator() const noexcept {
     if constexpr (std::is_same_v<allocator_type, handler_allocator>)
-      return asio::get_associated_allocator(handler_);
+      return asio::get_associated_allocator(handler_.get());
     else
       return allocator_type();
   }
@@ -143,7 +166,7 @@ class signal_op {
   // Completes once `gate` opens. Meanwhile the operation is no task in any
   // queue, so it keeps outstanding work on the signal's executor, as an I/O
   // object's pending operation does on its own (and on the handler's, through
-  // handler_work_): run() does not return under it.
+  // tracked_handler): run() does not return under it.
   template <class Gate, class Result>
   void park_on(Gate& gate, std::exception_ptr error, Result result) {
     asio::any_io_executor work =
@@ -156,27 +179,19 @@ class signal_op {
 
   template <class... Args>
   void complete(Args&&... args) {
-    if constexpr (has_own_executor_v<Handler>) {
-      if (handler_work_) {
-        asio::dispatch(*handler_work_,
-                       asio::append(std::move(handler_), std::forward<Args>(args)...));
-        return;
-      }
-    }
-    std::move(handler_)(std::forward<Args>(args)...);
+    handler_(std::forward<Args>(args)...);
   }
 
-  std::shared_ptr<signal_state> state_;
-  Handler handler_;
+  std::shared_ptr<State> state_;
+  tracked_handler<Handler> handler_;
   Request request_;
   Work work_;
-  [[no_unique_address]] handler_work handler_work_;
 };
 
-template <class Signature, class Work>
+template <class Signature, class State, class Work>
 class initiate_signal_op {
  public:
-  initiate_signal_op(std::shared_ptr<signal_state> state, Work work)
+  initiate_signal_op(std::shared_ptr<State> state, Work work)
       : state_(std::move(state)), work_(std::move(work)) {}
 
   template <class Handler, class Request>
@@ -188,9 +203,9 @@ class initiate_signal_op {
     }
     // Past the type erasure when the signal is on an io_context, the usual
     // case: posting through any_io_executor costs about as much again.
-    const auto* io = state_->executor().target<asio::io_context::executor_type>();
+    const auto* io = state_->executor().template target<asio::io_context::executor_type>();
     asio::any_io_executor ex = io ? asio::any_io_executor() : state_->executor();
-    signal_op<Signature, handler_type, Request, Work> op(
+    signal_op<Signature, State, handler_type, Request, Work> op(
         std::move(state_), std::forward<Handler>(handler), std::move(request), std::move(work_));
     if (io)
       asio::post(*io, std::move(op));
@@ -209,21 +224,21 @@ class initiate_signal_op {
                                   typename op_result<Signature>::type{}));
   }
 
-  std::shared_ptr<signal_state> state_;
+  std::shared_ptr<State> state_;
   Work work_;
 };
 
-// Starts an operation of the signal `state`: `work(state, request)` runs on
-// the signal's executor and its result completes the token. An error the
-// request carries is thrown here for eager tokens and completes the
+// Starts an operation of the signal or router `state`: `work(state,
+// request)` runs on its executor and its result completes the token. An
+// error the request carries is thrown here for eager tokens and completes the
 // operation for lazy ones, before anything is scheduled.
-template <class Signature, class Token, class Request, class Work>
-auto async_signal_op(const std::shared_ptr<signal_state>& state, Token&& token, Request request,
+template <class Signature, class State, class Token, class Request, class Work>
+auto async_signal_op(const std::shared_ptr<State>& state, Token&& token, Request request,
                      Work work) {
   if constexpr (eager_token_v<Token, Signature>)
     if (std::exception_ptr error = request.error()) std::rethrow_exception(error);
-  return asio::async_initiate<Token, Signature>(initiate_signal_op<Signature, Work>(state, work),
-                                                token, std::move(request));
+  return asio::async_initiate<Token, Signature>(
+      initiate_signal_op<Signature, State, Work>(state, work), token, std::move(request));
 }
 
 }  // namespace asio_signals::detail

@@ -76,9 +76,7 @@ auto router::add_sender(std::string name, Args&&... args) {
         }
         return detail::async_router_op<void(std::exception_ptr)>(
             state_, std::forward<decltype(token)>(token), early,
-            [r = std::move(r)](detail::router_state& s, auto& h) mutable {
-              detail::complete_with(h, [&] { s.add_sender(r); });
-            });
+            [r = std::move(r)](detail::router_state& s) mutable { s.add_sender(r); });
       },
       std::forward<Args>(args)...);
 }
@@ -87,27 +85,21 @@ template <class Token>
 auto router::remove_sender(std::string name, Token&& token) {
   return detail::async_router_op<void(std::exception_ptr, bool)>(
       state_, std::forward<Token>(token), nullptr,
-      [name = std::move(name)](detail::router_state& s, auto& h) {
-        detail::complete_with(h, [&] { return s.remove_sender(name); });
-      });
+      [name = std::move(name)](detail::router_state& s) { return s.remove_sender(name); });
 }
 
 template <class Token>
 auto router::is_connected(std::string name, Token&& token) {
   return detail::async_router_op<void(std::exception_ptr, bool)>(
       state_, std::forward<Token>(token), nullptr,
-      [name = std::move(name)](detail::router_state& s, auto& h) {
-        detail::complete_with(h, [&] { return s.is_connected(name); });
-      });
+      [name = std::move(name)](detail::router_state& s) { return s.is_connected(name); });
 }
 
 template <class Token>
 auto router::declared_events(std::string name, Token&& token) {
   return detail::async_router_op<void(std::exception_ptr, std::vector<std::string>)>(
       state_, std::forward<Token>(token), nullptr,
-      [name = std::move(name)](detail::router_state& s, auto& h) {
-        detail::complete_with(h, [&] { return s.declared_events(name); });
-      });
+      [name = std::move(name)](detail::router_state& s) { return s.declared_events(name); });
 }
 
 template <class... Args>
@@ -145,26 +137,21 @@ auto router::add_listener(Args&&... args) {
   auto callback = detail::hold_callback<split>(refs);
   auto options = detail::hold_options<split>(
       refs, std::make_index_sequence<split::options_end - split::options_begin>());
-  return detail::async_router_op<void(std::exception_ptr, connection)>(
+  // What throws in the work — an event the router cannot have, or an empty
+  // callback or object that connect rejects — throws before the handler is
+  // handed on: it completes the handler instead.
+  return detail::async_router_connect(
       state_, detail::token_of<split>(refs), early,
       [target = std::move(target), callback = std::move(callback), options = std::move(options)](
           detail::router_state& s, auto& h) mutable {
-        // What throws — an event the router cannot have, or an empty callback
-        // or object that connect rejects — throws before the handler is
-        // taken: it completes the handler instead.
-        try {
-          signal listeners = s.listener_signal(target);
-          std::apply(
-              [&](auto&... c) {
-                std::apply(
-                    [&](auto&... o) { listeners.connect(std::move(c)..., o..., std::move(h)); },
-                    options);
-              },
-              callback);
-        } catch (...) {
-          detail::router_result<void(std::exception_ptr, connection)>::fail(
-              h, std::current_exception());
-        }
+        signal listeners = s.listener_signal(target);
+        std::apply(
+            [&](auto&... c) {
+              std::apply(
+                  [&](auto&... o) { listeners.connect(std::move(c)..., o..., std::move(h)); },
+                  options);
+            },
+            callback);
       });
 }
 
@@ -175,22 +162,22 @@ auto router::trigger(std::string sender, std::string event, Args&&... args) {
   using last = std::remove_cvref_t<
       std::tuple_element_t<n == 0 ? 0 : n - 1, std::tuple<Args..., asio::use_awaitable_t<>>>>;
   constexpr bool has_token = n > 0 && !detail::is_kwarg_option_v<last>;
+  constexpr std::size_t data_size = has_token ? n - 1 : n;
   std::exception_ptr early;
   kwargs data;
   try {
     detail::check_name(sender, "sender");
     detail::check_name(event, "event");
-    data = [&]<std::size_t... I>(std::index_sequence<I...>) {
-      return detail::make_data(std::get<I>(refs)...);
-    }
-    (std::make_index_sequence < has_token ? n - 1 : n > ());
+    if constexpr (data_size > 0) data = [&]<std::size_t... I>(std::index_sequence<I...>) {
+        return detail::make_data(std::get<I>(refs)...);
+      }
+    (std::make_index_sequence<data_size>());
   } catch (...) {
     early = std::current_exception();
   }
-  auto work = [sender = std::move(sender), event = std::move(event), data = std::move(data)](
-                  detail::router_state& s, auto& h) {
-    detail::complete_with(h, [&] { s.trigger(sender, event, data); });
-  };
+  auto work = [args =
+                   detail::make_trigger_args(std::move(sender), std::move(event), std::move(data))](
+                  detail::router_state& s) { s.trigger(args->sender, args->event, args->data); };
   if constexpr (has_token)
     return detail::async_router_op<void(std::exception_ptr)>(state_, std::get<n - 1>(refs), early,
                                                              std::move(work));
@@ -262,7 +249,7 @@ auto router::on(std::string name, Args&&... args) {
   auto callback = detail::hold_callback<split>(refs);
   auto options = detail::hold_options<split>(
       refs, std::make_index_sequence<split::options_end - split::options_begin>());
-  return detail::async_router_op<void(std::exception_ptr, connection)>(
+  return detail::async_router_connect(
       state_, detail::token_of<split>(refs), early,
       [name = std::move(name), id, callback = std::move(callback), options = std::move(options)](
           detail::router_state& s, auto& h) mutable {
@@ -299,22 +286,14 @@ auto router::emit(std::string name, Args&&... args) {
         } catch (...) {
           early = std::current_exception();
         }
+        detail::send_request send;
+        for (const sender& x : r.senders) send.add(x);
+        for (const key& k : r.keys) send.add(k);
+        if (!data.empty()) send.add(arg("data", std::move(data)));
         return detail::async_router_op<void(std::exception_ptr, std::size_t)>(
             state_, std::forward<decltype(token)>(token), early,
-            [name = std::move(name), data = std::move(data), senders = std::move(r.senders),
-             keys = std::move(r.keys)](detail::router_state& s, auto& h) mutable {
-              const signal* named = s.find_named(name);
-              if (named == nullptr) {
-                std::move(h)(std::exception_ptr(), std::size_t(0));
-                return;
-              }
-              signal target = *named;
-              if (data.empty())
-                target.send(sender_list(std::move(senders)), key_list(std::move(keys)),
-                            std::move(h));
-              else
-                target.send(sender_list(std::move(senders)), key_list(std::move(keys)),
-                            arg("data", std::move(data)), std::move(h));
+            [name = std::move(name), send = std::move(send)](detail::router_state& s) mutable {
+              return s.emit(name, send);
             });
       },
       std::forward<Args>(args)...);
@@ -324,18 +303,16 @@ template <class Callback, class Token>
 auto router::disconnect_from(Callback callback, std::string name, Token&& token) {
   return detail::async_router_op<void(std::exception_ptr)>(
       state_, std::forward<Token>(token), nullptr,
-      [cb = detail::make_named_callback(callback), name = std::move(name)](detail::router_state& s,
-                                                                           auto& h) {
-        detail::complete_with(h, [&] { s.disconnect_named(cb, &name); });
-      });
+      [cb = detail::make_named_callback(callback),
+       name = std::move(name)](detail::router_state& s) { s.disconnect_named(cb, &name); });
 }
 
 template <class Callback, class Token>
 auto router::disconnect(Callback callback, Token&& token) {
   return detail::async_router_op<void(std::exception_ptr)>(
       state_, std::forward<Token>(token), nullptr,
-      [cb = detail::make_named_callback(callback)](detail::router_state& s, auto& h) {
-        detail::complete_with(h, [&] { s.disconnect_named(cb, nullptr); });
+      [cb = detail::make_named_callback(callback)](detail::router_state& s) {
+        s.disconnect_named(cb, nullptr);
       });
 }
 
@@ -343,35 +320,30 @@ template <class Token>
 auto router::clear(std::string name, Token&& token) {
   return detail::async_router_op<void(std::exception_ptr)>(
       state_, std::forward<Token>(token), nullptr,
-      [name = std::move(name)](detail::router_state& s, auto& h) {
-        detail::complete_with(h, [&] { s.clear(&name); });
-      });
+      [name = std::move(name)](detail::router_state& s) { s.clear(&name); });
 }
 
 template <class Token>
 auto router::clear_all(Token&& token) {
   return detail::async_router_op<void(std::exception_ptr)>(
-      state_, std::forward<Token>(token), nullptr, [](detail::router_state& s, auto& h) {
-        detail::complete_with(h, [&] { s.clear(nullptr); });
-      });
+      state_, std::forward<Token>(token), nullptr,
+      [](detail::router_state& s) { s.clear(nullptr); });
 }
 
 template <class Callback, class Token>
 auto router::responds_to(Callback callback, std::string name, Token&& token) {
   return detail::async_router_op<void(std::exception_ptr, bool)>(
       state_, std::forward<Token>(token), nullptr,
-      [cb = detail::make_named_callback(callback), name = std::move(name)](detail::router_state& s,
-                                                                           auto& h) {
-        detail::complete_with(h, [&] { return s.responds_to(cb, name); });
-      });
+      [cb = detail::make_named_callback(callback),
+       name = std::move(name)](detail::router_state& s) { return s.responds_to(cb, name); });
 }
 
 template <class Callback, class Token>
 auto router::signals(Callback callback, Token&& token) {
   return detail::async_router_op<void(std::exception_ptr, std::vector<std::string>)>(
       state_, std::forward<Token>(token), nullptr,
-      [cb = detail::make_named_callback(callback)](detail::router_state& s, auto& h) {
-        detail::complete_with(h, [&] { return s.signals(cb); });
+      [cb = detail::make_named_callback(callback)](detail::router_state& s) {
+        return s.signals(cb);
       });
 }
 
