@@ -13,6 +13,7 @@ packages=(
   libboost1.81-dev libboost-test1.81-dev
   libbenchmark-dev python3 doxygen
   redis-server redis-tools python3-redis
+  nats-server libnats-dev libboost-json1.81-dev
   "$@"
 )
 

@@ -1,0 +1,784 @@
+//
+// nats/link.cpp
+// ~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#include <asio_signals/nats.hpp>
+
+#include "wire.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <nats/nats.h>
+
+#include <array>
+#include <atomic>
+#include <deque>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+#include <utility>
+
+namespace asio_signals {
+
+namespace detail {
+
+namespace json = boost::json;
+
+// What a cnats thread copies out of a message before posting it.
+struct nats_message {
+  std::string subject;
+  std::string reply;
+  std::string data;
+  bool no_responders = false;
+  // Set instead of the rest for the expiry of a silent link's senders.
+  std::string expired_link;
+};
+
+enum class nats_source { signals, replies, requests, connection };
+
+// The closure of a cnats callback, and all that a cnats thread touches: it
+// posts to the executor, where the weak pointer is locked. Deleted on the
+// executor once cnats has said it will not call back with it again.
+struct nats_anchor {
+  asio::any_io_executor executor;
+  std::weak_ptr<nats_link_state> state;
+  nats_source source;
+};
+
+// A remote request waiting for its reply: the timer expires at its timeout
+// and is cancelled when the reply arrives.
+struct nats_pending_request {
+  explicit nats_pending_request(const asio::any_io_executor& ex) : timer(ex) {}
+  asio::steady_timer timer;
+  std::optional<nats_message> reply;
+};
+
+// A sender of another link, added to the router as a proxy.
+struct nats_remote_sender {
+  std::string owner;
+  std::vector<std::string> events;
+};
+
+namespace {
+
+// events(names...) for a list whose length is known at run time only: the
+// router takes event names as a parameter pack.
+constexpr std::size_t max_remote_events = 64;
+
+template <std::size_t... I>
+event_list events_of(const std::vector<std::string>& names, std::index_sequence<I...>) {
+  return events(std::string_view(names[I])...);
+}
+
+event_list events_of(const std::vector<std::string>& names) {
+  using maker = event_list (*)(const std::vector<std::string>&);
+  static constexpr auto makers = []<std::size_t... N>(std::index_sequence<N...>) {
+    return std::array<maker, sizeof...(N)>{+[](const std::vector<std::string>& v) {
+      return events_of(v, std::make_index_sequence<N>());
+    }...};
+  }
+  (std::make_index_sequence<max_remote_events + 1>());
+  if (names.size() > max_remote_events)
+    throw nats_error("asio_signals: a remote sender declares more than 64 events");
+  return makers[names.size()](names);
+}
+
+std::string random_id() {
+  std::random_device device;
+  std::uniform_int_distribution<std::uint64_t> dist;
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string id;
+  for (std::uint64_t v = dist(device), i = 0; i < 16; ++i, v >>= 4) id += digits[v & 0xf];
+  return id;
+}
+
+std::string status_text(natsStatus s) {
+  std::string text = natsStatus_GetText(s);
+  natsStatus last = NATS_OK;
+  if (const char* detail = nats_GetLastError(&last); detail && *detail)
+    text += std::string(": ") + detail;
+  return text;
+}
+
+}  // namespace
+
+class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
+ public:
+  nats_link_state(router r, nats_options options)
+      : router_(std::move(r)),
+        options_(std::move(options)),
+        link_id_(random_id()),
+        inbox_("_INBOX." + link_id_),
+        wake_(router_.get_executor()),
+        heartbeat_(router_.get_executor()) {
+    if (options_.servers.empty())
+      throw std::invalid_argument("asio_signals: nats_options::servers is empty");
+    check_prefix(options_.prefix);
+    if (options_.heartbeat_interval.count() <= 0 ||
+        options_.presence_expiry <= options_.heartbeat_interval)
+      throw std::invalid_argument(
+          "asio_signals: nats_options needs 0 < heartbeat_interval < presence_expiry");
+  }
+
+  asio::awaitable<void> start();
+  asio::awaitable<void> stop();
+
+  void on_message(nats_source source, nats_message m);
+  void on_anchor_done() { --open_anchors_; }
+  void on_connection_event(natsStatus status, bool closed, bool reconnected);
+
+  asio::any_io_executor executor() const { return router_.get_executor(); }
+
+  asio::awaitable<std::any> remote_request(std::string sender, std::string method, kwargs params);
+
+  std::atomic<std::uint64_t> dropped{0};
+  std::atomic<std::uint64_t> failed{0};
+
+ private:
+  std::string subject(std::string_view kind) const {
+    return options_.prefix + "." + std::string(kind);
+  }
+  std::string event_subject(const std::string& sender, const std::string& event) const {
+    return subject("s.ev.") + encode_token(sender) + "." + encode_token(event);
+  }
+  std::string request_subject(const std::string& sender) const {
+    return subject("rq.") + encode_token(sender);
+  }
+
+  void report(const std::string& subject, std::exception_ptr e);
+  natsSubscription* subscribe(const std::string& subject, nats_source source);
+  natsStatus publish(const std::string& subject, const std::string& payload,
+                     const std::string& reply = std::string());
+  void publish_or_report(const std::string& subject, const std::string& payload,
+                         const std::string& reply = std::string());
+  void publish_presence(bool bye = false);
+  void on_local_event(const event& ev);
+  void unmark(const std::string& name);
+
+  asio::awaitable<void> consume(std::shared_ptr<nats_link_state> self);
+  asio::awaitable<void> heartbeat(std::shared_ptr<nats_link_state> self);
+  asio::awaitable<void> handle(nats_message m);
+  asio::awaitable<void> reconcile(std::string link, json::object presence);
+  asio::awaitable<void> add_proxy(std::string name, std::string owner,
+                                  std::vector<std::string> events);
+  asio::awaitable<void> remove_proxy(std::string name);
+  asio::awaitable<void> remove_proxies_of(std::string link);
+  asio::awaitable<void> serve_request(std::shared_ptr<nats_link_state> self, nats_message m);
+
+  router router_;
+  const nats_options options_;
+  const std::string link_id_;
+  const std::string inbox_;
+
+  // Blocking cnats calls (connect, flush, close) run here, never on the
+  // router's executor.
+  asio::thread_pool blocking_{1};
+
+  natsConnection* conn_ = nullptr;
+  std::vector<natsSubscription*> subscriptions_;
+  std::map<std::string, natsSubscription*> request_subscriptions_;
+  int open_anchors_ = 0;
+  bool starting_ = false;
+  bool started_ = false;
+  std::optional<asio::any_io_executor> work_;
+  connection listener_;
+
+  std::deque<nats_message> queue_;
+  asio::steady_timer wake_;
+  asio::steady_timer heartbeat_;
+
+  // The local senders the link announces, with their events.
+  std::map<std::string, std::vector<std::string>> local_senders_;
+  // The proxies of remote senders, by name.
+  std::map<std::string, nats_remote_sender> proxies_;
+  // Per proxy, the router callbacks still to come from what the link itself
+  // did to it (add, trigger, remove): not to be published back.
+  std::map<std::string, int> echo_marks_;
+  // When each other link was last heard of.
+  std::map<std::string, std::chrono::steady_clock::time_point> links_seen_;
+
+  std::uint64_t next_request_ = 0;
+  std::map<std::uint64_t, std::shared_ptr<nats_pending_request>> pending_;
+};
+
+namespace {
+
+void on_nats_message(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
+  auto* anchor = static_cast<nats_anchor*>(closure);
+  nats_message m;
+  m.subject = natsMsg_GetSubject(msg);
+  if (const char* reply = natsMsg_GetReply(msg)) m.reply = reply;
+  m.data.assign(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
+  m.no_responders = natsMsg_IsNoResponders(msg);
+  natsMsg_Destroy(msg);
+  asio::post(anchor->executor,
+             [state = anchor->state, source = anchor->source, m = std::move(m)]() mutable {
+               if (auto s = state.lock()) s->on_message(source, std::move(m));
+             });
+}
+
+void release_anchor(nats_anchor* anchor) {
+  asio::post(anchor->executor, [anchor] {
+    std::unique_ptr<nats_anchor> owned(anchor);
+    if (auto s = owned->state.lock()) s->on_anchor_done();
+  });
+}
+
+void on_subscription_complete(void* closure) {
+  release_anchor(static_cast<nats_anchor*>(closure));
+}
+
+void post_connection_event(void* closure, natsStatus status, bool closed, bool reconnected) {
+  auto* anchor = static_cast<nats_anchor*>(closure);
+  asio::post(anchor->executor, [state = anchor->state, status, closed, reconnected] {
+    if (auto s = state.lock()) s->on_connection_event(status, closed, reconnected);
+  });
+}
+
+void on_disconnected(natsConnection*, void* closure) {
+  post_connection_event(closure, NATS_CONNECTION_DISCONNECTED, false, false);
+}
+
+void on_reconnected(natsConnection*, void* closure) {
+  post_connection_event(closure, NATS_OK, false, true);
+}
+
+void on_closed(natsConnection*, void* closure) {
+  post_connection_event(closure, NATS_CONNECTION_CLOSED, true, false);
+  release_anchor(static_cast<nats_anchor*>(closure));
+}
+
+void on_async_error(natsConnection*, natsSubscription*, natsStatus status, void* closure) {
+  post_connection_event(closure, status, false, false);
+}
+
+// Connects; runs on the link's blocking thread.
+natsConnection* connect_to_nats(const nats_options& options, nats_anchor* anchor) {
+  natsOptions* opts = nullptr;
+  natsStatus s = natsOptions_Create(&opts);
+  std::vector<const char*> servers;
+  for (const auto& url : options.servers) servers.push_back(url.c_str());
+  if (s == NATS_OK)
+    s = natsOptions_SetServers(opts, servers.data(), static_cast<int>(servers.size()));
+  if (s == NATS_OK) s = natsOptions_SetNoEcho(opts, true);
+  if (s == NATS_OK) s = natsOptions_SetTimeout(opts, 2000);
+  if (s == NATS_OK) s = natsOptions_SetMaxReconnect(opts, options.max_reconnect);
+  if (s == NATS_OK) s = natsOptions_SetReconnectWait(opts, options.reconnect_wait.count());
+  if (s == NATS_OK) s = natsOptions_SetReconnectBufSize(opts, options.reconnect_buffer_bytes);
+  if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(opts, on_disconnected, anchor);
+  if (s == NATS_OK) s = natsOptions_SetReconnectedCB(opts, on_reconnected, anchor);
+  if (s == NATS_OK) s = natsOptions_SetClosedCB(opts, on_closed, anchor);
+  if (s == NATS_OK) s = natsOptions_SetErrorHandler(opts, on_async_error, anchor);
+  natsConnection* conn = nullptr;
+  if (s == NATS_OK) s = natsConnection_Connect(&conn, opts);
+  std::string error = s == NATS_OK ? std::string() : status_text(s);
+  natsOptions_Destroy(opts);
+  if (s != NATS_OK) throw nats_error("asio_signals: cannot connect to NATS: " + error);
+  return conn;
+}
+
+}  // namespace
+
+void nats_link_state::report(const std::string& subject, std::exception_ptr e) {
+  if (!options_.on_error) return;
+  try {
+    options_.on_error(subject, e);
+  } catch (...) {
+    // An error handler that throws has nowhere to report to.
+  }
+}
+
+natsSubscription* nats_link_state::subscribe(const std::string& subject, nats_source source) {
+  auto* anchor = new nats_anchor{executor(), weak_from_this(), source};
+  natsSubscription* sub = nullptr;
+  natsStatus s = natsConnection_Subscribe(&sub, conn_, subject.c_str(), on_nats_message, anchor);
+  if (s == NATS_OK) s = natsSubscription_SetOnCompleteCB(sub, on_subscription_complete, anchor);
+  if (s != NATS_OK) {
+    if (sub) natsSubscription_Destroy(sub);
+    delete anchor;
+    throw nats_error("asio_signals: cannot subscribe to " + subject + ": " + status_text(s));
+  }
+  ++open_anchors_;
+  return sub;
+}
+
+natsStatus nats_link_state::publish(const std::string& subject, const std::string& payload,
+                                    const std::string& reply) {
+  if (!conn_) return NATS_CONNECTION_CLOSED;
+  if (reply.empty())
+    return natsConnection_Publish(conn_, subject.c_str(), payload.data(),
+                                  static_cast<int>(payload.size()));
+  return natsConnection_PublishRequest(conn_, subject.c_str(), reply.c_str(), payload.data(),
+                                       static_cast<int>(payload.size()));
+}
+
+void nats_link_state::publish_or_report(const std::string& subject, const std::string& payload,
+                                        const std::string& reply) {
+  if (natsStatus s = publish(subject, payload, reply); s != NATS_OK) {
+    ++failed;
+    report(subject,
+           std::make_exception_ptr(nats_error("asio_signals: cannot publish: " + status_text(s))));
+  }
+}
+
+void nats_link_state::publish_presence(bool bye) {
+  json::object senders;
+  if (!bye)
+    for (const auto& [name, events] : local_senders_) {
+      json::array list;
+      for (const auto& e : events) list.emplace_back(json::string(e));
+      senders[name] = std::move(list);
+    }
+  json::object presence;
+  presence["senders"] = std::move(senders);
+  presence["bye"] = bye;
+  publish_or_report(subject("s.pr.") + link_id_, json::serialize(presence));
+}
+
+void nats_link_state::unmark(const std::string& name) {
+  auto it = echo_marks_.find(name);
+  if (it != echo_marks_.end() && --it->second == 0) echo_marks_.erase(it);
+}
+
+void nats_link_state::on_local_event(const event& ev) {
+  const std::string& name = sender_name(ev);
+  if (name.empty()) return;
+  if (echo_marks_.count(name)) return unmark(name);
+  if (proxies_.count(name) || !started_) return;
+  const std::string& event = event_name(ev);
+  if (event == connect_event) {
+    local_senders_[name] = event_data(ev).get<std::vector<std::string>>("events");
+    try {
+      request_subscriptions_[name] = subscribe(request_subject(name), nats_source::requests);
+    } catch (...) {
+      report(request_subject(name), std::current_exception());
+    }
+    publish_presence();
+    return;
+  }
+  if (event == disconnect_event) {
+    local_senders_.erase(name);
+    if (auto it = request_subscriptions_.find(name); it != request_subscriptions_.end()) {
+      natsSubscription_Unsubscribe(it->second);
+      natsSubscription_Destroy(it->second);
+      request_subscriptions_.erase(it);
+    }
+    publish_presence();
+    return;
+  }
+  // A sender added before the link started is not shared.
+  if (!local_senders_.count(name)) return;
+  std::string subject = event_subject(name, event);
+  std::string payload;
+  try {
+    payload = json::serialize(encode_kwargs(event_data(ev), options_));
+  } catch (...) {
+    ++failed;
+    report(subject, std::current_exception());
+    return;
+  }
+  publish_or_report(subject, payload);
+}
+
+void nats_link_state::on_message(nats_source source, nats_message m) {
+  if (!started_) return;
+  switch (source) {
+    case nats_source::signals:
+      queue_.push_back(std::move(m));
+      wake_.cancel();
+      break;
+    case nats_source::replies: {
+      auto id = m.subject.substr(m.subject.rfind('.') + 1);
+      auto it = pending_.end();
+      try {
+        it = pending_.find(std::stoull(id));
+      } catch (...) {
+      }
+      // A reply after its timeout finds no request: it is dropped.
+      if (it != pending_.end() && !it->second->reply) {
+        it->second->reply = std::move(m);
+        it->second->timer.cancel();
+      }
+      break;
+    }
+    case nats_source::requests:
+      asio::co_spawn(executor(), serve_request(shared_from_this(), std::move(m)), asio::detached);
+      break;
+    case nats_source::connection:
+      break;
+  }
+}
+
+void nats_link_state::on_connection_event(natsStatus status, bool closed, bool reconnected) {
+  if (!started_) return;
+  if (reconnected) {
+    // The others may have expired this link's senders meanwhile.
+    publish_presence();
+    publish_or_report(subject("s.q"), "{}");
+    return;
+  }
+  std::string what = closed ? "asio_signals: the NATS connection is closed"
+                            : "asio_signals: NATS: " + std::string(natsStatus_GetText(status));
+  if (status == NATS_CONNECTION_DISCONNECTED)
+    what = "asio_signals: disconnected from the NATS server; reconnecting";
+  report(std::string(), std::make_exception_ptr(nats_error(what)));
+}
+
+asio::awaitable<void> nats_link_state::start() {
+  auto self = shared_from_this();
+  if (starting_ || started_) throw nats_error("asio_signals: the NATS link is already started");
+  starting_ = true;
+  auto* anchor = new nats_anchor{executor(), weak_from_this(), nats_source::connection};
+  std::exception_ptr error;
+  auto connect = [&options = options_, anchor]() -> asio::awaitable<natsConnection*> {
+    co_return connect_to_nats(options, anchor);
+  };
+  try {
+    conn_ = co_await asio::co_spawn(blocking_, std::move(connect), asio::use_awaitable);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (error) {
+    delete anchor;
+    starting_ = false;
+    std::rethrow_exception(error);
+  }
+  ++open_anchors_;
+  work_ = asio::prefer(executor(), asio::execution::outstanding_work.tracked);
+  std::weak_ptr<nats_link_state> weak = self;
+  listener_ = co_await router_.add_listener([weak](const event& ev) {
+    if (auto s = weak.lock()) s->on_local_event(ev);
+  });
+  subscriptions_.push_back(subscribe(subject("s.>"), nats_source::signals));
+  subscriptions_.push_back(subscribe(inbox_ + ".*", nats_source::replies));
+  started_ = true;
+  starting_ = false;
+  asio::co_spawn(executor(), consume(self), asio::detached);
+  asio::co_spawn(executor(), heartbeat(self), asio::detached);
+  publish_or_report(subject("s.q"), "{}");
+}
+
+asio::awaitable<void> nats_link_state::stop() {
+  auto self = shared_from_this();
+  if (!started_) co_return;
+  publish_presence(true);
+  started_ = false;
+  listener_.disconnect();
+  wake_.cancel();
+  heartbeat_.cancel();
+  for (auto& [id, p] : pending_) p->timer.cancel();
+  std::vector<natsSubscription*> subs = std::move(subscriptions_);
+  for (auto& [name, sub] : request_subscriptions_) subs.push_back(sub);
+  request_subscriptions_.clear();
+  natsConnection* conn = std::exchange(conn_, nullptr);
+  auto close = [conn, subs]() -> asio::awaitable<void> {
+    natsConnection_FlushTimeout(conn, 1000);
+    natsConnection_Close(conn);
+    for (auto* sub : subs) natsSubscription_Destroy(sub);
+    natsConnection_Destroy(conn);
+    co_return;
+  };
+  co_await asio::co_spawn(blocking_, std::move(close), asio::use_awaitable);
+  // Wait until cnats has released every callback closure, so that no cnats
+  // thread posts to the executor once stop completes.
+  asio::steady_timer poll(executor());
+  for (int i = 0; i < 1000 && open_anchors_ > 0; ++i) {
+    poll.expires_after(std::chrono::milliseconds(5));
+    co_await poll.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  std::vector<std::string> names;
+  for (const auto& [name, proxy] : proxies_) names.push_back(name);
+  for (auto& name : names) co_await remove_proxy(name);
+  local_senders_.clear();
+  links_seen_.clear();
+  echo_marks_.clear();
+  queue_.clear();
+  work_.reset();
+}
+
+asio::awaitable<void> nats_link_state::consume(std::shared_ptr<nats_link_state>) {
+  while (started_) {
+    if (queue_.empty()) {
+      wake_.expires_at(asio::steady_timer::time_point::max());
+      co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
+    }
+    nats_message m = std::move(queue_.front());
+    queue_.pop_front();
+    co_await handle(std::move(m));
+  }
+}
+
+asio::awaitable<void> nats_link_state::heartbeat(std::shared_ptr<nats_link_state>) {
+  while (started_) {
+    publish_presence();
+    auto now = std::chrono::steady_clock::now();
+    for (auto it = links_seen_.begin(); it != links_seen_.end();) {
+      if (now - it->second > options_.presence_expiry) {
+        nats_message expiry;
+        expiry.expired_link = it->first;
+        queue_.push_back(std::move(expiry));
+        wake_.cancel();
+        it = links_seen_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    heartbeat_.expires_after(options_.heartbeat_interval);
+    co_await heartbeat_.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
+asio::awaitable<void> nats_link_state::handle(nats_message m) {
+  if (!m.expired_link.empty()) {
+    co_await remove_proxies_of(m.expired_link);
+    co_return;
+  }
+  std::exception_ptr error;
+  try {
+    auto tokens = subject_tokens(m.subject, options_.prefix);
+    if (!tokens || tokens->size() < 2 || (*tokens)[0] != "s")
+      throw nats_error("asio_signals: not a subject of the link");
+    const auto& t = *tokens;
+    if (t.size() == 4 && t[1] == "ev") {
+      std::string sender = decode_token(t[2]);
+      std::string event = decode_token(t[3]);
+      kwargs data = decode_kwargs(parse_object(m.data));
+      // Events of a sender not yet announced are dropped, as a local trigger
+      // of a sender not yet added fails.
+      if (proxies_.count(sender)) {
+        ++echo_marks_[sender];
+        std::exception_ptr trigger_error;
+        try {
+          co_await router_.trigger(sender, std::move(event), std::move(data));
+        } catch (...) {
+          trigger_error = std::current_exception();
+        }
+        if (trigger_error) {
+          unmark(sender);
+          std::rethrow_exception(trigger_error);
+        }
+      }
+    } else if (t.size() == 3 && t[1] == "pr") {
+      co_await reconcile(std::string(t[2]), parse_object(m.data));
+    } else if (t.size() == 2 && t[1] == "q") {
+      publish_presence();
+    } else {
+      throw nats_error("asio_signals: not a subject of the link");
+    }
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (error) {
+    ++dropped;
+    report(m.subject, error);
+  }
+}
+
+asio::awaitable<void> nats_link_state::reconcile(std::string link, json::object presence) {
+  if (link == link_id_) co_return;
+  const json::value* bye = presence.if_contains("bye");
+  const json::value* senders = presence.if_contains("senders");
+  if (!senders || !senders->is_object() || (bye && !bye->is_bool()))
+    throw nats_error("asio_signals: malformed presence announcement");
+  std::map<std::string, std::vector<std::string>> announced;
+  for (const auto& [name, events] : senders->get_object()) {
+    auto& list = announced[std::string(name)];
+    for (const auto& e : events.as_array()) list.emplace_back(e.as_string());
+  }
+  if (bye && bye->get_bool()) {
+    links_seen_.erase(link);
+    co_await remove_proxies_of(link);
+    co_return;
+  }
+  links_seen_[link] = std::chrono::steady_clock::now();
+  std::vector<std::string> gone;
+  for (const auto& [name, proxy] : proxies_) {
+    auto it = announced.find(name);
+    if (proxy.owner == link && (it == announced.end() || it->second != proxy.events))
+      gone.push_back(name);
+  }
+  for (auto& name : gone) co_await remove_proxy(name);
+  for (auto& [name, events] : announced)
+    if (!proxies_.count(name)) co_await add_proxy(name, link, events);
+}
+
+// Forwards the requests of a proxy to its link.
+struct nats_forward_request {
+  std::weak_ptr<nats_link_state> state;
+  std::string sender;
+
+  asio::awaitable<std::any> operator()(const std::string& method, const kwargs& params) const {
+    auto s = state.lock();
+    if (!s) throw nats_error("asio_signals: the NATS link is gone");
+    return s->remote_request(sender, method, params);
+  }
+};
+
+asio::awaitable<void> nats_link_state::add_proxy(std::string name, std::string owner,
+                                                 std::vector<std::string> events) {
+  if (local_senders_.count(name)) {
+    report(subject("s.pr.") + owner,
+           std::make_exception_ptr(router_error("asio_signals: sender '" + name +
+                                                "' is announced by another process too")));
+    co_return;
+  }
+  auto list = events_of(events);
+  // Made outside the co_await: GCC 12 miscompiles braced temporaries in one.
+  auto forward = default_method(nats_forward_request{weak_from_this(), name});
+  proxies_[name] = nats_remote_sender{owner, std::move(events)};
+  ++echo_marks_[name];
+  std::exception_ptr error;
+  try {
+    co_await router_.add_sender(name, std::move(list), std::move(forward), asio::use_awaitable);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (error) {
+    proxies_.erase(name);
+    unmark(name);
+    report(subject("s.pr.") + owner, error);
+  }
+}
+
+asio::awaitable<void> nats_link_state::remove_proxy(std::string name) {
+  proxies_.erase(name);
+  ++echo_marks_[name];
+  bool was_connected = co_await router_.remove_sender(name);
+  if (!was_connected) unmark(name);
+}
+
+asio::awaitable<void> nats_link_state::remove_proxies_of(std::string link) {
+  std::vector<std::string> names;
+  for (const auto& [name, proxy] : proxies_)
+    if (proxy.owner == link) names.push_back(name);
+  for (auto& name : names) co_await remove_proxy(name);
+}
+
+asio::awaitable<std::any> nats_link_state::remote_request(std::string sender, std::string method,
+                                                          kwargs params) {
+  auto self = shared_from_this();
+  if (!started_) throw nats_error("asio_signals: the NATS link is not started");
+  json::object body;
+  body["method"] = method;
+  body["params"] = encode_kwargs(params, options_);
+  auto id = ++next_request_;
+  auto pending = std::make_shared<nats_pending_request>(executor());
+  pending->timer.expires_after(options_.request_timeout);
+  pending_[id] = pending;
+  std::string reply = inbox_ + "." + std::to_string(id);
+  if (natsStatus s = publish(request_subject(sender), json::serialize(body), reply); s != NATS_OK) {
+    pending_.erase(id);
+    throw nats_error("asio_signals: cannot send the request to '" + sender +
+                     "': " + status_text(s));
+  }
+  co_await pending->timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  pending_.erase(id);
+  if (!pending->reply) {
+    if (!started_) throw nats_error("asio_signals: the NATS link stopped during the request");
+    throw boost::system::system_error(
+        asio::error::timed_out, "asio_signals: no reply from '" + sender + "' to '" + method + "'");
+  }
+  if (pending->reply->no_responders)
+    throw not_connected_error("asio_signals: no process answers the requests of sender '" + sender +
+                              "' (NATS: no responders)");
+  json::object answer = parse_object(pending->reply->data);
+  if (const json::value* kind = answer.if_contains("error")) {
+    std::string message =
+        answer.contains("message") ? std::string(answer.at("message").as_string()) : std::string();
+    std::string_view k = kind->is_string() ? std::string_view(kind->get_string()) : "";
+    if (k == "lookup") throw lookup_error(message);
+    if (k == "not_connected") throw not_connected_error(message);
+    throw remote_error(message);
+  }
+  if (const json::value* result = answer.if_contains("result")) co_return decode_any(*result);
+  co_return std::any();
+}
+
+asio::awaitable<void> nats_link_state::serve_request(std::shared_ptr<nats_link_state>,
+                                                     nats_message m) {
+  json::object answer;
+  std::string sender;
+  std::string method;
+  kwargs params;
+  try {
+    auto tokens = subject_tokens(m.subject, options_.prefix);
+    if (!tokens || tokens->size() != 2) throw nats_error("asio_signals: not a request subject");
+    sender = decode_token((*tokens)[1]);
+    json::object request = parse_object(m.data);
+    method = std::string(request.at("method").as_string());
+    params = decode_kwargs(request.at("params").as_object());
+  } catch (...) {
+    ++dropped;
+    report(m.subject, std::current_exception());
+    co_return;
+  }
+  try {
+    std::any response =
+        co_await router_.request(std::move(sender), std::move(method), std::move(params));
+    if (response.has_value()) answer["result"] = encode_any(response, options_);
+  } catch (const lookup_error& e) {
+    answer["error"] = "lookup";
+    answer["message"] = e.what();
+  } catch (const not_connected_error& e) {
+    answer["error"] = "not_connected";
+    answer["message"] = e.what();
+  } catch (const std::exception& e) {
+    answer["error"] = "handler";
+    answer["message"] = e.what();
+  } catch (...) {
+    answer["error"] = "handler";
+    answer["message"] = "a non-standard exception";
+  }
+  if (!m.reply.empty() && started_) publish_or_report(m.reply, json::serialize(answer));
+}
+
+}  // namespace detail
+
+nats_link::nats_link(router r, nats_options options)
+    : state_(std::make_shared<detail::nats_link_state>(std::move(r), std::move(options))) {}
+
+nats_link::~nats_link() {
+  // The stop runs on, holding the state, until cnats is done with it.
+  asio::co_spawn(
+      state_->executor(), [s = state_]() { return s->stop(); }, asio::detached);
+}
+
+nats_link::executor_type nats_link::get_executor() const noexcept {
+  return state_->executor();
+}
+
+void nats_link::start_impl(asio::any_completion_handler<void(std::exception_ptr)> handler) {
+  asio::co_spawn(
+      state_->executor(), [s = state_]() { return s->start(); }, std::move(handler));
+}
+
+void nats_link::stop_impl(asio::any_completion_handler<void(std::exception_ptr)> handler) {
+  asio::co_spawn(
+      state_->executor(), [s = state_]() { return s->stop(); }, std::move(handler));
+}
+
+std::uint64_t nats_link::dropped_messages() const noexcept {
+  return state_->dropped.load();
+}
+
+std::uint64_t nats_link::failed_publishes() const noexcept {
+  return state_->failed.load();
+}
+
+}  // namespace asio_signals

@@ -1,0 +1,221 @@
+//
+// nats/wire.cpp
+// ~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#include "wire.hpp"
+
+#include <boost/core/demangle.hpp>
+#include <boost/json/parse.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <system_error>
+#include <typeindex>
+
+namespace asio_signals::detail {
+
+namespace json = boost::json;
+
+namespace {
+
+bool needs_escape(unsigned char c) {
+  return c == '%' || c == '.' || c == '*' || c == '>' || c <= 0x20 || c == 0x7f;
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The JSON of a value held as one of the built-in types, if it is one; `get`
+// returns a const T* to the value if it has type T.
+template <class Get>
+std::optional<json::value> encode_builtin(Get get) {
+  if (auto p = get.template operator()<std::string>()) return json::value(json::string(*p));
+  if (auto p = get.template operator()<bool>()) return json::value(*p);
+  if (auto p = get.template operator()<double>()) return json::value(*p);
+  if (auto p = get.template operator()<float>()) return json::value(double(*p));
+  if (auto p = get.template operator()<int>()) return json::value(std::int64_t(*p));
+  if (auto p = get.template operator()<long>()) return json::value(std::int64_t(*p));
+  if (auto p = get.template operator()<long long>()) return json::value(std::int64_t(*p));
+  if (auto p = get.template operator()<short>()) return json::value(std::int64_t(*p));
+  if (auto p = get.template operator()<unsigned>()) return json::value(std::uint64_t(*p));
+  if (auto p = get.template operator()<unsigned long>()) return json::value(std::uint64_t(*p));
+  if (auto p = get.template operator()<unsigned long long>()) return json::value(std::uint64_t(*p));
+  if (auto p = get.template operator()<unsigned short>()) return json::value(std::uint64_t(*p));
+  if (get.template operator()<std::nullptr_t>()) return json::value(nullptr);
+  if (auto p = get.template operator()<json::value>()) return *p;
+  if (auto p = get.template operator()<json::object>()) return json::value(*p);
+  if (auto p = get.template operator()<json::array>()) return json::value(*p);
+  if (auto p = get.template operator()<json::string>()) return json::value(*p);
+  if (auto p = get.template operator()<std::vector<std::string>>()) {
+    json::array a;
+    for (const auto& s : *p) a.emplace_back(json::string(s));
+    return json::value(std::move(a));
+  }
+  return std::nullopt;
+}
+
+[[noreturn]] void throw_unencodable(const std::type_info& type) {
+  throw nats_error("asio_signals: no JSON encoding for a value of type " +
+                   boost::core::demangle(type.name()) +
+                   "; declare it with nats_options::json_type<T>()");
+}
+
+}  // namespace
+
+std::string encode_token(std::string_view name) {
+  static constexpr char digits[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(name.size());
+  for (char ch : name) {
+    auto c = static_cast<unsigned char>(ch);
+    if (needs_escape(c)) {
+      out += '%';
+      out += digits[c >> 4];
+      out += digits[c & 0xf];
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+std::string decode_token(std::string_view token) {
+  std::string out;
+  out.reserve(token.size());
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    if (token[i] != '%') {
+      out += token[i];
+      continue;
+    }
+    int hi = i + 2 < token.size() ? hex_digit(token[i + 1]) : -1;
+    int lo = i + 2 < token.size() ? hex_digit(token[i + 2]) : -1;
+    if (hi < 0 || lo < 0)
+      throw nats_error("asio_signals: malformed escape in subject token '" + std::string(token) +
+                       "'");
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return out;
+}
+
+void check_prefix(std::string_view prefix) {
+  std::size_t start = 0;
+  while (true) {
+    std::size_t end = prefix.find('.', start);
+    std::string_view token =
+        prefix.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    bool valid = !token.empty();
+    for (char c : token)
+      if (c == '*' || c == '>' || static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) valid = false;
+    if (!valid)
+      throw std::invalid_argument("asio_signals: the NATS subject prefix '" + std::string(prefix) +
+                                  "' is not dot-separated tokens without wildcards or spaces");
+    if (end == std::string_view::npos) return;
+    start = end + 1;
+  }
+}
+
+std::optional<std::vector<std::string_view>> subject_tokens(std::string_view subject,
+                                                            std::string_view prefix) {
+  if (subject.size() <= prefix.size() || subject.substr(0, prefix.size()) != prefix ||
+      subject[prefix.size()] != '.')
+    return std::nullopt;
+  std::vector<std::string_view> tokens;
+  std::string_view rest = subject.substr(prefix.size() + 1);
+  while (true) {
+    std::size_t dot = rest.find('.');
+    tokens.push_back(rest.substr(0, dot));
+    if (dot == std::string_view::npos) return tokens;
+    rest = rest.substr(dot + 1);
+  }
+}
+
+json::object encode_kwargs(const kwargs& k, const nats_options& options) {
+  json::object o;
+  for (const auto& [name, v] : k) {
+    auto get = [&v]<class T>() { return v.get_if<T>(); };
+    if (auto j = encode_builtin(get)) {
+      o[name] = std::move(*j);
+      continue;
+    }
+    bool done = false;
+    for (const auto& e : options.json_encoders)
+      if (e.type == std::type_index(v.type())) {
+        o[name] = e.from_kwarg(v);
+        done = true;
+        break;
+      }
+    if (!done) throw_unencodable(v.type());
+  }
+  return o;
+}
+
+json::value encode_any(const std::any& a, const nats_options& options) {
+  auto get = [&a]<class T>() { return std::any_cast<T>(&a); };
+  if (auto j = encode_builtin(get)) return std::move(*j);
+  for (const auto& e : options.json_encoders)
+    if (e.type == std::type_index(a.type())) return e.from_any(a);
+  throw_unencodable(a.type());
+}
+
+namespace {
+
+template <class Sink>
+void decode_into(const json::value& v, Sink sink) {
+  switch (v.kind()) {
+    case json::kind::string:
+      sink(std::string(v.get_string()));
+      break;
+    case json::kind::int64:
+      sink(v.get_int64());
+      break;
+    case json::kind::uint64:
+      sink(v.get_uint64());
+      break;
+    case json::kind::double_:
+      sink(v.get_double());
+      break;
+    case json::kind::bool_:
+      sink(v.get_bool());
+      break;
+    case json::kind::null:
+      sink(nullptr);
+      break;
+    default:
+      sink(v);
+      break;
+  }
+}
+
+}  // namespace
+
+kwargs decode_kwargs(const json::object& o) {
+  kwargs k;
+  for (const auto& [name, v] : o)
+    decode_into(v, [&](auto x) { k.set(std::string(name), std::move(x)); });
+  return k;
+}
+
+std::any decode_any(const json::value& v) {
+  std::any a;
+  decode_into(v, [&](auto x) { a = std::move(x); });
+  return a;
+}
+
+json::object parse_object(std::string_view payload) {
+  std::error_code ec;
+  json::value v = json::parse(payload, ec);
+  if (ec) throw nats_error("asio_signals: undecodable JSON payload: " + ec.message());
+  if (!v.is_object()) throw nats_error("asio_signals: payload is not a JSON object");
+  return std::move(v.get_object());
+}
+
+}  // namespace asio_signals::detail

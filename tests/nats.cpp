@@ -1,0 +1,490 @@
+//
+// nats.cpp
+// ~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+// Each test starts its own nats-server on an ephemeral loopback port.
+
+#include <asio_signals/nats.hpp>
+
+#include "nats_support.hpp"
+#include "test_support.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json/value_to.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <nats/nats.h>
+
+#include <any>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace sig = asio_signals;
+using namespace std::chrono_literals;
+
+namespace {
+
+using log_type = std::vector<std::string>;
+
+auto recorder(log_type& log, std::string label) {
+  return [&log, label](const sig::event& ev) {
+    log.push_back(label + ":" + sig::sender_name(ev) + "/" + sig::event_name(ev));
+  };
+}
+
+// Waits until `done()` holds, at most `limit`; returns whether it held.
+asio::awaitable<bool> eventually(std::function<bool()> done,
+                                 std::chrono::milliseconds limit = 5000ms) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  auto end = std::chrono::steady_clock::now() + limit;
+  while (!done() && std::chrono::steady_clock::now() < end) {
+    timer.expires_after(5ms);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+  co_return done();
+}
+
+asio::awaitable<void> sleep(std::chrono::milliseconds d) {
+  asio::steady_timer timer(co_await asio::this_coro::executor, d);
+  co_await timer.async_wait(asio::use_awaitable);
+}
+
+// Milliseconds since `t`.
+long ms_since(std::chrono::steady_clock::time_point t) {
+  return long(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t)
+          .count());
+}
+
+sig::nats_options options_for(const test::nats_server& server) {
+  sig::nats_options options;
+  options.servers.push_back(server.url());
+  options.prefix = "t";
+  options.heartbeat_interval = 100ms;
+  options.presence_expiry = 500ms;
+  return options;
+}
+
+// Records what reaches an error handler.
+struct error_log {
+  std::vector<std::string> subjects;
+  std::vector<std::string> messages;
+
+  std::function<void(const std::string&, std::exception_ptr)> handler() {
+    return [this](const std::string& subject, std::exception_ptr e) {
+      subjects.push_back(subject);
+      messages.push_back(test::message_of(e));
+    };
+  }
+};
+
+// A raw cnats connection, to publish what no link would.
+class raw_client {
+ public:
+  explicit raw_client(const std::string& url) {
+    BOOST_TEST_REQUIRE(natsConnection_ConnectTo(&conn_, url.c_str()) == NATS_OK);
+  }
+  ~raw_client() { natsConnection_Destroy(conn_); }
+  void publish(const std::string& subject, const std::string& data) {
+    BOOST_TEST_REQUIRE(natsConnection_PublishString(conn_, subject.c_str(), data.c_str()) ==
+                       NATS_OK);
+    BOOST_TEST_REQUIRE(natsConnection_Flush(conn_) == NATS_OK);
+  }
+
+ private:
+  natsConnection* conn_ = nullptr;
+};
+
+template <class Error>
+asio::awaitable<std::string> failure_of(asio::awaitable<std::any> op) {
+  try {
+    co_await std::move(op);
+  } catch (const Error& e) {
+    co_return e.what();
+  } catch (const std::exception& e) {
+    co_return std::string("another exception: ") + e.what();
+  }
+  co_return "no exception";
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+struct point {
+  int x = 0;
+  int y = 0;
+};
+
+void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const point& p) {
+  v = {{"x", p.x}, {"y", p.y}};
+}
+
+point tag_invoke(boost::json::value_to_tag<point>, const boost::json::value& v) {
+  return point{static_cast<int>(v.at("x").as_int64()), static_cast<int>(v.at("y").as_int64())};
+}
+
+struct opaque {};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(nats_test)
+
+CO_TEST_CASE(every_kind_of_listener_receives_remote_events) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex), b(ex);
+  sig::nats_link la(a, options_for(server)), lb(b, options_for(server));
+  log_type router_wide, sender_wide, channel, one_event, local;
+  double celsius = 0;
+  // Registered before the remote sender exists.
+  co_await b.add_listener(recorder(router_wide, "router"));
+  co_await b.add_listener(recorder(sender_wide, "sender"), "temp");
+  co_await b.add_listener(recorder(channel, "channel"), sig::any, "#changed");
+  co_await b.add_listener(recorder(one_event, "event"), "temp", "cold");
+  co_await b.add_listener(
+      [&](const sig::event& ev) { celsius = sig::event_data(ev).get<double>("celsius"); }, "temp",
+      "#changed");
+  co_await a.add_listener(recorder(local, "local"), "temp");
+  co_await lb.start();
+  co_await la.start();
+  co_await a.add_sender("temp", sig::events("#changed", "cold"));
+  co_await a.trigger("temp", "#changed", sig::arg("celsius", 21.5));
+  co_await a.trigger("temp", "cold");
+  BOOST_TEST(co_await eventually([&] { return router_wide.size() == 3 && one_event.size() == 1; }));
+  BOOST_TEST(
+      router_wide == (log_type{"router:temp/#connect", "router:temp/#changed", "router:temp/cold"}),
+      boost::test_tools::per_element());
+  BOOST_TEST(
+      sender_wide == (log_type{"sender:temp/#connect", "sender:temp/#changed", "sender:temp/cold"}),
+      boost::test_tools::per_element());
+  BOOST_TEST(channel == log_type{"channel:temp/#changed"}, boost::test_tools::per_element());
+  BOOST_TEST(one_event == log_type{"event:temp/cold"}, boost::test_tools::per_element());
+  BOOST_TEST(celsius == 21.5);
+  BOOST_TEST(co_await b.is_connected("temp"));
+  auto declared = co_await b.declared_events("temp");
+  BOOST_TEST(declared == (std::vector<std::string>{"#changed", "cold"}),
+             boost::test_tools::per_element());
+  // No echo: the sender's own router delivered each event once.
+  co_await sleep(200ms);
+  BOOST_TEST(local == (log_type{"local:temp/#connect", "local:temp/#changed", "local:temp/cold"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(router_wide.size() == 3u);
+  // Removal reaches the other router as #disconnect.
+  co_await a.remove_sender("temp");
+  BOOST_TEST(co_await eventually([&] { return router_wide.size() == 4; }));
+  BOOST_TEST(router_wide.back() == "router:temp/#disconnect");
+  BOOST_TEST(!co_await b.is_connected("temp"));
+  co_await la.stop();
+  co_await lb.stop();
+  BOOST_TEST(la.dropped_messages() == 0u);
+  BOOST_TEST(lb.dropped_messages() == 0u);
+}
+
+CO_TEST_CASE(a_late_router_learns_the_senders_and_events_keep_their_order) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex), b(ex);
+  sig::nats_link la(a, options_for(server)), lb(b, options_for(server));
+  co_await la.start();
+  co_await a.add_sender("counter", sig::events("tick"));
+  log_type connects;
+  co_await b.add_listener(recorder(connects, "b"), sig::any, "#connect");
+  std::vector<std::int64_t> ticks;
+  co_await b.add_listener(
+      [&](const sig::event& ev) { ticks.push_back(sig::event_data(ev).get<std::int64_t>("i")); },
+      "counter", "tick");
+  co_await lb.start();
+  BOOST_TEST(co_await eventually([&] { return connects.size() == 1; }));
+  BOOST_TEST(connects == log_type{"b:counter/#connect"}, boost::test_tools::per_element());
+  auto declared = co_await b.declared_events("counter");
+  BOOST_TEST(declared == std::vector<std::string>{"tick"}, boost::test_tools::per_element());
+  const std::int64_t n = 500;
+  for (std::int64_t i = 0; i < n; ++i) co_await a.trigger("counter", "tick", sig::arg("i", i));
+  BOOST_TEST(co_await eventually([&] { return ticks.size() == std::size_t(n); }));
+  bool in_order = true;
+  for (std::int64_t i = 0; i < std::int64_t(ticks.size()); ++i)
+    in_order = in_order && ticks[i] == i;
+  BOOST_TEST(in_order);
+  co_await la.stop();
+  co_await lb.stop();
+}
+
+CO_TEST_CASE(a_killed_process_is_announced_disconnected_within_the_expiry) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router b(ex);
+  sig::nats_link lb(b, options_for(server));
+  log_type presence;
+  std::vector<std::int64_t> values;
+  co_await b.add_listener(
+      [&](const sig::event& ev) {
+        values.push_back(sig::event_data(ev).get<std::int64_t>("value"));
+      },
+      "sensor", "#changed");
+  co_await b.add_listener(recorder(presence, "b"), "sensor");
+  co_await lb.start();
+  std::vector<std::string> peer_args(1, ASIO_SIGNALS_NATS_PEER);
+  for (const std::string& arg :
+       {server.url(), std::string("t"), std::string("sensor"), std::string("20")})
+    peer_args.push_back(arg);
+  test::child_process peer(peer_args);
+  bool got = co_await eventually([&] { return values.size() == 20; });
+  BOOST_TEST(got);
+  BOOST_TEST(co_await b.is_connected("sensor"));
+  // A request across processes.
+  std::any pong = co_await b.request("sensor", "ping");
+  BOOST_TEST(std::any_cast<std::string>(pong) == "pong");
+  peer.kill();
+  auto killed = std::chrono::steady_clock::now();
+  BOOST_TEST(co_await eventually(
+      [&] { return !presence.empty() && presence.back() == "b:sensor/#disconnect"; }));
+  // The peer's expiry is 500 ms, checked every 100 ms.
+  BOOST_TEST(ms_since(killed) < 1500);
+  BOOST_TEST(!co_await b.is_connected("sensor"));
+  co_await lb.stop();
+}
+
+CO_TEST_CASE(garbage_on_a_subject_is_dropped_reported_and_counted) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex), b(ex);
+  error_log errors;
+  auto ob = options_for(server);
+  ob.on_error = errors.handler();
+  sig::nats_link la(a, options_for(server)), lb(b, ob);
+  log_type received;
+  co_await b.add_listener(recorder(received, "b"), "temp", "cold");
+  co_await lb.start();
+  co_await la.start();
+  co_await a.add_sender("temp", sig::events("cold"));
+  co_await a.trigger("temp", "cold");
+  BOOST_TEST(co_await eventually([&] { return received.size() == 1; }));
+  raw_client raw(server.url());
+  raw.publish("t.s.ev.temp.cold", "not json {");
+  raw.publish("t.s.pr.somebody", "[1, 2]");
+  raw.publish("t.s.ev.bad%ZZ.cold", "{}");
+  BOOST_TEST(co_await eventually([&] { return lb.dropped_messages() == 3; }));
+  BOOST_TEST(
+      errors.subjects == (log_type{"t.s.ev.temp.cold", "t.s.pr.somebody", "t.s.ev.bad%ZZ.cold"}),
+      boost::test_tools::per_element());
+  co_await a.trigger("temp", "cold");
+  BOOST_TEST(co_await eventually([&] { return received.size() == 2; }));
+  BOOST_TEST(received.size() == 2u);
+  co_await la.stop();
+  co_await lb.stop();
+}
+
+CO_TEST_CASE(requests_cross_links_with_distinct_errors) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex), b(ex);
+  sig::nats_link la(a, options_for(server)), lb(b, options_for(server));
+  co_await la.start();
+  co_await lb.start();
+  co_await a.add_sender(
+      "weather", sig::events("changed"),
+      sig::method(
+          "temperature",
+          [](const sig::kwargs& p) { return p.get<std::string>("unit") == "C" ? 29.5 : 85.1; }),
+      sig::method("fail", []() -> int { throw std::runtime_error("sensor broken"); }),
+      sig::method("slow", []() -> asio::awaitable<int> {
+        co_await sleep(1000ms);
+        co_return 1;
+      }));
+  BOOST_TEST(co_await eventually([&] { return false; }, 0ms) == false);
+  log_type connects;
+  co_await b.add_listener(recorder(connects, "b"), "weather", "#connect");
+  BOOST_TEST(co_await eventually([&] { return connects.size() == 1; }));
+  std::any t = co_await b.request("weather", "temperature", sig::arg("unit", "C"));
+  BOOST_TEST(std::any_cast<double>(t) == 29.5);
+  auto lookup = co_await failure_of<sig::lookup_error>(b.request("weather", "wind"));
+  BOOST_TEST(contains(lookup, "wind"), lookup);
+  auto failed = co_await failure_of<sig::remote_error>(b.request("weather", "fail"));
+  BOOST_TEST(failed == "sensor broken");
+  // A timeout by per-operation cancellation.
+  using namespace asio::experimental::awaitable_operators;
+  asio::steady_timer timer(ex, 100ms);
+  auto started = std::chrono::steady_clock::now();
+  auto first = co_await (b.request("weather", "slow") || timer.async_wait(asio::use_awaitable));
+  BOOST_TEST(first.index() == 1u);
+  BOOST_TEST(ms_since(started) < 500);
+  // A proxy whose process never answers: NATS says no responders at once.
+  raw_client raw(server.url());
+  raw.publish("t.s.pr.ghostlink", R"({"senders":{"ghost":["boo"]},"bye":false})");
+  BOOST_TEST(co_await eventually([&] { return connects.size() == 1; }));
+  bool ghost = false;
+  for (int i = 0; i < 200 && !ghost; ++i) {
+    ghost = co_await b.is_connected("ghost");
+    if (!ghost) co_await sleep(5ms);
+  }
+  BOOST_TEST(ghost);
+  started = std::chrono::steady_clock::now();
+  auto nobody = co_await failure_of<sig::not_connected_error>(b.request("ghost", "anything"));
+  BOOST_TEST(contains(nobody, "no responders"), nobody);
+  BOOST_TEST(ms_since(started) < 1000);
+  // The ghost's link never speaks again: its sender expires.
+  BOOST_TEST(co_await eventually([&] { return false; }, 700ms) == false);
+  BOOST_TEST(!co_await b.is_connected("ghost"));
+  co_await la.stop();
+  co_await lb.stop();
+}
+
+CO_TEST_CASE(names_that_tokens_cannot_carry_are_encoded) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex), b(ex);
+  sig::nats_link la(a, options_for(server)), lb(b, options_for(server));
+  log_type received;
+  co_await b.add_listener(recorder(received, "b"), "room 1.temp*", "too>hot%");
+  co_await la.start();
+  co_await lb.start();
+  co_await a.add_sender("room 1.temp*", sig::events("too>hot%", "#a.b"));
+  BOOST_TEST(co_await eventually([&] { return false; }, 0ms) == false);
+  bool connected = false;
+  for (int i = 0; i < 200 && !connected; ++i) {
+    connected = co_await b.is_connected("room 1.temp*");
+    if (!connected) co_await sleep(5ms);
+  }
+  BOOST_TEST(connected);
+  co_await a.trigger("room 1.temp*", "too>hot%");
+  BOOST_TEST(co_await eventually([&] { return received.size() == 1; }));
+  BOOST_TEST(received == log_type{"b:room 1.temp*/too>hot%"}, boost::test_tools::per_element());
+  co_await la.stop();
+  co_await lb.stop();
+}
+
+BOOST_AUTO_TEST_CASE(invalid_options_are_rejected) {
+  asio::io_context ctx;
+  sig::router r(ctx);
+  auto rejects = [&](sig::nats_options o) {
+    try {
+      sig::nats_link link(r, o);
+    } catch (const std::invalid_argument&) {
+      return true;
+    }
+    return false;
+  };
+  sig::nats_options ok;
+  ok.servers.push_back("nats://127.0.0.1:4222");
+  BOOST_TEST(!rejects(ok));
+  sig::nats_options none;
+  BOOST_TEST(rejects(none));
+  for (std::string prefix : {"", "a..b", "a.*", "a b", "a.>", "a."}) {
+    sig::nats_options bad = ok;
+    bad.prefix = prefix;
+    BOOST_TEST(rejects(bad), prefix);
+  }
+  sig::nats_options slow = ok;
+  slow.presence_expiry = slow.heartbeat_interval;
+  BOOST_TEST(rejects(slow));
+}
+
+CO_TEST_CASE(values_are_json_and_unencodable_ones_are_reported) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex), b(ex);
+  error_log errors;
+  auto oa = options_for(server);
+  oa.on_error = errors.handler();
+  oa.json_type<point>();
+  sig::nats_link la(a, oa), lb(b, options_for(server));
+  sig::kwargs got;
+  co_await b.add_listener([&](const sig::event& ev) { got = sig::event_data(ev); }, "s", "e");
+  co_await la.start();
+  co_await lb.start();
+  co_await a.add_sender("s", sig::events("e"));
+  bool connected = false;
+  for (int i = 0; i < 200 && !connected; ++i) {
+    connected = co_await b.is_connected("s");
+    if (!connected) co_await sleep(5ms);
+  }
+  BOOST_TEST(connected);
+  co_await a.trigger("s", "e", sig::arg("o", opaque{}));
+  BOOST_TEST(la.failed_publishes() == 1u);
+  BOOST_TEST_REQUIRE(errors.messages.size() == 1u);
+  BOOST_TEST(contains(errors.messages[0], "opaque"), errors.messages[0]);
+  BOOST_TEST(errors.subjects[0] == "t.s.ev.s.e");
+  boost::json::value pair = {1, 2};
+  co_await a.trigger("s", "e", sig::arg("text", "hi"), sig::arg("n", 7), sig::arg("big", 1u << 31),
+                     sig::arg("f", 0.25f), sig::arg("yes", true), sig::arg("nothing", nullptr),
+                     sig::arg("p", point{3, 4}), sig::arg("j", pair));
+  BOOST_TEST(co_await eventually([&] { return !got.empty(); }));
+  BOOST_TEST(got.get<std::string>("text") == "hi");
+  BOOST_TEST(got.get<std::int64_t>("n") == 7);
+  BOOST_TEST(got.get<std::int64_t>("big") == std::int64_t(1u << 31));
+  BOOST_TEST(got.get<double>("f") == 0.25);
+  BOOST_TEST(got.get<bool>("yes"));
+  BOOST_TEST(got.contains("nothing"));
+  auto p = boost::json::value_to<point>(got.get<boost::json::value>("p"));
+  BOOST_TEST(p.x == 3);
+  BOOST_TEST(p.y == 4);
+  BOOST_TEST(got.get<boost::json::value>("j") == pair);
+  co_await la.stop();
+  co_await lb.stop();
+}
+
+CO_TEST_CASE(a_server_that_goes_away_is_reported_and_nothing_hangs) {
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex), b(ex);
+  {
+    // No server at all: start fails with a clear error.
+    sig::nats_options nowhere;
+    nowhere.servers.push_back("nats://127.0.0.1:1");
+    sig::nats_link link(a, nowhere);
+    std::string error = "no exception";
+    try {
+      co_await link.start();
+    } catch (const sig::nats_error& e) {
+      error = e.what();
+    }
+    BOOST_TEST(contains(error, "cannot connect"), error);
+  }
+  test::nats_server server;
+  error_log errors;
+  auto ob = options_for(server);
+  ob.on_error = errors.handler();
+  ob.request_timeout = 300ms;
+  ob.max_reconnect = 2;
+  ob.reconnect_wait = 50ms;
+  sig::nats_link la(a, options_for(server)), lb(b, ob);
+  co_await la.start();
+  co_await lb.start();
+  co_await a.add_sender("svc", sig::events("e"), sig::method("ping", [] { return 1; }));
+  bool connected = false;
+  for (int i = 0; i < 200 && !connected; ++i) {
+    connected = co_await b.is_connected("svc");
+    if (!connected) co_await sleep(5ms);
+  }
+  BOOST_TEST(connected);
+  server.kill();
+  BOOST_TEST(co_await eventually([&] { return !errors.messages.empty(); }));
+  BOOST_TEST(contains(errors.messages.front(), "disconnected"), errors.messages.front());
+  auto started = std::chrono::steady_clock::now();
+  std::string outcome = "no exception";
+  try {
+    co_await b.request("svc", "ping");
+  } catch (const std::exception& e) {
+    outcome = e.what();
+  }
+  BOOST_TEST(outcome != "no exception");
+  BOOST_TEST(ms_since(started) < 2000);
+  // The proxy expires with its silent link.
+  BOOST_TEST(co_await eventually([&] { return false; }, 700ms) == false);
+  BOOST_TEST(!co_await b.is_connected("svc"));
+  co_await la.stop();
+  co_await lb.stop();
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,122 @@
+//
+// nats_support.hpp
+// ~~~~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef ASIO_SIGNALS_TESTS_NATS_SUPPORT_HPP
+#define ASIO_SIGNALS_TESTS_NATS_SUPPORT_HPP
+
+#include <boost/json/parse.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace test {
+
+// Starts a program; returns its process id.
+inline pid_t spawn_process(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  if (posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0)
+    throw std::runtime_error("cannot start " + args[0]);
+  return pid;
+}
+
+// Kills a process and reaps it.
+inline void kill_process(pid_t pid) {
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+}
+
+// A child process, killed at the end of the test at the latest.
+class child_process {
+ public:
+  explicit child_process(const std::vector<std::string>& args) : pid_(spawn_process(args)) {}
+  child_process(const child_process&) = delete;
+  child_process& operator=(const child_process&) = delete;
+  ~child_process() { kill(); }
+
+  void kill() {
+    if (pid_ > 0) kill_process(pid_);
+    pid_ = 0;
+  }
+
+ private:
+  pid_t pid_;
+};
+
+// A nats-server of the test's own, on an ephemeral loopback port, killed at
+// the end of the test.
+class nats_server {
+ public:
+  explicit nats_server(std::vector<std::string> extra = {}) {
+    char tmpl[] = "/tmp/asio_signals_nats_XXXXXX";
+    if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
+    dir_ = tmpl;
+    std::vector<std::string> args{
+        ASIO_SIGNALS_NATS_SERVER, "-a", "127.0.0.1", "-p", "-1", "--ports_file_dir", dir_, "-l",
+        dir_ + "/server.log"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    pid_ = spawn_process(args);
+    auto ports = dir_ + "/nats-server_" + std::to_string(pid_) + ".ports";
+    for (int i = 0; i < 500 && url_.empty(); ++i) {
+      std::ifstream in(ports);
+      std::stringstream text;
+      text << in.rdbuf();
+      std::error_code ec;
+      auto v = boost::json::parse(text.str(), ec);
+      if (!ec && v.is_object() && v.as_object().contains("nats"))
+        url_ = std::string(v.at("nats").at(0).as_string());
+      else
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (url_.empty()) {
+      kill();
+      throw std::runtime_error("nats-server did not start");
+    }
+  }
+
+  nats_server(const nats_server&) = delete;
+  nats_server& operator=(const nats_server&) = delete;
+
+  ~nats_server() {
+    kill();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  const std::string& url() const { return url_; }
+
+  void kill() {
+    if (pid_ > 0) kill_process(pid_);
+    pid_ = 0;
+  }
+
+ private:
+  std::string dir_;
+  std::string url_;
+  pid_t pid_ = 0;
+};
+
+}  // namespace test
+
+#endif  // ASIO_SIGNALS_TESTS_NATS_SUPPORT_HPP
