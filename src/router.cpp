@@ -45,11 +45,10 @@ std::string quoted(std::string_view name) {
 
 }  // namespace
 
-void check_name(std::string_view name, const char* what) {
+void throw_bad_name(std::string_view name, const char* what) {
   if (name.empty()) throw router_error(std::string("asio_signals: the ") + what + " name is empty");
-  if (name == "#")
-    throw router_error(std::string("asio_signals: the ") + what +
-                       " name '#' names a channel without a name");
+  throw router_error(std::string("asio_signals: the ") + what +
+                     " name '#' names a channel without a name");
 }
 
 router_state::router_state(asio::any_io_executor ex)
@@ -70,7 +69,7 @@ void router_state::add_sender(sender_request& r) {
     if (is_presence(e))
       throw router_error("asio_signals: sender " + quoted(r.name) + " declares " + quoted(e) +
                          ", which the router announces itself");
-    if (!declared.try_emplace(e, e, is_channel(e)).second)
+    if (!declared.try_emplace(e, e, is_channel(e), false).second)
       throw router_error("asio_signals: sender " + quoted(r.name) + " declares event " + quoted(e) +
                          " twice");
   }
@@ -87,7 +86,7 @@ void router_state::add_sender(sender_request& r) {
     }
   }
   for (std::string_view e : {connect_event, disconnect_event})
-    declared.try_emplace(std::string(e), e, true);
+    declared.try_emplace(std::string(e), e, true, true);
 
   if (it == senders_.end()) it = senders_.try_emplace(r.name, r.name).first;
   sender_entry& s = it->second;
@@ -174,8 +173,7 @@ signal router_state::listener_signal(const listen_target& t) {
   return l->second;
 }
 
-void router_state::trigger(const std::string& sender, const std::string& event,
-                           const kwargs& data) {
+void router_state::trigger(std::string_view sender, std::string_view event, const kwargs& data) {
   auto it = senders_.find(sender);
   if (it == senders_.end() || !it->second.connected)
     throw not_connected_error("asio_signals: sender " + quoted(sender) + " is not connected");
@@ -184,7 +182,7 @@ void router_state::trigger(const std::string& sender, const std::string& event,
   if (e == s.declared.end())
     throw router_error("asio_signals: sender " + quoted(sender) + " did not declare event " +
                        quoted(event));
-  if (is_presence(event))
+  if (e->second.presence)
     throw router_error("asio_signals: " + quoted(event) + " is announced by the router only");
   deliver(s, e->second, data);
 }

@@ -311,7 +311,7 @@ class ASIO_SIGNALS_DECL router {
    * None.
    */
   template <class... Args>
-  auto trigger(std::string sender, std::string event, Args&&... args);
+  auto trigger(std::string_view sender, std::string_view event, Args&&... args);
 
   /// Sends a request to a sender and completes with its response.
   /**

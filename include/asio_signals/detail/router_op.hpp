@@ -13,7 +13,6 @@
 #include <asio_signals/detail/options.hpp>
 #include <asio_signals/detail/router_state.hpp>
 #include <asio_signals/detail/signal_op.hpp>
-#include <asio_signals/detail/task_allocator.hpp>
 #include <asio_signals/kwargs.hpp>
 #include <asio_signals/router.hpp>
 
@@ -22,10 +21,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <exception>
 #include <memory>
-#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,29 +58,35 @@ auto async_router_op(const std::shared_ptr<router_state>& state, Token&& token,
       [](router_state& s, router_request<Work>& r) { return r.work(s); });
 }
 
-// What a trigger names, in memory that the calling thread recycles as it
-// does a task's: moving the operation on its way to the router's executor
-// moves one pointer, not two names.
-struct trigger_args {
-  std::string sender;
-  std::string event;
-  kwargs data;
-};
-
-struct trigger_args_deleter {
-  void operator()(trigger_args* p) const noexcept {
-    p->~trigger_args();
-    task_deallocate(p, sizeof(trigger_args));
+// The sender's and the event's names of a trigger, copied once at the call:
+// inline when they are short, the usual case, so that moving the operation
+// on its way to the router's executor copies a few words; else on the heap.
+class trigger_names {
+ public:
+  trigger_names(std::string_view sender, std::string_view event)
+      : sender_size_(sender.size()), event_size_(event.size()) {
+    char* out = inline_.data();
+    if (sender.size() + event.size() > inline_.size()) {
+      heap_ = std::make_unique<char[]>(sender.size() + event.size());
+      out = heap_.get();
+    }
+    std::copy(sender.begin(), sender.end(), out);
+    std::copy(event.begin(), event.end(), out + sender.size());
   }
+
+  std::string_view sender() const noexcept { return std::string_view(data(), sender_size_); }
+  std::string_view event() const noexcept {
+    return std::string_view(data() + sender_size_, event_size_);
+  }
+
+ private:
+  const char* data() const noexcept { return heap_ ? heap_.get() : inline_.data(); }
+
+  std::size_t sender_size_;
+  std::size_t event_size_;
+  std::unique_ptr<char[]> heap_;
+  std::array<char, 40> inline_;
 };
-
-using trigger_args_ptr = std::unique_ptr<trigger_args, trigger_args_deleter>;
-
-inline trigger_args_ptr make_trigger_args(std::string sender, std::string event, kwargs data) {
-  void* memory = task_allocate(sizeof(trigger_args));
-  return trigger_args_ptr(new (memory)
-                              trigger_args{std::move(sender), std::move(event), std::move(data)});
-}
 
 // Starts a connect to a signal inside the router `state` (add_listener, on):
 // `work(state, handler)` runs on the router's executor and hands the handler

@@ -34,19 +34,38 @@
 
 namespace asio_signals::detail {
 
-// Hashes std::string and std::string_view alike, for lookups without a copy.
+// Hashes std::string and std::string_view alike, for lookups without a copy:
+// FNV-1a, short and inline, for the short names of senders and events.
 struct name_hash {
   using is_transparent = void;
   std::size_t operator()(std::string_view s) const noexcept {
-    return std::hash<std::string_view>()(s);
+    std::uint64_t h = 14695981039346656037u;
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211u;
+    }
+    return static_cast<std::size_t>(h);
   }
 };
 
+struct name_equal {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const noexcept { return a == b; }
+};
+
+// A map from names whose elements stay where they are: a declared event
+// points at its listeners' signals in one. For the few names a sender
+// declares, it searches faster than an open-addressing map.
 template <class T>
-using name_map = std::unordered_map<std::string, T, name_hash, std::equal_to<>>;
+using name_map = std::unordered_map<std::string, T, name_hash, name_equal>;
+
+// Throws router_error for a name that is empty or only '#'.
+[[noreturn]] ASIO_SIGNALS_DECL void throw_bad_name(std::string_view name, const char* what);
 
 // Throws router_error unless `name` is a usable sender, event or method name.
-ASIO_SIGNALS_DECL void check_name(std::string_view name, const char* what);
+inline void check_name(std::string_view name, const char* what) {
+  if (name.empty() || name == "#") throw_bad_name(name, what);
+}
 
 // What add_sender gathers from its options.
 struct sender_request {
@@ -125,7 +144,7 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   // router_error for an event the sender or the channels cannot have.
   signal listener_signal(const listen_target& t);
 
-  void trigger(const std::string& sender, const std::string& event, const kwargs& data);
+  void trigger(std::string_view sender, std::string_view event, const kwargs& data);
 
   // Sends `request` on the named signal `name`; 0 when it has no callbacks.
   std::size_t emit(const std::string& name, send_request& request);
@@ -147,10 +166,12 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   // An event a sender declares, and the signals of its listeners, found
   // once, when they are made or the sender is added, rather than per trigger.
   struct declared_event {
-    declared_event(std::string_view n, bool is_channel) : name(n), channel(is_channel) {}
+    declared_event(std::string_view n, bool is_channel, bool is_presence)
+        : name(n), channel(is_channel), presence(is_presence) {}
 
     kwargs::value name;
     bool channel;
+    bool presence;
     signal* listeners = nullptr;
     signal* channel_listeners = nullptr;
   };

@@ -156,7 +156,7 @@ auto router::add_listener(Args&&... args) {
 }
 
 template <class... Args>
-auto router::trigger(std::string sender, std::string event, Args&&... args) {
+auto router::trigger(std::string_view sender, std::string_view event, Args&&... args) {
   constexpr std::size_t n = sizeof...(Args);
   auto refs = std::forward_as_tuple(std::forward<Args>(args)...);
   using last = std::remove_cvref_t<
@@ -175,9 +175,8 @@ auto router::trigger(std::string sender, std::string event, Args&&... args) {
   } catch (...) {
     early = std::current_exception();
   }
-  auto work = [args =
-                   detail::make_trigger_args(std::move(sender), std::move(event), std::move(data))](
-                  detail::router_state& s) { s.trigger(args->sender, args->event, args->data); };
+  auto work = [names = detail::trigger_names(sender, event), data = std::move(data)](
+                  detail::router_state& s) { s.trigger(names.sender(), names.event(), data); };
   if constexpr (has_token)
     return detail::async_router_op<void(std::exception_ptr)>(state_, std::get<n - 1>(refs), early,
                                                              std::move(work));

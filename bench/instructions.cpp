@@ -1,0 +1,73 @@
+//
+// instructions.cpp
+// ~~~~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+// Runs one operation in a loop, for counting its instructions with
+// scripts/instructions.sh: a figure the noise of a shared machine does not
+// move, where bench/signal_bench.cpp measures time.
+//
+//   asio_signals_instructions send|trigger LISTENERS ITERATIONS
+//
+// `send` is a detached signal::send to LISTENERS callbacks, `trigger` a
+// detached router::trigger of an event with LISTENERS listeners; each is run
+// to completion with poll() before the next, as in signal_bench.cpp.
+
+#include <asio_signals/router.hpp>
+#include <asio_signals/signal.hpp>
+
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <cstdlib>
+#include <iostream>
+#include <string_view>
+
+namespace asio = boost::asio;
+namespace sig = asio_signals;
+
+namespace {
+
+long counter = 0;
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string_view mode = argc == 4 ? argv[1] : "";
+  if (mode != "send" && mode != "trigger") {
+    std::cerr << "usage: asio_signals_instructions send|trigger LISTENERS ITERATIONS\n";
+    return 2;
+  }
+  const long listeners = std::atol(argv[2]);
+  const long iterations = std::atol(argv[3]);
+  asio::io_context ctx;
+  auto work = asio::make_work_guard(ctx);
+  if (mode == "send") {
+    sig::signal s(ctx);
+    for (long i = 0; i < listeners; ++i) s.connect([] { ++counter; }, asio::detached);
+    ctx.poll();
+    for (long i = 0; i < iterations; ++i) {
+      s.send(asio::detached);
+      ctx.poll();
+    }
+  } else {
+    sig::router r(ctx);
+    r.add_sender("s", sig::events("e"), asio::detached);
+    for (long i = 0; i < listeners; ++i)
+      r.add_listener([] { ++counter; }, "s", "e", asio::detached);
+    ctx.poll();
+    for (long i = 0; i < iterations; ++i) {
+      r.trigger("s", "e", asio::detached);
+      ctx.poll();
+    }
+  }
+  // The callbacks ran: a loop that delivered nothing would count nothing.
+  if (counter != listeners * iterations) {
+    std::cerr << "asio_signals_instructions: " << counter << " calls, expected "
+              << listeners * iterations << "\n";
+    return 1;
+  }
+}
