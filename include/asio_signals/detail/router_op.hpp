@@ -306,6 +306,38 @@ kwargs make_data(Args&&... args) {
   return make_kwargs(std::move(r.data));
 }
 
+// Gathers the data among `args` — arg(...) and kwargs — and returns
+// `f(token, data, error)`, with the trailing completion token or
+// asio::use_awaitable; `f` may move from `data` and `error`. `error` is
+// `early`, an error the caller found first, or else what gathering the data
+// threw.
+template <class F, class... Args>
+decltype(auto) with_data(std::exception_ptr early, F&& f, Args&&... args) {
+  constexpr std::size_t n = sizeof...(Args);
+  auto refs = std::forward_as_tuple(std::forward<Args>(args)...);
+  using last = std::remove_cvref_t<
+      std::tuple_element_t<n == 0 ? 0 : n - 1, std::tuple<Args..., asio::use_awaitable_t<>>>>;
+  constexpr bool has_token = n > 0 && !is_kwarg_option_v<last>;
+  constexpr std::size_t data_size = has_token ? n - 1 : n;
+  kwargs data;
+  if constexpr (data_size > 0) {
+    if (!early) {
+      try {
+        data = [&]<std::size_t... I>(std::index_sequence<I...>) {
+          return make_data(std::get<I>(refs)...);
+        }
+        (std::make_index_sequence<data_size>());
+      } catch (...) {
+        early = std::current_exception();
+      }
+    }
+  }
+  if constexpr (has_token)
+    return f(std::get<n - 1>(refs), data, early);
+  else
+    return f(asio::use_awaitable, data, early);
+}
+
 template <class T>
 struct awaitable_value {
   static constexpr bool is_awaitable = false;

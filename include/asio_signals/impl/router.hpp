@@ -157,80 +157,60 @@ auto router::add_listener(Args&&... args) {
 
 template <class... Args>
 auto router::trigger(std::string_view sender, std::string_view event, Args&&... args) {
-  constexpr std::size_t n = sizeof...(Args);
-  auto refs = std::forward_as_tuple(std::forward<Args>(args)...);
-  using last = std::remove_cvref_t<
-      std::tuple_element_t<n == 0 ? 0 : n - 1, std::tuple<Args..., asio::use_awaitable_t<>>>>;
-  constexpr bool has_token = n > 0 && !detail::is_kwarg_option_v<last>;
-  constexpr std::size_t data_size = has_token ? n - 1 : n;
   std::exception_ptr early;
-  kwargs data;
   try {
     detail::check_name(sender, "sender");
     detail::check_name(event, "event");
-    if constexpr (data_size > 0) data = [&]<std::size_t... I>(std::index_sequence<I...>) {
-        return detail::make_data(std::get<I>(refs)...);
-      }
-    (std::make_index_sequence<data_size>());
   } catch (...) {
     early = std::current_exception();
   }
-  auto work = [names = detail::trigger_names(sender, event), data = std::move(data)](
-                  detail::router_state& s) { s.trigger(names.sender(), names.event(), data); };
-  if constexpr (has_token)
-    return detail::async_router_op<void(std::exception_ptr)>(state_, std::get<n - 1>(refs), early,
-                                                             std::move(work));
-  else
-    return detail::async_router_op<void(std::exception_ptr)>(state_, asio::use_awaitable, early,
-                                                             std::move(work));
+  return detail::with_data(
+      std::move(early),
+      [&](auto&& token, kwargs& data, std::exception_ptr& error) {
+        return detail::async_router_op<void(std::exception_ptr)>(
+            state_, std::forward<decltype(token)>(token), std::move(error),
+            [names = detail::trigger_names(sender, event), data = std::move(data)](
+                detail::router_state& s) { s.trigger(names.sender(), names.event(), data); });
+      },
+      std::forward<Args>(args)...);
 }
 
 template <class... Args>
 auto router::request(std::string sender, std::string method, Args&&... args) {
   using signature = detail::pending_request::signature;
-  constexpr std::size_t n = sizeof...(Args);
-  auto refs = std::forward_as_tuple(std::forward<Args>(args)...);
-  using last = std::remove_cvref_t<
-      std::tuple_element_t<n == 0 ? 0 : n - 1, std::tuple<Args..., asio::use_awaitable_t<>>>>;
-  constexpr bool has_token = n > 0 && !detail::is_kwarg_option_v<last>;
   std::exception_ptr early;
-  kwargs params;
   try {
     detail::check_name(sender, "sender");
     detail::check_name(method, "method");
-    params = [&]<std::size_t... I>(std::index_sequence<I...>) {
-      return detail::make_data(std::get<I>(refs)...);
-    }
-    (std::make_index_sequence < has_token ? n - 1 : n > ());
   } catch (...) {
     early = std::current_exception();
   }
-  auto start = [&](auto&& token) {
-    if constexpr (detail::eager_token_v<decltype(token), signature>)
-      if (early) std::rethrow_exception(early);
-    return asio::async_initiate<decltype(token), signature>(
-        [](auto&& handler, std::shared_ptr<detail::router_state> state, std::exception_ptr early,
-           std::string sender, std::string method, kwargs params) {
-          const asio::any_io_executor& ex = state->executor();
-          auto p = std::make_shared<detail::pending_request>(
-              detail::completion<signature>::handler_type(std::move(handler)), ex,
-              std::move(sender), std::move(method), std::move(params));
-          if (early) {
-            p->finished = true;
-            p->done.complete(ex, early, std::any());
-            return;
-          }
-          p->done.on_cancel(ex, [state, w = std::weak_ptr<detail::pending_request>(p)] {
-            if (auto p = w.lock()) state->withdraw_request(p);
-          });
-          asio::post(ex, [state, p] { state->start_request(p); });
-        },
-        token, state_, early, std::move(sender), std::move(method), std::move(params));
-  };
-  if constexpr (has_token)
-    return start(std::get<n - 1>(refs));
-  else
-    return start(asio::use_awaitable);
+  return detail::with_data(
+      std::move(early),
+      [&](auto&& token, kwargs& params, std::exception_ptr& error) {
+        if constexpr (detail::eager_token_v<decltype(token), signature>)
+          if (error) std::rethrow_exception(error);
+        return asio::async_initiate<decltype(token), signature>(
+            [](auto&& handler, std::shared_ptr<detail::router_state> state,
+               std::exception_ptr early, std::string sender, std::string method, kwargs params) {
+              const asio::any_io_executor& ex = state->executor();
+              auto p = std::make_shared<detail::pending_request>(
+                  detail::completion<signature>::handler_type(std::move(handler)), ex,
+                  std::move(sender), std::move(method), std::move(params));
+              if (early) {
+                p->finished = true;
+                p->done.complete(ex, early, std::any());
+                return;
+              }
+              p->done.on_cancel(ex, [state, w = std::weak_ptr<detail::pending_request>(p)] {
+                if (auto p = w.lock()) state->withdraw_request(p);
+              });
+              asio::post(ex, [state, p] { state->start_request(p); });
+            },
+            token, state_, std::move(error), std::move(sender), std::move(method),
+            std::move(params));
+      },
+      std::forward<Args>(args)...);
 }
 
 template <class... Args>
