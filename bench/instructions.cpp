@@ -9,11 +9,12 @@
 // scripts/instructions.sh: a figure the noise of a shared machine does not
 // move, where bench/signal_bench.cpp measures time.
 //
-//   asio_signals_instructions send|trigger LISTENERS ITERATIONS
+//   asio_signals_instructions post|send|trigger LISTENERS ITERATIONS
 //
-// `send` is a detached signal::send to LISTENERS callbacks, `trigger` a
-// detached router::trigger of an event with LISTENERS listeners; each is run
-// to completion with poll() before the next, as in signal_bench.cpp.
+// `post` posts LISTENERS handlers (the floor), `send` is a detached
+// signal::send to LISTENERS callbacks, `trigger` a detached router::trigger
+// of an event with LISTENERS listeners; each is run to completion with poll()
+// before the next, as in signal_bench.cpp.
 
 #include <asio_signals/router.hpp>
 #include <asio_signals/signal.hpp>
@@ -21,6 +22,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 
 #include <cstdlib>
 #include <iostream>
@@ -37,15 +39,20 @@ long counter = 0;
 
 int main(int argc, char** argv) {
   const std::string_view mode = argc == 4 ? argv[1] : "";
-  if (mode != "send" && mode != "trigger") {
-    std::cerr << "usage: asio_signals_instructions send|trigger LISTENERS ITERATIONS\n";
+  if (mode != "post" && mode != "send" && mode != "trigger") {
+    std::cerr << "usage: asio_signals_instructions post|send|trigger LISTENERS ITERATIONS\n";
     return 2;
   }
   const long listeners = std::atol(argv[2]);
   const long iterations = std::atol(argv[3]);
   asio::io_context ctx;
   auto work = asio::make_work_guard(ctx);
-  if (mode == "send") {
+  if (mode == "post") {
+    for (long i = 0; i < iterations; ++i) {
+      for (long j = 0; j < listeners; ++j) asio::post(ctx, [] { ++counter; });
+      ctx.poll();
+    }
+  } else if (mode == "send") {
     sig::signal s(ctx);
     for (long i = 0; i < listeners; ++i) s.connect([] { ++counter; }, asio::detached);
     ctx.poll();
