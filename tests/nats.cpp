@@ -487,4 +487,83 @@ CO_TEST_CASE(a_server_that_goes_away_is_reported_and_nothing_hangs) {
   co_await lb.stop();
 }
 
+CO_TEST_CASE(a_restarted_server_is_rejoined_and_listeners_receive_again) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex), b(ex);
+  auto options = options_for(server);
+  options.reconnect_wait = 50ms;
+  options.presence_expiry = 2000ms;
+  sig::nats_link la(a, options), lb(b, options);
+  std::vector<std::int64_t> ticks;
+  co_await b.add_listener(
+      [&](const sig::event& ev) { ticks.push_back(sig::event_data(ev).get<std::int64_t>("i")); },
+      "counter", "tick");
+  co_await la.start();
+  co_await lb.start();
+  co_await a.add_sender("counter", sig::events("tick"));
+  BOOST_TEST(co_await eventually([&] { return false; }, 0ms) == false);
+  bool connected = false;
+  for (int i = 0; i < 200 && !connected; ++i) {
+    connected = co_await b.is_connected("counter");
+    if (!connected) co_await sleep(5ms);
+  }
+  BOOST_TEST(connected);
+  co_await a.trigger("counter", "tick", sig::arg("i", std::int64_t(0)));
+  BOOST_TEST(co_await eventually([&] { return ticks.size() == 1; }));
+  server.restart();
+  // Both links reconnect and resubscribe; triggers go through again.
+  std::int64_t sent = 1;
+  bool again = false;
+  for (int i = 0; i < 200 && !again; ++i) {
+    co_await a.trigger("counter", "tick", sig::arg("i", sent++));
+    again = co_await eventually([&] { return ticks.size() > 1; }, 25ms);
+  }
+  BOOST_TEST(again);
+  BOOST_TEST(co_await b.is_connected("counter"));
+  co_await la.stop();
+  co_await lb.stop();
+}
+
+CO_TEST_CASE(delivery_continues_after_a_cluster_server_dies) {
+  test::nats_server s1({}, true);
+  std::vector<std::string> route{"--routes", s1.cluster_url()};
+  test::nats_server s2(route, true), s3(route, true);
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex), b(ex);
+  auto sender_options = options_for(s3);
+  sender_options.servers.push_back(s2.url());
+  sender_options.randomize_servers = false;
+  sender_options.reconnect_wait = 50ms;
+  auto listener_options = options_for(s1);
+  sig::nats_link la(a, sender_options), lb(b, listener_options);
+  std::vector<std::int64_t> ticks;
+  co_await b.add_listener(
+      [&](const sig::event& ev) { ticks.push_back(sig::event_data(ev).get<std::int64_t>("i")); },
+      "counter", "tick");
+  co_await la.start();
+  co_await lb.start();
+  co_await a.add_sender("counter", sig::events("tick"));
+  // The routes form within a few seconds: the sender's announcements reach
+  // the listener's server once they have.
+  bool connected = false;
+  for (int i = 0; i < 1000 && !connected; ++i) {
+    connected = co_await b.is_connected("counter");
+    if (!connected) co_await sleep(10ms);
+  }
+  BOOST_TEST_REQUIRE(connected);
+  co_await a.trigger("counter", "tick", sig::arg("i", std::int64_t(0)));
+  BOOST_TEST(co_await eventually([&] { return ticks.size() == 1; }));
+  s3.kill();
+  std::int64_t sent = 1;
+  bool again = false;
+  for (int i = 0; i < 400 && !again; ++i) {
+    co_await a.trigger("counter", "tick", sig::arg("i", sent++));
+    again = co_await eventually([&] { return ticks.size() > 1; }, 25ms);
+  }
+  BOOST_TEST(again);
+  co_await la.stop();
+  co_await lb.stop();
+}
+
 BOOST_AUTO_TEST_SUITE_END()

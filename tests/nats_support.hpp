@@ -20,6 +20,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <spawn.h>
@@ -65,34 +66,22 @@ class child_process {
 };
 
 // A nats-server of the test's own, on an ephemeral loopback port, killed at
-// the end of the test.
+// the end of the test. With `cluster`, it also listens for routes from the
+// other servers of a cluster on an ephemeral port.
 class nats_server {
  public:
-  explicit nats_server(std::vector<std::string> extra = {}) {
+  explicit nats_server(std::vector<std::string> extra = {}, bool cluster = false)
+      : extra_(std::move(extra)) {
     char tmpl[] = "/tmp/asio_signals_nats_XXXXXX";
     if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
     dir_ = tmpl;
-    std::vector<std::string> args{
-        ASIO_SIGNALS_NATS_SERVER, "-a", "127.0.0.1", "-p", "-1", "--ports_file_dir", dir_, "-l",
-        dir_ + "/server.log"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    pid_ = spawn_process(args);
-    auto ports = dir_ + "/nats-server_" + std::to_string(pid_) + ".ports";
-    for (int i = 0; i < 500 && url_.empty(); ++i) {
-      std::ifstream in(ports);
-      std::stringstream text;
-      text << in.rdbuf();
-      std::error_code ec;
-      auto v = boost::json::parse(text.str(), ec);
-      if (!ec && v.is_object() && v.as_object().contains("nats"))
-        url_ = std::string(v.at("nats").at(0).as_string());
-      else
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (cluster) {
+      extra_.push_back("--cluster_name");
+      extra_.push_back("test");
+      extra_.push_back("--cluster");
+      extra_.push_back("nats://127.0.0.1:-1");
     }
-    if (url_.empty()) {
-      kill();
-      throw std::runtime_error("nats-server did not start");
-    }
+    start("-1");
   }
 
   nats_server(const nats_server&) = delete;
@@ -104,16 +93,56 @@ class nats_server {
     std::filesystem::remove_all(dir_, ec);
   }
 
+  // The client URL, nats://127.0.0.1:PORT.
   const std::string& url() const { return url_; }
+
+  // The URL other servers of a cluster route to.
+  const std::string& cluster_url() const { return cluster_url_; }
 
   void kill() {
     if (pid_ > 0) kill_process(pid_);
     pid_ = 0;
   }
 
+  // Kills the server and starts it again on the same port.
+  void restart() {
+    kill();
+    start(url_.substr(url_.rfind(':') + 1));
+  }
+
  private:
+  void start(const std::string& port) {
+    std::vector<std::string> args{
+        ASIO_SIGNALS_NATS_SERVER, "-a", "127.0.0.1", "-p", port, "--ports_file_dir", dir_, "-l",
+        dir_ + "/server.log"};
+    args.insert(args.end(), extra_.begin(), extra_.end());
+    pid_ = spawn_process(args);
+    auto ports = dir_ + "/nats-server_" + std::to_string(pid_) + ".ports";
+    url_.clear();
+    for (int i = 0; i < 500 && url_.empty(); ++i) {
+      std::ifstream in(ports);
+      std::stringstream text;
+      text << in.rdbuf();
+      std::error_code ec;
+      auto v = boost::json::parse(text.str(), ec);
+      if (!ec && v.is_object() && v.as_object().contains("nats")) {
+        url_ = std::string(v.at("nats").at(0).as_string());
+        if (v.as_object().contains("cluster"))
+          cluster_url_ = std::string(v.at("cluster").at(0).as_string());
+      } else {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    }
+    if (url_.empty()) {
+      kill();
+      throw std::runtime_error("nats-server did not start");
+    }
+  }
+
+  std::vector<std::string> extra_;
   std::string dir_;
   std::string url_;
+  std::string cluster_url_;
   pid_t pid_ = 0;
 };
 

@@ -63,6 +63,10 @@ struct nats_options {
   /// list (the client picks one and fails over to the others).
   std::vector<std::string> servers;
 
+  /// Whether the client picks the first server at random (true) or tries
+  /// them in the order given.
+  bool randomize_servers = true;
+
   /// The first tokens of every subject the link uses: links share senders
   /// only with links of the same prefix. Dot-separated tokens without
   /// wildcards or whitespace.

@@ -275,6 +275,7 @@ natsConnection* connect_to_nats(const nats_options& options, nats_anchor* anchor
   for (const auto& url : options.servers) servers.push_back(url.c_str());
   if (s == NATS_OK)
     s = natsOptions_SetServers(opts, servers.data(), static_cast<int>(servers.size()));
+  if (s == NATS_OK) s = natsOptions_SetNoRandomize(opts, !options.randomize_servers);
   if (s == NATS_OK) s = natsOptions_SetNoEcho(opts, true);
   if (s == NATS_OK) s = natsOptions_SetTimeout(opts, 2000);
   if (s == NATS_OK) s = natsOptions_SetMaxReconnect(opts, options.max_reconnect);

@@ -140,7 +140,9 @@ std::optional<std::vector<std::string_view>> subject_tokens(std::string_view sub
 
 json::object encode_kwargs(const kwargs& k, const nats_options& options) {
   json::object o;
-  for (const auto& [name, v] : k) {
+  for (const auto& entry : k) {
+    const std::string& name = entry.first;
+    const kwargs::value& v = entry.second;
     auto get = [&v]<class T>() { return v.get_if<T>(); };
     if (auto j = encode_builtin(get)) {
       o[name] = std::move(*j);
@@ -199,8 +201,8 @@ void decode_into(const json::value& v, Sink sink) {
 
 kwargs decode_kwargs(const json::object& o) {
   kwargs k;
-  for (const auto& [name, v] : o)
-    decode_into(v, [&](auto x) { k.set(std::string(name), std::move(x)); });
+  for (const auto& member : o)
+    decode_into(member.value(), [&](auto x) { k.set(std::string(member.key()), std::move(x)); });
   return k;
 }
 
