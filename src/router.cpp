@@ -236,9 +236,15 @@ std::size_t router_state::send_in_task(signal& target, send_request& request) {
   return target.state_->send(request);
 }
 
-std::size_t router_state::emit(const std::string& name, send_request& request) {
+std::size_t router_state::emit(const std::string& name, const kwargs& data,
+                               const std::vector<sender>& senders, const std::vector<key>& keys) {
   auto it = named_.find(name);
-  return it == named_.end() ? 0 : send_in_task(it->second.sig, request);
+  if (it == named_.end()) return 0;
+  send_request request;
+  for (const sender& x : senders) request.add(x);
+  for (const key& k : keys) request.add(k);
+  if (!data.empty()) request.add(kwarg("data", kwargs::value(data)));
+  return send_in_task(it->second.sig, request);
 }
 
 void router_state::start_request(const std::shared_ptr<pending_request>& p) {
@@ -299,13 +305,8 @@ signal router_state::named_signal(const std::string& name) {
   return it->second.sig;
 }
 
-void router_state::record(const std::string& name, const signal& s, named_connection c) {
-  auto it = named_.find(name);
-  if (it == named_.end() || !(it->second.sig == s)) {
-    c.conn.disconnect();
-    return;
-  }
-  named_entry& entry = it->second;
+void router_state::record(const std::string& name, named_connection c) {
+  named_entry& entry = named_.find(name)->second;
   entry.connections.push_back(std::move(c));
   if (entry.connections.size() >= entry.prune_at) {
     std::erase_if(entry.connections, [](const named_connection& n) { return !n.conn.connected(); });

@@ -892,4 +892,78 @@ CO_TEST_CASE(random_sequences_agree_with_the_model) {
   BOOST_TEST(failures == 0);
 }
 
+// Operations run in the order they were started, even when the first is not
+// awaited: a listener or named callback registered detached hears the trigger
+// or emit started after it.
+
+CO_TEST_CASE(registrations_started_first_hear_what_follows) {
+  sig::router r(co_await asio::this_coro::executor);
+  log_type log;
+  co_await r.add_sender("s", sig::events("e"));
+  r.add_listener(recorder(log, "l"), "s", "e", asio::detached);
+  co_await r.trigger("s", "e");
+  int named_calls = 0;
+  r.on(
+      "foo", [&] { ++named_calls; }, asio::detached);
+  std::size_t scheduled = co_await r.emit("foo");
+  co_await test::settle();
+  BOOST_TEST(log == log_type({"l:s/e"}), boost::test_tools::per_element());
+  BOOST_TEST(scheduled == 1u);
+  BOOST_TEST(named_calls == 1);
+}
+
+// Names of any length reach the listeners intact: short ones are carried
+// inline, long ones (past 40 characters together) apart.
+CO_TEST_CASE(names_of_every_length_reach_the_listeners) {
+  sig::router r(co_await asio::this_coro::executor);
+  log_type log;
+  std::vector<std::string> expected;
+  char letter = 'a';
+  for (std::size_t size : {2u, 20u, 39u, 40u, 41u, 200u}) {
+    std::string sender(size - size / 2, letter++);
+    std::string event(size / 2, 'e');
+    co_await r.add_sender(sender, sig::events(event));
+    co_await r.add_listener(recorder(log, "l"), sender, event);
+    co_await r.trigger(sender, event);
+    expected.push_back("l:" + sender + "/" + event);
+  }
+  co_await test::settle();
+  BOOST_TEST(log == expected, boost::test_tools::per_element());
+}
+
+// A deferred trigger keeps copies of its names and data: made from
+// temporaries, it is started later, twice.
+CO_TEST_CASE(a_deferred_trigger_owns_its_names_and_runs_twice) {
+  sig::router r(co_await asio::this_coro::executor);
+  std::vector<int> seen;
+  co_await r.add_sender("temperature_sensor_of_the_north_wing", sig::events("#changed"));
+  co_await r.add_listener(
+      [&](const sig::event& ev) { seen.push_back(sig::event_data(ev).get<int>("value")); },
+      sig::any, "#changed");
+  auto op = [&] {
+    std::string sender = "temperature_sensor_of_the_north_wing";
+    std::string event = "#changed";
+    return r.trigger(sender, event, sig::arg("value", 7), asio::deferred);
+  }();
+  co_await op(asio::use_awaitable);
+  co_await op(asio::use_awaitable);
+  co_await test::settle();
+  BOOST_TEST(seen == std::vector<int>({7, 7}), boost::test_tools::per_element());
+}
+
+CO_TEST_CASE(emit_errors_name_what_is_wrong) {
+  sig::router r(co_await asio::this_coro::executor);
+  int calls = 0;
+  co_await r.on("foo", [&] { ++calls; });
+  std::string empty = co_await failure_of<sig::router_error>(r.emit(""));
+  BOOST_TEST(contains(empty, "empty"));
+  std::string twice = co_await failure_of<sig::kwarg_error>(
+      r.emit("foo", sig::arg("data", 1), sig::arg("data", 2)));
+  BOOST_TEST(contains(twice, "data"));
+  BOOST_TEST(error_of<sig::router_error>([&] { r.emit("", asio::detached); }) != "no exception");
+  BOOST_TEST(co_await r.emit("foo") == 1u);  // the positive control
+  co_await test::settle();
+  BOOST_TEST(calls == 1);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -298,14 +298,19 @@ class ASIO_SIGNALS_DECL router {
    * listeners, the channel's (for a channel event) and the event's, in that
    * order. Costs O(listeners reached + 1), whatever else the router holds.
    *
+   * @param sender, event The names; copied at the call, so that temporaries
+   * may be passed to a lazy token's operation.
+   *
    * @param args @c arg(name, value) and @c kwargs objects: the data, any
    * kwargs at all; then an optional completion token.
    *
    * @par Completion Signature
    * @code void(std::exception_ptr) @endcode
    * The exception is a @ref not_connected_error for a sender that is not
-   * connected, a @ref router_error for an event it did not declare or an
-   * empty name; then nothing is scheduled.
+   * connected; a @ref router_error for an event it did not declare, for
+   * @ref connect_event or @ref disconnect_event, for an empty name or @c "#";
+   * a @ref kwarg_error for a kwarg given twice; then nothing is scheduled.
+   * Errors found in the arguments are thrown from the call for eager tokens.
    *
    * @par Per-Operation Cancellation
    * None.
@@ -361,12 +366,16 @@ class ASIO_SIGNALS_DECL router {
   /// Emits a named signal (smokesignal's @c emit, PyDispatcher's @c send).
   /**
    * @param args @c arg(name, value) and @c kwargs objects, the data;
-   * @c sender(x) to emit from an object (without one, the emit is
-   * anonymous); then an optional completion token.
+   * @c sender(x) or @c senders(...) to emit from objects (without one, the
+   * emit is anonymous), @c key(k) or @c keys(...) to reach only callbacks of
+   * those keys; then an optional completion token.
    *
    * @par Completion Signature
    * @code void(std::exception_ptr, std::size_t) @endcode
-   * The number of callbacks scheduled.
+   * The number of callbacks scheduled: 0 for a name nobody registered a
+   * callback for. The exception is a @ref router_error for an empty name,
+   * a @ref kwarg_error for a kwarg given twice, thrown from the call for
+   * eager tokens.
    */
   template <class... Args>
   auto emit(std::string name, Args&&... args);

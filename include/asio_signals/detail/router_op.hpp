@@ -60,19 +60,22 @@ auto async_router_op(const std::shared_ptr<router_state>& state, Token&& token,
 
 // The sender's and the event's names of a trigger, copied once at the call:
 // inline when they are short, the usual case, so that moving the operation
-// on its way to the router's executor copies a few words; else on the heap.
+// on its way to the router's executor copies 64 bytes and allocates nothing;
+// else on the heap. Copyable, as a deferred operation's arguments must be.
 class trigger_names {
  public:
   trigger_names(std::string_view sender, std::string_view event)
       : sender_size_(sender.size()), event_size_(event.size()) {
-    char* out = inline_.data();
-    if (sender.size() + event.size() > inline_.size()) {
-      heap_ = std::make_unique<char[]>(sender.size() + event.size());
-      out = heap_.get();
-    }
-    std::copy(sender.begin(), sender.end(), out);
-    std::copy(event.begin(), event.end(), out + sender.size());
+    std::copy(event.begin(), event.end(), std::copy(sender.begin(), sender.end(), allocate()));
   }
+
+  trigger_names(const trigger_names& other)
+      : sender_size_(other.sender_size_), event_size_(other.event_size_) {
+    std::copy_n(other.data(), sender_size_ + event_size_, allocate());
+  }
+
+  trigger_names(trigger_names&&) noexcept = default;
+  trigger_names& operator=(const trigger_names&) = delete;
 
   std::string_view sender() const noexcept { return std::string_view(data(), sender_size_); }
   std::string_view event() const noexcept {
@@ -80,6 +83,12 @@ class trigger_names {
   }
 
  private:
+  char* allocate() {
+    if (sender_size_ + event_size_ <= inline_.size()) return inline_.data();
+    heap_ = std::make_unique<char[]>(sender_size_ + event_size_);
+    return heap_.get();
+  }
+
   const char* data() const noexcept { return heap_ ? heap_.get() : inline_.data(); }
 
   std::size_t sender_size_;
@@ -88,33 +97,28 @@ class trigger_names {
   std::array<char, 40> inline_;
 };
 
-// Starts a connect to a signal inside the router `state` (add_listener, on):
-// `work(state, handler)` runs on the router's executor and hands the handler
-// on to that signal's connect, or completes it with what it threw.
-template <class Token, class Work>
-auto async_router_connect(const std::shared_ptr<router_state>& state, Token&& token,
-                          std::exception_ptr early, Work work) {
-  using signature = void(std::exception_ptr, connection);
-  if constexpr (eager_token_v<Token, signature>)
-    if (early) std::rethrow_exception(early);
-  return asio::async_initiate<Token, signature>(
-      [](auto&& handler, std::shared_ptr<router_state> state, std::exception_ptr early, Work work) {
-        tracked_handler<std::decay_t<decltype(handler)>> h(std::move(handler), state->executor());
-        const asio::any_io_executor& ex = state->executor();
-        asio::post(ex, [state = std::move(state), h = std::move(h), early = std::move(early),
-                        work = std::move(work)]() mutable {
-          if (early) {
-            h(early, connection());
-            return;
-          }
-          try {
-            work(*state, h);
-          } catch (...) {
-            h(std::current_exception(), connection());
-          }
-        });
+// Connects the callback and options that add_listener or on() held to
+// `target`, a signal of the router, at once, in the router's task; returns
+// the connection or throws what the connect failed with.
+template <class Callback, class Options>
+connection connect_now(signal& target, Callback& callback, Options& options) {
+  connection made;
+  std::exception_ptr error;
+  std::apply(
+      [&](auto&... c) {
+        std::apply(
+            [&](auto&... o) {
+              target.connect(std::move(c)..., o...,
+                             run_now([&](std::exception_ptr e, connection result) {
+                               error = std::move(e);
+                               made = std::move(result);
+                             }));
+            },
+            options);
       },
-      token, state, std::move(early), std::move(work));
+      callback);
+  if (error) std::rethrow_exception(error);
+  return made;
 }
 
 // Whether T is an option of add_sender: events(...), method(...) or
@@ -333,7 +337,7 @@ decltype(auto) with_data(std::exception_ptr early, F&& f, Args&&... args) {
     }
   }
   if constexpr (has_token)
-    return f(std::get<n - 1>(refs), data, early);
+    return f(std::get<n - 1>(std::move(refs)), data, early);
   else
     return f(asio::use_awaitable, data, early);
 }

@@ -54,8 +54,9 @@ struct name_equal {
 };
 
 // A map from names whose elements stay where they are: a declared event
-// points at its listeners' signals in one. For the few names a sender
-// declares, it searches faster than an open-addressing map.
+// points at its listeners' signals in them. Measured against an
+// open-addressing map for the few events a sender declares, it searched
+// faster (docs/performance.md).
 template <class T>
 using name_map = std::unordered_map<std::string, T, name_hash, name_equal>;
 
@@ -146,17 +147,19 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
 
   void trigger(std::string_view sender, std::string_view event, const kwargs& data);
 
-  // Sends `request` on the named signal `name`; 0 when it has no callbacks.
-  std::size_t emit(const std::string& name, send_request& request);
+  // Sends on the named signal `name` and returns the number of callbacks
+  // scheduled: 0 without callbacks or without a signal of that name.
+  std::size_t emit(const std::string& name, const kwargs& data, const std::vector<sender>& senders,
+                   const std::vector<key>& keys);
 
   void start_request(const std::shared_ptr<pending_request>& p);
   void withdraw_request(const std::shared_ptr<pending_request>& p);
 
   // The named signal `name`, made if absent.
   signal named_signal(const std::string& name);
-  // Keeps the connection an on() made, unless the signal it was made on has
-  // been cleared since; then it disconnects it.
-  void record(const std::string& name, const signal& s, named_connection c);
+  // Keeps the connection on() has just made on the named signal `name`, to
+  // find it by later.
+  void record(const std::string& name, named_connection c);
   void disconnect_named(const named_callback& cb, const std::string* name);
   void clear(const std::string* name);
   bool responds_to(const named_callback& cb, const std::string& name) const;

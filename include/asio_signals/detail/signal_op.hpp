@@ -111,6 +111,21 @@ class tracked_handler {
   [[no_unique_address]] handler_work work_;
 };
 
+// Runs `work(state, request)` and returns what it threw, with its result, if
+// its operation has one, in `result`.
+template <class State, class Request, class Work, class Result>
+std::exception_ptr run_work(Work& work, State& state, Request& request, Result* result) {
+  try {
+    if constexpr (std::is_void_v<Result>)
+      work(state, request);
+    else
+      *result = work(state, request);
+  } catch (...) {
+    return std::current_exception();
+  }
+  return nullptr;
+}
+
 template <class Signature, class State, class Handler, class Request, class Work>
 class signal_op {
   using result_type = typename op_result<Signature>::type;
@@ -136,21 +151,11 @@ class signal_op {
   }
 
   void operator()() {
-    std::exception_ptr error;
     if constexpr (std::is_void_v<result_type>) {
-      try {
-        work_(*state_, request_);
-      } catch (...) {
-        error = std::current_exception();
-      }
-      complete(error);
+      complete(run_work(work_, *state_, request_, static_cast<void*>(nullptr)));
     } else {
       result_type result{};
-      try {
-        result = work_(*state_, request_);
-      } catch (...) {
-        error = std::current_exception();
-      }
+      std::exception_ptr error = run_work(work_, *state_, request_, &result);
       if constexpr (requires { request_.take_gate(); }) {
         // A full subscription holds the send's event: complete once it has room.
         if (auto gate = request_.take_gate(); gate && !gate->open()) {
@@ -228,6 +233,23 @@ class initiate_signal_op {
   Work work_;
 };
 
+// The completion token of an operation of a signal started on the signal's
+// executor by its owner, the router, which runs it at once, inside the call,
+// and calls `handler` there: so that a listener is connected within the
+// router's task, before any later operation of the router runs.
+template <class Handler>
+struct run_now {
+  explicit run_now(Handler h) : handler(std::move(h)) {}
+
+  Handler handler;
+};
+
+template <class T>
+struct is_run_now : std::false_type {};
+
+template <class Handler>
+struct is_run_now<run_now<Handler>> : std::true_type {};
+
 // Starts an operation of the signal or router `state`: `work(state,
 // request)` runs on its executor and its result completes the token. An
 // error the request carries is thrown here for eager tokens and completes the
@@ -235,10 +257,23 @@ class initiate_signal_op {
 template <class Signature, class State, class Token, class Request, class Work>
 auto async_signal_op(const std::shared_ptr<State>& state, Token&& token, Request request,
                      Work work) {
-  if constexpr (eager_token_v<Token, Signature>)
-    if (std::exception_ptr error = request.error()) std::rethrow_exception(error);
-  return asio::async_initiate<Token, Signature>(
-      initiate_signal_op<Signature, State, Work>(state, work), token, std::move(request));
+  using result_type = typename op_result<Signature>::type;
+  if constexpr (is_run_now<std::decay_t<Token>>::value) {
+    std::exception_ptr error = request.error();
+    if constexpr (std::is_void_v<result_type>) {
+      if (!error) error = run_work(work, *state, request, static_cast<void*>(nullptr));
+      std::move(token.handler)(error);
+    } else {
+      result_type result{};
+      if (!error) error = run_work(work, *state, request, &result);
+      std::move(token.handler)(error, std::move(result));
+    }
+  } else {
+    if constexpr (eager_token_v<Token, Signature>)
+      if (std::exception_ptr error = request.error()) std::rethrow_exception(error);
+    return asio::async_initiate<Token, Signature>(
+        initiate_signal_op<Signature, State, Work>(state, work), token, std::move(request));
+  }
 }
 
 }  // namespace asio_signals::detail

@@ -137,21 +137,12 @@ auto router::add_listener(Args&&... args) {
   auto callback = detail::hold_callback<split>(refs);
   auto options = detail::hold_options<split>(
       refs, std::make_index_sequence<split::options_end - split::options_begin>());
-  // What throws in the work — an event the router cannot have, or an empty
-  // callback or object that connect rejects — throws before the handler is
-  // handed on: it completes the handler instead.
-  return detail::async_router_connect(
+  return detail::async_router_op<void(std::exception_ptr, connection)>(
       state_, detail::token_of<split>(refs), early,
-      [target = std::move(target), callback = std::move(callback), options = std::move(options)](
-          detail::router_state& s, auto& h) mutable {
+      [target = std::move(target), callback = std::move(callback),
+       options = std::move(options)](detail::router_state& s) mutable {
         signal listeners = s.listener_signal(target);
-        std::apply(
-            [&](auto&... c) {
-              std::apply(
-                  [&](auto&... o) { listeners.connect(std::move(c)..., o..., std::move(h)); },
-                  options);
-            },
-            callback);
+        return detail::connect_now(listeners, callback, options);
       });
 }
 
@@ -228,27 +219,14 @@ auto router::on(std::string name, Args&&... args) {
   auto callback = detail::hold_callback<split>(refs);
   auto options = detail::hold_options<split>(
       refs, std::make_index_sequence<split::options_end - split::options_begin>());
-  return detail::async_router_connect(
+  return detail::async_router_op<void(std::exception_ptr, connection)>(
       state_, detail::token_of<split>(refs), early,
-      [name = std::move(name), id, callback = std::move(callback), options = std::move(options)](
-          detail::router_state& s, auto& h) mutable {
+      [name = std::move(name), id, callback = std::move(callback),
+       options = std::move(options)](detail::router_state& s) mutable {
         signal named = s.named_signal(name);
-        auto done = [state = s.shared_from_this(), named, name, id, h = std::move(h)](
-                        std::exception_ptr e, connection c) mutable {
-          if (!e) state->record(name, named, detail::named_connection{id, c});
-          std::move(h)(e, std::move(c));
-        };
-        try {
-          std::apply(
-              [&](auto&... c) {
-                std::apply(
-                    [&](auto&... o) { named.connect(std::move(c)..., o..., std::move(done)); },
-                    options);
-              },
-              callback);
-        } catch (...) {
-          std::move(done)(std::current_exception(), connection());
-        }
+        connection c = detail::connect_now(named, callback, options);
+        s.record(name, detail::named_connection{id, c});
+        return c;
       });
 }
 
@@ -265,14 +243,11 @@ auto router::emit(std::string name, Args&&... args) {
         } catch (...) {
           early = std::current_exception();
         }
-        detail::send_request send;
-        for (const sender& x : r.senders) send.add(x);
-        for (const key& k : r.keys) send.add(k);
-        if (!data.empty()) send.add(arg("data", std::move(data)));
         return detail::async_router_op<void(std::exception_ptr, std::size_t)>(
             state_, std::forward<decltype(token)>(token), early,
-            [name = std::move(name), send = std::move(send)](detail::router_state& s) mutable {
-              return s.emit(name, send);
+            [name = std::move(name), data = std::move(data), senders = std::move(r.senders),
+             keys = std::move(r.keys)](detail::router_state& s) {
+              return s.emit(name, data, senders, keys);
             });
       },
       std::forward<Args>(args)...);
