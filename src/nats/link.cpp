@@ -409,6 +409,7 @@ void nats_link_state::on_message(nats_source source, nats_message m) {
       try {
         it = pending_.find(std::stoull(id));
       } catch (...) {
+        // Not a reply to this link's requests: ignored, as a late one is.
       }
       // A reply after its timeout finds no request: it is dropped.
       if (it != pending_.end() && !it->second->reply) {
@@ -461,10 +462,10 @@ asio::awaitable<void> nats_link_state::start() {
   }
   ++open_anchors_;
   work_ = asio::prefer(executor(), asio::execution::outstanding_work.tracked);
-  std::weak_ptr<nats_link_state> weak = self;
-  listener_ = co_await router_.add_listener([weak](const event& ev) {
+  auto forward_local = [weak = weak_from_this()](const event& ev) {
     if (auto s = weak.lock()) s->on_local_event(ev);
-  });
+  };
+  listener_ = co_await router_.add_listener(std::move(forward_local));
   subscriptions_.push_back(subscribe(subject("s.>"), nats_source::signals));
   subscriptions_.push_back(subscribe(inbox_ + ".*", nats_source::replies));
   started_ = true;
