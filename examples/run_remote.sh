@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The remote examples' demo, run by CTest: starts a nats-server of its own on
 # an ephemeral loopback port, a remote_monitor, then a remote_sensor in
-# another process, and checks the monitor's output against EXPECTED.
+# another process, checks the monitor's output against EXPECTED and prints
+# it.
 #   run_remote.sh NATS_SERVER REMOTE_SENSOR REMOTE_MONITOR EXPECTED
 set -euo pipefail
 server=$1 sensor=$2 monitor=$3 expected=$4
@@ -33,3 +34,4 @@ if ! diff -u "$expected" "$dir/monitor.out"; then
   echo "run_remote: the monitor's output differs from $expected"
   exit 1
 fi
+cat "$dir/monitor.out"

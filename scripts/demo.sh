@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo, from a fresh Debian 12 machine: installs what is missing, builds
-# the example programs (release preset) and runs each of them, then starts
-# pubsub_server and has redis-cli subscribe and publish through it.
+# the example programs (release preset) and runs each of them, the remote
+# ones over a nats-server of its own, then starts pubsub_server and has
+# redis-cli subscribe and publish through it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,10 +12,21 @@ cmake --preset release -DASIO_SIGNALS_BUILD_TESTS=OFF -DASIO_SIGNALS_BUILD_BENCH
 cmake --build --preset release
 
 for program in build/release/examples/example_*; do
+  case "$program" in *example_remote_*) continue ;; esac
   echo
   echo "== ${program##*/example_}"
   "$program"
 done
+
+# The remote examples, built with the NATS link: a nats-server of the demo's
+# own, a remote_monitor, and a remote_sensor in another process.
+if [ -x build/release/examples/example_remote_monitor ]; then
+  echo
+  echo "== remote_sensor and remote_monitor, two processes over a nats-server"
+  examples/run_remote.sh "$(command -v nats-server || echo /usr/sbin/nats-server)" \
+    build/release/examples/example_remote_sensor build/release/examples/example_remote_monitor \
+    examples/expected/remote_monitor.txt
+fi
 
 # The pub/sub server, driven by redis-cli: a subscriber and a publisher, then SIGINT.
 echo
