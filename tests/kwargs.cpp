@@ -8,6 +8,8 @@
 
 #include <asio_signals/kwargs.hpp>
 
+#include "test_support.hpp"
+
 #include <boost/test/unit_test.hpp>
 
 #include <memory>
@@ -28,10 +30,6 @@ std::string error_of(F&& f) {
     return e.what();
   }
   return "";
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 }  // namespace
@@ -69,16 +67,16 @@ BOOST_AUTO_TEST_CASE(string_like_values_are_strings) {
 BOOST_AUTO_TEST_CASE(missing_name_error_names_kwarg_and_type) {
   sig::kwargs k{{"n", 5}};
   std::string message = error_of([&] { (void)k.get<double>("count"); });
-  BOOST_TEST(contains(message, "'count'"));
-  BOOST_TEST(contains(message, "double"));
+  BOOST_TEST(test::contains(message, "'count'"));
+  BOOST_TEST(test::contains(message, "double"));
 }
 
 BOOST_AUTO_TEST_CASE(wrong_type_error_names_kwarg_asked_and_held) {
   sig::kwargs k{{"message", std::string("hi")}};
   std::string message = error_of([&] { (void)k.get<int>("message"); });
-  BOOST_TEST(contains(message, "'message'"));
-  BOOST_TEST(contains(message, "int"));
-  BOOST_TEST(contains(message, "std::string"));
+  BOOST_TEST(test::contains(message, "'message'"));
+  BOOST_TEST(test::contains(message, "int"));
+  BOOST_TEST(test::contains(message, "std::string"));
 }
 
 BOOST_AUTO_TEST_CASE(kwarg_error_is_an_invalid_argument) {

@@ -60,6 +60,28 @@ asio::awaitable<void> sleep(std::chrono::milliseconds d) {
   co_await timer.async_wait(asio::use_awaitable);
 }
 
+// Waits until router `r` has the sender `name` connected, asking at most
+// `tries` times, `step` apart; returns whether it did.
+asio::awaitable<bool> connected_eventually(sig::router& r, const std::string& name, int tries = 200,
+                                           std::chrono::milliseconds step = 5ms) {
+  for (int i = 0; i < tries; ++i) {
+    if (co_await r.is_connected(name)) co_return true;
+    co_await sleep(step);
+  }
+  co_return false;
+}
+
+// Triggers "tick" of "counter" on `a`, counting up from 1, at most `tries`
+// times, until `ticks` holds more than one; returns whether it did.
+asio::awaitable<bool> trigger_until_delivered(sig::router& a,
+                                              const std::vector<std::int64_t>& ticks, int tries) {
+  for (std::int64_t sent = 1; sent <= tries; ++sent) {
+    co_await a.trigger("counter", "tick", sig::arg("i", sent));
+    if (co_await eventually([&] { return ticks.size() > 1; }, 25ms)) co_return true;
+  }
+  co_return false;
+}
+
 // Milliseconds since `t`.
 long ms_since(std::chrono::steady_clock::time_point t) {
   return long(
@@ -105,22 +127,6 @@ class raw_client {
  private:
   natsConnection* conn_ = nullptr;
 };
-
-template <class Error>
-asio::awaitable<std::string> failure_of(asio::awaitable<std::any> op) {
-  try {
-    co_await std::move(op);
-  } catch (const Error& e) {
-    co_return e.what();
-  } catch (const std::exception& e) {
-    co_return std::string("another exception: ") + e.what();
-  }
-  co_return "no exception";
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 struct point {
   int x = 0;
@@ -303,15 +309,14 @@ CO_TEST_CASE(requests_cross_links_with_distinct_errors) {
         co_await sleep(1000ms);
         co_return 1;
       }));
-  BOOST_TEST(co_await eventually([&] { return false; }, 0ms) == false);
   log_type connects;
   co_await b.add_listener(recorder(connects, "b"), "weather", "#connect");
   BOOST_TEST(co_await eventually([&] { return connects.size() == 1; }));
   std::any t = co_await b.request("weather", "temperature", sig::arg("unit", "C"));
   BOOST_TEST(std::any_cast<double>(t) == 29.5);
-  auto lookup = co_await failure_of<sig::lookup_error>(b.request("weather", "wind"));
-  BOOST_TEST(contains(lookup, "wind"), lookup);
-  auto failed = co_await failure_of<sig::remote_error>(b.request("weather", "fail"));
+  auto lookup = co_await test::failure_of<sig::lookup_error>(b.request("weather", "wind"));
+  BOOST_TEST(test::contains(lookup, "wind"), lookup);
+  auto failed = co_await test::failure_of<sig::remote_error>(b.request("weather", "fail"));
   BOOST_TEST(failed == "sensor broken");
   // A timeout by per-operation cancellation.
   using namespace asio::experimental::awaitable_operators;
@@ -324,15 +329,11 @@ CO_TEST_CASE(requests_cross_links_with_distinct_errors) {
   raw_client raw(server.url());
   raw.publish("t.s.pr.ghostlink", R"({"senders":{"ghost":["boo"]},"bye":false})");
   BOOST_TEST(co_await eventually([&] { return connects.size() == 1; }));
-  bool ghost = false;
-  for (int i = 0; i < 200 && !ghost; ++i) {
-    ghost = co_await b.is_connected("ghost");
-    if (!ghost) co_await sleep(5ms);
-  }
+  bool ghost = co_await connected_eventually(b, "ghost");
   BOOST_TEST(ghost);
   started = std::chrono::steady_clock::now();
-  auto nobody = co_await failure_of<sig::not_connected_error>(b.request("ghost", "anything"));
-  BOOST_TEST(contains(nobody, "no responders"), nobody);
+  auto nobody = co_await test::failure_of<sig::not_connected_error>(b.request("ghost", "anything"));
+  BOOST_TEST(test::contains(nobody, "no responders"), nobody);
   BOOST_TEST(ms_since(started) < 1000);
   // The ghost's link never speaks again: its sender expires.
   BOOST_TEST(co_await eventually([&] { return false; }, 700ms) == false);
@@ -351,12 +352,7 @@ CO_TEST_CASE(names_that_tokens_cannot_carry_are_encoded) {
   co_await la.start();
   co_await lb.start();
   co_await a.add_sender("room 1.temp*", sig::events("too>hot%", "#a.b"));
-  BOOST_TEST(co_await eventually([&] { return false; }, 0ms) == false);
-  bool connected = false;
-  for (int i = 0; i < 200 && !connected; ++i) {
-    connected = co_await b.is_connected("room 1.temp*");
-    if (!connected) co_await sleep(5ms);
-  }
+  bool connected = co_await connected_eventually(b, "room 1.temp*");
   BOOST_TEST(connected);
   co_await a.trigger("room 1.temp*", "too>hot%");
   BOOST_TEST(co_await eventually([&] { return received.size() == 1; }));
@@ -405,16 +401,12 @@ CO_TEST_CASE(values_are_json_and_unencodable_ones_are_reported) {
   co_await la.start();
   co_await lb.start();
   co_await a.add_sender("s", sig::events("e"));
-  bool connected = false;
-  for (int i = 0; i < 200 && !connected; ++i) {
-    connected = co_await b.is_connected("s");
-    if (!connected) co_await sleep(5ms);
-  }
+  bool connected = co_await connected_eventually(b, "s");
   BOOST_TEST(connected);
   co_await a.trigger("s", "e", sig::arg("o", opaque{}));
   BOOST_TEST(la.failed_publishes() == 1u);
   BOOST_TEST_REQUIRE(errors.messages.size() == 1u);
-  BOOST_TEST(contains(errors.messages[0], "opaque"), errors.messages[0]);
+  BOOST_TEST(test::contains(errors.messages[0], "opaque"), errors.messages[0]);
   BOOST_TEST(errors.subjects[0] == "t.s.ev.s.e");
   boost::json::value pair = {1, 2};
   co_await a.trigger("s", "e", sig::arg("text", "hi"), sig::arg("n", 7), sig::arg("big", 1u << 31),
@@ -449,7 +441,7 @@ CO_TEST_CASE(a_server_that_goes_away_is_reported_and_nothing_hangs) {
     } catch (const sig::nats_error& e) {
       error = e.what();
     }
-    BOOST_TEST(contains(error, "cannot connect"), error);
+    BOOST_TEST(test::contains(error, "cannot connect"), error);
   }
   test::nats_server server;
   error_log errors;
@@ -462,15 +454,11 @@ CO_TEST_CASE(a_server_that_goes_away_is_reported_and_nothing_hangs) {
   co_await la.start();
   co_await lb.start();
   co_await a.add_sender("svc", sig::events("e"), sig::method("ping", [] { return 1; }));
-  bool connected = false;
-  for (int i = 0; i < 200 && !connected; ++i) {
-    connected = co_await b.is_connected("svc");
-    if (!connected) co_await sleep(5ms);
-  }
+  bool connected = co_await connected_eventually(b, "svc");
   BOOST_TEST(connected);
   server.kill();
   BOOST_TEST(co_await eventually([&] { return !errors.messages.empty(); }));
-  BOOST_TEST(contains(errors.messages.front(), "disconnected"), errors.messages.front());
+  BOOST_TEST(test::contains(errors.messages.front(), "disconnected"), errors.messages.front());
   auto started = std::chrono::steady_clock::now();
   std::string outcome = "no exception";
   try {
@@ -502,23 +490,13 @@ CO_TEST_CASE(a_restarted_server_is_rejoined_and_listeners_receive_again) {
   co_await la.start();
   co_await lb.start();
   co_await a.add_sender("counter", sig::events("tick"));
-  BOOST_TEST(co_await eventually([&] { return false; }, 0ms) == false);
-  bool connected = false;
-  for (int i = 0; i < 200 && !connected; ++i) {
-    connected = co_await b.is_connected("counter");
-    if (!connected) co_await sleep(5ms);
-  }
+  bool connected = co_await connected_eventually(b, "counter");
   BOOST_TEST(connected);
   co_await a.trigger("counter", "tick", sig::arg("i", std::int64_t(0)));
   BOOST_TEST(co_await eventually([&] { return ticks.size() == 1; }));
   server.restart();
   // Both links reconnect and resubscribe; triggers go through again.
-  std::int64_t sent = 1;
-  bool again = false;
-  for (int i = 0; i < 200 && !again; ++i) {
-    co_await a.trigger("counter", "tick", sig::arg("i", sent++));
-    again = co_await eventually([&] { return ticks.size() > 1; }, 25ms);
-  }
+  bool again = co_await trigger_until_delivered(a, ticks, 200);
   BOOST_TEST(again);
   BOOST_TEST(co_await b.is_connected("counter"));
   co_await la.stop();
@@ -546,21 +524,12 @@ CO_TEST_CASE(delivery_continues_after_a_cluster_server_dies) {
   co_await a.add_sender("counter", sig::events("tick"));
   // The routes form within a few seconds: the sender's announcements reach
   // the listener's server once they have.
-  bool connected = false;
-  for (int i = 0; i < 1000 && !connected; ++i) {
-    connected = co_await b.is_connected("counter");
-    if (!connected) co_await sleep(10ms);
-  }
+  bool connected = co_await connected_eventually(b, "counter", 1000, 10ms);
   BOOST_TEST_REQUIRE(connected);
   co_await a.trigger("counter", "tick", sig::arg("i", std::int64_t(0)));
   BOOST_TEST(co_await eventually([&] { return ticks.size() == 1; }));
   s3.kill();
-  std::int64_t sent = 1;
-  bool again = false;
-  for (int i = 0; i < 400 && !again; ++i) {
-    co_await a.trigger("counter", "tick", sig::arg("i", sent++));
-    again = co_await eventually([&] { return ticks.size() > 1; }, 25ms);
-  }
+  bool again = co_await trigger_until_delivered(a, ticks, 400);
   BOOST_TEST(again);
   co_await la.stop();
   co_await lb.stop();

@@ -63,22 +63,6 @@ std::string error_of(const std::function<void()>& f) {
   return "no exception";
 }
 
-template <class Error, class Awaitable>
-asio::awaitable<std::string> failure_of(Awaitable op) {
-  try {
-    co_await std::move(op);
-  } catch (const Error& e) {
-    co_return e.what();
-  } catch (const std::exception& e) {
-    co_return std::string("another exception: ") + e.what();
-  }
-  co_return "no exception";
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 int free_calls = 0;
 void free_listener(const sig::event&) {
   ++free_calls;
@@ -329,32 +313,34 @@ CO_TEST_CASE(once_and_disconnect_end_a_listener) {
 CO_TEST_CASE(an_empty_callback_fails_the_registration) {
   sig::router r(co_await asio::this_coro::executor);
   void (*null)(const sig::event&) = nullptr;
-  auto listener = co_await failure_of<std::invalid_argument>(r.add_listener(null, "a", "x"));
-  auto named = co_await failure_of<std::invalid_argument>(r.on("foo", null));
+  auto listener = co_await test::failure_of<std::invalid_argument>(r.add_listener(null, "a", "x"));
+  auto named = co_await test::failure_of<std::invalid_argument>(r.on("foo", null));
   BOOST_TEST(listener != "no exception");
   BOOST_TEST(named != "no exception");
   BOOST_TEST(!co_await r.responds_to(null, "foo"));
   // Positive control: a real function registers.
-  BOOST_TEST(co_await failure_of<std::invalid_argument>(r.on("foo", free_listener)) ==
+  BOOST_TEST(co_await test::failure_of<std::invalid_argument>(r.on("foo", free_listener)) ==
              "no exception");
 }
 
 CO_TEST_CASE(listening_to_an_undeclared_event_of_a_connected_sender_fails) {
   sig::router r(co_await asio::this_coro::executor);
   co_await r.add_sender("temp", sig::events("cold"));
-  auto message = co_await failure_of<sig::router_error>(r.add_listener([] {}, "temp", "warm"));
-  BOOST_TEST(contains(message, "'temp'"));
-  BOOST_TEST(contains(message, "'warm'"));
+  auto message =
+      co_await test::failure_of<sig::router_error>(r.add_listener([] {}, "temp", "warm"));
+  BOOST_TEST(test::contains(message, "'temp'"));
+  BOOST_TEST(test::contains(message, "'warm'"));
   // Positive control: a declared event is accepted.
-  auto ok = co_await failure_of<sig::router_error>(r.add_listener([] {}, "temp", "cold"));
+  auto ok = co_await test::failure_of<sig::router_error>(r.add_listener([] {}, "temp", "cold"));
   BOOST_TEST(ok == "no exception");
 }
 
 CO_TEST_CASE(listening_to_a_non_channel_without_sender_fails) {
   sig::router r(co_await asio::this_coro::executor);
-  auto message = co_await failure_of<sig::router_error>(r.add_listener([] {}, sig::any, "cold"));
-  BOOST_TEST(contains(message, "'cold'"));
-  auto ok = co_await failure_of<sig::router_error>(r.add_listener([] {}, sig::any, "#cold"));
+  auto message =
+      co_await test::failure_of<sig::router_error>(r.add_listener([] {}, sig::any, "cold"));
+  BOOST_TEST(test::contains(message, "'cold'"));
+  auto ok = co_await test::failure_of<sig::router_error>(r.add_listener([] {}, sig::any, "#cold"));
   BOOST_TEST(ok == "no exception");
 }
 
@@ -362,15 +348,15 @@ CO_TEST_CASE(triggering_errors_name_what_is_wrong) {
   sig::router r(co_await asio::this_coro::executor);
   int calls = 0;
   co_await r.add_listener([&] { ++calls; });
-  auto absent = co_await failure_of<sig::not_connected_error>(r.trigger("ghost", "x"));
-  BOOST_TEST(contains(absent, "'ghost'"));
+  auto absent = co_await test::failure_of<sig::not_connected_error>(r.trigger("ghost", "x"));
+  BOOST_TEST(test::contains(absent, "'ghost'"));
   co_await r.add_sender("temp", sig::events("cold"));
   co_await test::settle();
   calls = 0;
-  auto undeclared = co_await failure_of<sig::router_error>(r.trigger("temp", "warm"));
-  BOOST_TEST(contains(undeclared, "'warm'"));
-  auto presence = co_await failure_of<sig::router_error>(r.trigger("temp", "#connect"));
-  BOOST_TEST(contains(presence, "#connect"));
+  auto undeclared = co_await test::failure_of<sig::router_error>(r.trigger("temp", "warm"));
+  BOOST_TEST(test::contains(undeclared, "'warm'"));
+  auto presence = co_await test::failure_of<sig::router_error>(r.trigger("temp", "#connect"));
+  BOOST_TEST(test::contains(presence, "#connect"));
   co_await test::settle();
   BOOST_TEST(calls == 0);
   co_await r.trigger("temp", "cold");
@@ -380,30 +366,33 @@ CO_TEST_CASE(triggering_errors_name_what_is_wrong) {
 
 CO_TEST_CASE(empty_names_fail_at_once_for_eager_tokens) {
   sig::router r(co_await asio::this_coro::executor);
-  BOOST_TEST(contains(error_of<sig::router_error>([&] { r.add_sender("", asio::detached); }),
-                      "sender name is empty"));
-  BOOST_TEST(contains(error_of<sig::router_error>([&] { r.trigger("a", "", asio::detached); }),
-                      "event name is empty"));
+  BOOST_TEST(test::contains(error_of<sig::router_error>([&] { r.add_sender("", asio::detached); }),
+                            "sender name is empty"));
   BOOST_TEST(
-      contains(error_of<sig::router_error>([&] { r.add_listener([] {}, "", "x", asio::detached); }),
-               "sender name is empty"));
-  BOOST_TEST(contains(
+      test::contains(error_of<sig::router_error>([&] { r.trigger("a", "", asio::detached); }),
+                     "event name is empty"));
+  BOOST_TEST(test::contains(
+      error_of<sig::router_error>([&] { r.add_listener([] {}, "", "x", asio::detached); }),
+      "sender name is empty"));
+  BOOST_TEST(test::contains(
       error_of<sig::router_error>([&] { r.add_listener([] {}, "a", "#", asio::detached); }),
       "'#'"));
-  auto lazy = co_await failure_of<sig::router_error>(r.add_sender(""));
-  BOOST_TEST(contains(lazy, "sender name is empty"));
+  auto lazy = co_await test::failure_of<sig::router_error>(r.add_sender(""));
+  BOOST_TEST(test::contains(lazy, "sender name is empty"));
 }
 
 CO_TEST_CASE(bad_declarations_change_nothing) {
   sig::router r(co_await asio::this_coro::executor);
-  auto twice = co_await failure_of<sig::router_error>(r.add_sender("a", sig::events("x", "x")));
-  BOOST_TEST(contains(twice, "'x' twice"));
-  auto builtin = co_await failure_of<sig::router_error>(r.add_sender("a", sig::events("#connect")));
-  BOOST_TEST(contains(builtin, "#connect"));
+  auto twice =
+      co_await test::failure_of<sig::router_error>(r.add_sender("a", sig::events("x", "x")));
+  BOOST_TEST(test::contains(twice, "'x' twice"));
+  auto builtin =
+      co_await test::failure_of<sig::router_error>(r.add_sender("a", sig::events("#connect")));
+  BOOST_TEST(test::contains(builtin, "#connect"));
   BOOST_TEST(!co_await r.is_connected("a"));
   co_await r.add_sender("a", sig::events("x"));
-  auto again = co_await failure_of<sig::router_error>(r.add_sender("a"));
-  BOOST_TEST(contains(again, "already connected"));
+  auto again = co_await test::failure_of<sig::router_error>(r.add_sender("a"));
+  BOOST_TEST(test::contains(again, "already connected"));
 }
 
 // Tokens.
@@ -474,9 +463,9 @@ CO_TEST_CASE(default_method_gets_the_name_and_params) {
 CO_TEST_CASE(unknown_method_without_default_is_a_lookup_error) {
   sig::router r(co_await asio::this_coro::executor);
   co_await r.add_sender("s", sig::method("known", [] { return 1; }));
-  auto message = co_await failure_of<sig::lookup_error>(r.request("s", "unknown_method"));
-  BOOST_TEST(contains(message, "'unknown_method'"));
-  auto ok = co_await failure_of<sig::lookup_error>(r.request("s", "known"));
+  auto message = co_await test::failure_of<sig::lookup_error>(r.request("s", "unknown_method"));
+  BOOST_TEST(test::contains(message, "'unknown_method'"));
+  auto ok = co_await test::failure_of<sig::lookup_error>(r.request("s", "known"));
   BOOST_TEST(ok == "no exception");
 }
 
@@ -487,18 +476,18 @@ CO_TEST_CASE(handler_exception_reaches_the_requester) {
                           throw std::domain_error("coboom");
                           co_return 0;
                         }));
-  BOOST_TEST(co_await failure_of<std::domain_error>(r.request("s", "boom")) == "boom");
-  BOOST_TEST(co_await failure_of<std::domain_error>(r.request("s", "coboom")) == "coboom");
+  BOOST_TEST(co_await test::failure_of<std::domain_error>(r.request("s", "boom")) == "boom");
+  BOOST_TEST(co_await test::failure_of<std::domain_error>(r.request("s", "coboom")) == "coboom");
 }
 
 CO_TEST_CASE(request_to_a_sender_not_connected_fails) {
   sig::router r(co_await asio::this_coro::executor);
-  auto message = co_await failure_of<sig::not_connected_error>(r.request("ghost", "m"));
-  BOOST_TEST(contains(message, "'ghost'"));
+  auto message = co_await test::failure_of<sig::not_connected_error>(r.request("ghost", "m"));
+  BOOST_TEST(test::contains(message, "'ghost'"));
   co_await r.add_sender("ghost", sig::method("m", [] { return 1; }));
   co_await r.remove_sender("ghost");
-  auto removed = co_await failure_of<sig::not_connected_error>(r.request("ghost", "m"));
-  BOOST_TEST(contains(removed, "'ghost'"));
+  auto removed = co_await test::failure_of<sig::not_connected_error>(r.request("ghost", "m"));
+  BOOST_TEST(test::contains(removed, "'ghost'"));
   // Handlers are dropped with the sender: a new one serves the new sender.
   co_await r.add_sender("ghost", sig::method("m", [] { return 2; }));
   BOOST_TEST(std::any_cast<int>(co_await r.request("ghost", "m")) == 2);
@@ -545,7 +534,7 @@ CO_TEST_CASE(request_in_flight_fails_when_its_sender_is_removed) {
   co_await r.remove_sender("slow");
   co_await test::settle();
   BOOST_TEST_REQUIRE(failure.has_value());
-  BOOST_TEST(contains(*failure, "removed while request 'm'"));
+  BOOST_TEST(test::contains(*failure, "removed while request 'm'"));
   gate.cancel();
 }
 
@@ -955,11 +944,11 @@ CO_TEST_CASE(emit_errors_name_what_is_wrong) {
   sig::router r(co_await asio::this_coro::executor);
   int calls = 0;
   co_await r.on("foo", [&] { ++calls; });
-  std::string empty = co_await failure_of<sig::router_error>(r.emit(""));
-  BOOST_TEST(contains(empty, "empty"));
-  std::string twice = co_await failure_of<sig::kwarg_error>(
+  std::string empty = co_await test::failure_of<sig::router_error>(r.emit(""));
+  BOOST_TEST(test::contains(empty, "empty"));
+  std::string twice = co_await test::failure_of<sig::kwarg_error>(
       r.emit("foo", sig::arg("data", 1), sig::arg("data", 2)));
-  BOOST_TEST(contains(twice, "data"));
+  BOOST_TEST(test::contains(twice, "data"));
   BOOST_TEST(error_of<sig::router_error>([&] { r.emit("", asio::detached); }) != "no exception");
   BOOST_TEST(co_await r.emit("foo") == 1u);  // the positive control
   co_await test::settle();

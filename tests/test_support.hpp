@@ -110,6 +110,25 @@ inline std::string message_of(std::exception_ptr e) {
   }
 }
 
+// What awaiting `op` threw when it is an `Error`: its message; else a text
+// that says what happened instead.
+template <class Error, class Awaitable>
+asio::awaitable<std::string> failure_of(Awaitable op) {
+  try {
+    co_await std::move(op);
+  } catch (const Error& e) {
+    co_return e.what();
+  } catch (const std::exception& e) {
+    co_return std::string("another exception: ") + e.what();
+  }
+  co_return "no exception";
+}
+
+// Whether `text` contains `part`.
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 }  // namespace test
 
 // A Boost.Test case whose body is a coroutine, run on a fresh io_context
