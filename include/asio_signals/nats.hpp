@@ -133,6 +133,9 @@ struct nats_options {
  * are forwarded here. Every kind of listener of the other routers, channels
  * and listeners registered before the sender exists, work unchanged.
  *
+ * While the link is started, a trigger of a shared sender whose kwargs have no
+ * JSON encoding fails with a @ref nats_error, before reaching any listener.
+ *
  * @code
  * sig::router r(ctx);
  * sig::nats_link link(r, options);
@@ -210,8 +213,8 @@ class nats_link {
   /// and were dropped.
   std::uint64_t dropped_messages() const noexcept;
 
-  /// The events, announcements and replies that could not be sent: a kwarg
-  /// without JSON encoding, a full reconnect buffer, a closed connection.
+  /// The events, announcements and replies that could not be sent: a user
+  /// type's encoding that threw, a full reconnect buffer, a closed connection.
   std::uint64_t failed_publishes() const noexcept;
 
  private:

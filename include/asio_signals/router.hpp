@@ -35,6 +35,7 @@ namespace asio_signals {
 
 namespace detail {
 class router_state;
+struct router_access;
 struct sender_request;
 }  // namespace detail
 
@@ -438,6 +439,8 @@ class ASIO_SIGNALS_DECL router {
   friend bool operator==(const router& a, const router& b) noexcept { return a.state_ == b.state_; }
 
  private:
+  friend struct detail::router_access;
+
   std::shared_ptr<detail::router_state> state_;
 };
 

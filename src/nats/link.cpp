@@ -27,6 +27,7 @@
 #include <array>
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <random>
@@ -203,7 +204,7 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   asio::steady_timer heartbeat_;
 
   // The local senders the link announces, with their events.
-  std::map<std::string, std::vector<std::string>> local_senders_;
+  std::map<std::string, std::vector<std::string>, std::less<>> local_senders_;
   // The proxies of remote senders, by name.
   std::map<std::string, nats_remote_sender> proxies_;
   // Per proxy, the router callbacks still to come from what the link itself
@@ -466,6 +467,12 @@ asio::awaitable<void> nats_link_state::start() {
     if (auto s = weak.lock()) s->on_local_event(ev);
   };
   listener_ = co_await router_.add_listener(std::move(forward_local));
+  // A trigger of a shared sender whose kwargs cannot go on the wire fails.
+  auto check = [weak = weak_from_this()](std::string_view sender, const kwargs& data) {
+    auto s = weak.lock();
+    if (s && s->local_senders_.count(sender)) check_encodable(data, s->options_);
+  };
+  router_access::state(router_)->set_trigger_check(std::move(check));
   subscriptions_.push_back(subscribe(subject("s.>"), nats_source::signals));
   subscriptions_.push_back(subscribe(inbox_ + ".*", nats_source::replies));
   started_ = true;
@@ -481,6 +488,7 @@ asio::awaitable<void> nats_link_state::stop() {
   publish_presence(true);
   started_ = false;
   listener_.disconnect();
+  router_access::state(router_)->set_trigger_check(nullptr);
   wake_.cancel();
   heartbeat_.cancel();
   for (auto& [id, p] : pending_) p->timer.cancel();

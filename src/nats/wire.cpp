@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <stdexcept>
 #include <system_error>
+#include <tuple>
+#include <type_traits>
 #include <typeindex>
 
 namespace asio_signals::detail {
@@ -33,33 +35,52 @@ int hex_digit(char c) {
   return -1;
 }
 
+// The types a kwarg or a response may have without a declaration.
+using builtin_types =
+    std::tuple<std::string, bool, double, float, int, long, long long, short, unsigned,
+               unsigned long, unsigned long long, unsigned short, std::nullptr_t, json::value,
+               json::object, json::array, json::string, std::vector<std::string>>;
+
+template <class T>
+json::value to_json(const T& v) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    return json::string(v);
+  } else if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, std::nullptr_t>) {
+    return json::value(v);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return json::value(double(v));
+  } else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+    return json::value(std::int64_t(v));
+  } else if constexpr (std::is_integral_v<T>) {
+    return json::value(std::uint64_t(v));
+  } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+    json::array a;
+    for (const auto& s : v) a.emplace_back(json::string(s));
+    return a;
+  } else {
+    return json::value(v);
+  }
+}
+
+bool is_builtin(const std::type_info& type) {
+  return []<class... T>(const std::type_info& t, std::tuple<T...>*) {
+    return ((t == typeid(T)) || ...);
+  }(type, static_cast<builtin_types*>(nullptr));
+}
+
 // The JSON of a value held as one of the built-in types, if it is one; `get`
 // returns a const T* to the value if it has type T.
 template <class Get>
 std::optional<json::value> encode_builtin(Get get) {
-  if (auto p = get.template operator()<std::string>()) return json::value(json::string(*p));
-  if (auto p = get.template operator()<bool>()) return json::value(*p);
-  if (auto p = get.template operator()<double>()) return json::value(*p);
-  if (auto p = get.template operator()<float>()) return json::value(double(*p));
-  if (auto p = get.template operator()<int>()) return json::value(std::int64_t(*p));
-  if (auto p = get.template operator()<long>()) return json::value(std::int64_t(*p));
-  if (auto p = get.template operator()<long long>()) return json::value(std::int64_t(*p));
-  if (auto p = get.template operator()<short>()) return json::value(std::int64_t(*p));
-  if (auto p = get.template operator()<unsigned>()) return json::value(std::uint64_t(*p));
-  if (auto p = get.template operator()<unsigned long>()) return json::value(std::uint64_t(*p));
-  if (auto p = get.template operator()<unsigned long long>()) return json::value(std::uint64_t(*p));
-  if (auto p = get.template operator()<unsigned short>()) return json::value(std::uint64_t(*p));
-  if (get.template operator()<std::nullptr_t>()) return json::value(nullptr);
-  if (auto p = get.template operator()<json::value>()) return *p;
-  if (auto p = get.template operator()<json::object>()) return json::value(*p);
-  if (auto p = get.template operator()<json::array>()) return json::value(*p);
-  if (auto p = get.template operator()<json::string>()) return json::value(*p);
-  if (auto p = get.template operator()<std::vector<std::string>>()) {
-    json::array a;
-    for (const auto& s : *p) a.emplace_back(json::string(s));
-    return json::value(std::move(a));
-  }
-  return std::nullopt;
+  std::optional<json::value> out;
+  [&]<class... T>(std::tuple<T...>*) {
+    (void)(... || [&]<class U>(U*) {
+      auto p = get.template operator()<U>();
+      if (p) out = to_json(*p);
+      return p != nullptr;
+    }(static_cast<T*>(nullptr)));
+  }(static_cast<builtin_types*>(nullptr));
+  return out;
 }
 
 [[noreturn]] void throw_unencodable(const std::type_info& type) {
@@ -135,6 +156,16 @@ std::optional<std::vector<std::string_view>> subject_tokens(std::string_view sub
     tokens.push_back(rest.substr(0, dot));
     if (dot == std::string_view::npos) return tokens;
     rest = rest.substr(dot + 1);
+  }
+}
+
+void check_encodable(const kwargs& k, const nats_options& options) {
+  for (const auto& entry : k) {
+    const std::type_info& type = entry.second.type();
+    if (is_builtin(type)) continue;
+    bool declared = false;
+    for (const auto& e : options.json_encoders) declared = declared || e.type == type;
+    if (!declared) throw_unencodable(type);
   }
 }
 

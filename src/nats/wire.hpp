@@ -36,6 +36,9 @@ void check_prefix(std::string_view prefix);
 std::optional<std::vector<std::string_view>> subject_tokens(std::string_view subject,
                                                             std::string_view prefix);
 
+// Throws nats_error, naming the type, for a kwarg without encoding.
+void check_encodable(const kwargs& k, const nats_options& options);
+
 // Kwargs as a JSON object; throws nats_error for a value without encoding.
 boost::json::object encode_kwargs(const kwargs& k, const nats_options& options);
 

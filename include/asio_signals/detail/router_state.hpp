@@ -147,6 +147,11 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
 
   void trigger(std::string_view sender, std::string_view event, const kwargs& data);
 
+  // Called by trigger() with the sender's name and the data once the event
+  // is found, before anything is scheduled; what it throws fails the trigger.
+  using trigger_check = std::function<void(std::string_view sender, const kwargs& data)>;
+  void set_trigger_check(trigger_check check) { trigger_check_ = std::move(check); }
+
   // Sends on the named signal `name` and returns the number of callbacks
   // scheduled: 0 without callbacks or without a signal of that name.
   std::size_t emit(const std::string& name, const kwargs& data, const std::vector<sender>& senders,
@@ -215,6 +220,12 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   name_map<signal> channels_;
   name_map<named_entry> named_;
   kwargs::value empty_data_;
+  trigger_check trigger_check_;
+};
+
+// A router's state, for the components built on a router (the NATS link).
+struct router_access {
+  static const std::shared_ptr<router_state>& state(const router& r) noexcept { return r.state_; }
 };
 
 }  // namespace asio_signals::detail
