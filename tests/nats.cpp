@@ -20,6 +20,7 @@
 
 #include <nats/nats.h>
 
+#include <algorithm>
 #include <any>
 #include <chrono>
 #include <cstdint>
@@ -504,6 +505,60 @@ CO_TEST_CASE(a_restarted_server_is_rejoined_and_listeners_receive_again) {
   bool again = co_await trigger_until_delivered(a, ticks, 200);
   BOOST_TEST(again);
   BOOST_TEST(co_await b.is_connected("counter"));
+  co_await la.stop();
+  co_await lb.stop();
+}
+
+CO_TEST_CASE(triggers_beyond_the_outage_buffer_are_counted_and_reported) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex), b(ex);
+  error_log errors;
+  auto oa = options_for(server);
+  oa.on_error = errors.handler();
+  oa.reconnect_wait = 50ms;
+  oa.reconnect_buffer_bytes = 4096;
+  oa.presence_expiry = 5000ms;
+  auto ob = options_for(server);
+  ob.reconnect_wait = 50ms;
+  ob.presence_expiry = 5000ms;
+  sig::nats_link la(a, oa), lb(b, ob);
+  std::vector<std::int64_t> ticks;
+  co_await b.add_listener(
+      [&](const sig::event& ev) { ticks.push_back(sig::event_data(ev).get<std::int64_t>("i")); },
+      "counter", "tick");
+  co_await la.start();
+  co_await lb.start();
+  co_await a.add_sender("counter", sig::events("tick"));
+  bool connected = co_await connected_eventually(b, "counter");
+  BOOST_TEST(connected);
+  co_await a.trigger("counter", "tick", sig::arg("i", std::int64_t(0)));
+  BOOST_TEST(co_await eventually([&] { return ticks.size() == 1; }));
+  server.kill();
+  BOOST_TEST(co_await eventually([&] { return !errors.messages.empty(); }));
+  BOOST_TEST(test::contains(errors.messages.front(), "disconnected"), errors.messages.front());
+  // About 100 bytes each: the first few dozen fit in the 4 KB buffer.
+  const std::string padding(64, 'x');
+  const int outage_triggers = 200;
+  for (int i = 0; i < outage_triggers; ++i)
+    co_await a.trigger("counter", "tick", sig::arg("i", std::int64_t(i)), sig::arg("pad", padding));
+  // The link publishes in its listener's tasks, which run before this query.
+  co_await a.is_connected("counter");
+  // Every publish the link could not buffer is counted and reported, events
+  // with their subject.
+  std::uint64_t failed = la.failed_publishes();
+  auto reported =
+      std::count_if(errors.messages.begin(), errors.messages.end(),
+                    [](const std::string& m) { return test::contains(m, "cannot publish"); });
+  BOOST_TEST(std::uint64_t(reported) == failed);
+  auto events_lost =
+      std::count(errors.subjects.begin(), errors.subjects.end(), "t.s.ev.counter.tick");
+  BOOST_TEST(events_lost > 0);
+  BOOST_TEST(events_lost < outage_triggers);
+  server.restart();
+  // After the outage, triggers go through again.
+  bool again = co_await trigger_until_delivered(a, ticks, 1000);
+  BOOST_TEST(again);
   co_await la.stop();
   co_await lb.stop();
 }
