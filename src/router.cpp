@@ -138,6 +138,13 @@ std::vector<std::string> router_state::declared_events(const std::string& name) 
   return it->second.order;
 }
 
+std::vector<std::string> router_state::connected_senders() const {
+  std::vector<std::string> names;
+  for (const auto& [name, s] : senders_)
+    if (s.connected) names.push_back(name);
+  return names;
+}
+
 signal router_state::listener_signal(const listen_target& t) {
   if (!t.sender && !t.event) return broadcast_;
   if (!t.sender) {

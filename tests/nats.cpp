@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -340,6 +341,61 @@ CO_TEST_CASE(requests_cross_links_with_distinct_errors) {
   BOOST_TEST(co_await eventually([&] { return false; }, 700ms) == false);
   BOOST_TEST(!co_await b.is_connected("ghost"));
   co_await la.stop();
+  co_await lb.stop();
+}
+
+CO_TEST_CASE(senders_added_before_the_link_started_are_shared) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex), b(ex);
+  co_await a.add_sender("early", sig::events("e"), sig::method("ping", [] { return 1; }));
+  sig::nats_link la(a, options_for(server)), lb(b, options_for(server));
+  std::vector<std::int64_t> got;
+  co_await b.add_listener(
+      [&](const sig::event& ev) { got.push_back(sig::event_data(ev).get<std::int64_t>("i")); },
+      "early", "e");
+  co_await lb.start();
+  co_await la.start();
+  bool connected = co_await connected_eventually(b, "early");
+  BOOST_TEST(connected);
+  co_await a.trigger("early", "e", sig::arg("i", std::int64_t(7)));
+  BOOST_TEST(co_await eventually([&] { return got.size() == 1; }));
+  BOOST_TEST(got.front() == 7);
+  std::any pong = co_await b.request("early", "ping");
+  BOOST_TEST(std::any_cast<std::int64_t>(pong) == 1);
+  co_await la.stop();
+  co_await lb.stop();
+}
+
+CO_TEST_CASE(a_stopping_link_answers_the_requests_it_serves) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex), b(ex);
+  sig::nats_link la(a, options_for(server)), lb(b, options_for(server));
+  co_await la.start();
+  co_await lb.start();
+  co_await a.add_sender("svc", sig::events("e"), sig::method("slow", []() -> asio::awaitable<int> {
+                          co_await sleep(200ms);
+                          co_return 42;
+                        }));
+  bool connected = co_await connected_eventually(b, "svc");
+  BOOST_TEST(connected);
+  std::optional<std::int64_t> answer;
+  std::string error;
+  b.request("svc", "slow", [&](std::exception_ptr e, std::any r) {
+    if (e)
+      error = test::message_of(e);
+    else
+      answer = std::any_cast<std::int64_t>(r);
+  });
+  co_await sleep(50ms);
+  // The request is being served in a's process when its link stops.
+  co_await la.stop();
+  BOOST_TEST(co_await eventually([&] { return answer || !error.empty(); }));
+  BOOST_TEST(answer.value_or(0) == 42, error);
+  // Then its sender is gone.
+  BOOST_TEST(co_await eventually([&] { return false; }, 100ms) == false);
+  BOOST_TEST(!co_await b.is_connected("svc"));
   co_await lb.stop();
 }
 

@@ -173,9 +173,9 @@ class nats_link {
 
   /// Connects to NATS and starts sharing the router's senders.
   /**
-   * Senders added to the router from now on are announced; the senders of
-   * the other links are asked for and added as proxies as their answers
-   * arrive. Start the link before adding the senders it shares.
+   * The router's senders, and those added from now on, are announced; the
+   * senders of the other links are asked for and added as proxies as their
+   * answers arrive.
    *
    * @par Completion Signature
    * @code void(std::exception_ptr) @endcode
@@ -191,10 +191,14 @@ class nats_link {
         [this](auto handler) { start_impl(std::move(handler)); }, token);
   }
 
-  /// Tells the other links that this one's senders are gone, removes the
-  /// proxies it added (each announces @ref disconnect_event), and closes the
-  /// connection.
+  /// Answers the requests being served, tells the other links that this
+  /// one's senders are gone, removes the proxies it added (each announces
+  /// @ref disconnect_event), and closes the connection.
   /**
+   * The requests being served are answered before the senders are announced
+   * gone, waiting for them up to nats_options::request_timeout; new requests
+   * meanwhile fail at their requester with NATS's "no responders".
+   *
    * @par Completion Signature
    * @code void(std::exception_ptr) @endcode
    * Once no cnats thread will touch the link again. Stopping a link that is

@@ -64,8 +64,10 @@ struct nats_anchor {
 // A remote request waiting for its reply: the timer expires at its timeout
 // and is cancelled when the reply arrives.
 struct nats_pending_request {
-  explicit nats_pending_request(const asio::any_io_executor& ex) : timer(ex) {}
+  nats_pending_request(const asio::any_io_executor& ex, std::string s)
+      : timer(ex), sender(std::move(s)) {}
   asio::steady_timer timer;
+  std::string sender;
   std::optional<nats_message> reply;
 };
 
@@ -168,6 +170,8 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   void publish_or_report(const std::string& subject, const std::string& payload,
                          const std::string& reply = std::string());
   void publish_presence(bool bye = false);
+  // Shares the local sender `name`: announced, and its requests served.
+  void share(const std::string& name, std::vector<std::string> events);
   void on_local_event(const event& ev);
   void unmark(const std::string& name);
 
@@ -180,6 +184,10 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   asio::awaitable<void> remove_proxy(std::string name);
   asio::awaitable<void> remove_proxies_of(std::string link);
   asio::awaitable<void> serve_request(std::shared_ptr<nats_link_state> self, nats_message m);
+  // Returns once `done()` holds, or after `limit`, checking every `period`.
+  template <class Predicate>
+  asio::awaitable<void> poll_until(Predicate done, std::chrono::milliseconds period,
+                                   std::chrono::milliseconds limit);
 
   router router_;
   const nats_options options_;
@@ -194,6 +202,8 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   std::vector<natsSubscription*> subscriptions_;
   std::map<std::string, natsSubscription*> request_subscriptions_;
   int open_anchors_ = 0;
+  // The remote requests being served, until their reply is published.
+  int serving_ = 0;
   bool starting_ = false;
   bool started_ = false;
   std::optional<asio::any_io_executor> work_;
@@ -357,6 +367,16 @@ void nats_link_state::unmark(const std::string& name) {
   if (it != echo_marks_.end() && --it->second == 0) echo_marks_.erase(it);
 }
 
+void nats_link_state::share(const std::string& name, std::vector<std::string> events) {
+  local_senders_[name] = std::move(events);
+  if (request_subscriptions_.count(name)) return;
+  try {
+    request_subscriptions_[name] = subscribe(request_subject(name), nats_source::requests);
+  } catch (...) {
+    report(request_subject(name), std::current_exception());
+  }
+}
+
 void nats_link_state::on_local_event(const event& ev) {
   const std::string& name = sender_name(ev);
   if (name.empty()) return;
@@ -364,12 +384,7 @@ void nats_link_state::on_local_event(const event& ev) {
   if (proxies_.count(name) || !started_) return;
   const std::string& event = event_name(ev);
   if (event == connect_event) {
-    local_senders_[name] = event_data(ev).get<std::vector<std::string>>("events");
-    try {
-      request_subscriptions_[name] = subscribe(request_subject(name), nats_source::requests);
-    } catch (...) {
-      report(request_subject(name), std::current_exception());
-    }
+    share(name, event_data(ev).get<std::vector<std::string>>("events"));
     publish_presence();
     return;
   }
@@ -383,7 +398,6 @@ void nats_link_state::on_local_event(const event& ev) {
     publish_presence();
     return;
   }
-  // A sender added before the link started is not shared.
   if (!local_senders_.count(name)) return;
   std::string subject = event_subject(name, event);
   std::string payload;
@@ -442,6 +456,17 @@ void nats_link_state::on_connection_event(natsStatus status, bool closed, bool r
   report(std::string(), std::make_exception_ptr(nats_error(what)));
 }
 
+template <class Predicate>
+asio::awaitable<void> nats_link_state::poll_until(Predicate done, std::chrono::milliseconds period,
+                                                  std::chrono::milliseconds limit) {
+  asio::steady_timer poll(executor());
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done() && std::chrono::steady_clock::now() < deadline) {
+    poll.expires_after(period);
+    co_await poll.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
 asio::awaitable<void> nats_link_state::start() {
   auto self = shared_from_this();
   if (starting_ || started_) throw nats_error("asio_signals: the NATS link is already started");
@@ -472,20 +497,23 @@ asio::awaitable<void> nats_link_state::start() {
     auto s = weak.lock();
     if (s && s->local_senders_.count(sender)) check_encodable(data, s->options_);
   };
-  router_access::state(router_)->set_trigger_check(std::move(check));
+  auto& state = *router_access::state(router_);
+  state.set_trigger_check(std::move(check));
+  // The senders added before the link started are shared too.
+  for (const auto& name : state.connected_senders()) share(name, state.declared_events(name));
   subscriptions_.push_back(subscribe(subject("s.>"), nats_source::signals));
   subscriptions_.push_back(subscribe(inbox_ + ".*", nats_source::replies));
   started_ = true;
   starting_ = false;
   asio::co_spawn(executor(), consume(self), asio::detached);
   asio::co_spawn(executor(), heartbeat(self), asio::detached);
+  if (!local_senders_.empty()) publish_presence();
   publish_or_report(subject("s.q"), "{}");
 }
 
 asio::awaitable<void> nats_link_state::stop() {
   auto self = shared_from_this();
   if (!started_) co_return;
-  publish_presence(true);
   started_ = false;
   listener_.disconnect();
   router_access::state(router_)->set_trigger_check(nullptr);
@@ -493,8 +521,16 @@ asio::awaitable<void> nats_link_state::stop() {
   heartbeat_.cancel();
   for (auto& [id, p] : pending_) p->timer.cancel();
   std::vector<natsSubscription*> subs = std::move(subscriptions_);
-  for (auto& [name, sub] : request_subscriptions_) subs.push_back(sub);
+  // New requests get NATS's "no responders"; those being served answer
+  // before the senders say bye.
+  for (auto& [name, sub] : request_subscriptions_) {
+    natsSubscription_Unsubscribe(sub);
+    subs.push_back(sub);
+  }
   request_subscriptions_.clear();
+  auto served = [this] { return serving_ == 0; };
+  co_await poll_until(served, std::chrono::milliseconds(1), options_.request_timeout);
+  publish_presence(true);
   natsConnection* conn = std::exchange(conn_, nullptr);
   auto close = [conn, subs]() -> asio::awaitable<void> {
     natsConnection_FlushTimeout(conn, 1000);
@@ -506,11 +542,8 @@ asio::awaitable<void> nats_link_state::stop() {
   co_await asio::co_spawn(blocking_, std::move(close), asio::use_awaitable);
   // Wait until cnats has released every callback closure, so that no cnats
   // thread posts to the executor once stop completes.
-  asio::steady_timer poll(executor());
-  for (int i = 0; i < 1000 && open_anchors_ > 0; ++i) {
-    poll.expires_after(std::chrono::milliseconds(5));
-    co_await poll.async_wait(asio::as_tuple(asio::use_awaitable));
-  }
+  auto released = [this] { return open_anchors_ == 0; };
+  co_await poll_until(released, std::chrono::milliseconds(5), std::chrono::milliseconds(5000));
   std::vector<std::string> names;
   for (const auto& [name, proxy] : proxies_) names.push_back(name);
   for (auto& name : names) co_await remove_proxy(name);
@@ -613,6 +646,16 @@ asio::awaitable<void> nats_link_state::reconcile(std::string link, json::object 
   }
   if (bye && bye->get_bool()) {
     links_seen_.erase(link);
+    // The link answered the requests it was serving before its bye, but
+    // cnats may deliver the bye first: the replies still on their way are
+    // let in (or time out) before its senders go.
+    auto replied = [this, &link] {
+      for (const auto& [id, p] : pending_)
+        if (auto it = proxies_.find(p->sender); it != proxies_.end() && it->second.owner == link)
+          return false;
+      return true;
+    };
+    co_await poll_until(replied, std::chrono::milliseconds(1), options_.request_timeout);
     co_await remove_proxies_of(link);
     co_return;
   }
@@ -688,7 +731,7 @@ asio::awaitable<std::any> nats_link_state::remote_request(std::string sender, st
   body["method"] = method;
   body["params"] = encode_kwargs(params, options_);
   auto id = ++next_request_;
-  auto pending = std::make_shared<nats_pending_request>(executor());
+  auto pending = std::make_shared<nats_pending_request>(executor(), sender);
   pending->timer.expires_after(options_.request_timeout);
   pending_[id] = pending;
   std::string reply = inbox_ + "." + std::to_string(id);
@@ -722,6 +765,11 @@ asio::awaitable<std::any> nats_link_state::remote_request(std::string sender, st
 
 asio::awaitable<void> nats_link_state::serve_request(std::shared_ptr<nats_link_state>,
                                                      nats_message m) {
+  ++serving_;
+  struct served {
+    int& count;
+    ~served() { --count; }
+  } guard{serving_};
   json::object answer;
   std::string sender;
   std::string method;
@@ -755,7 +803,8 @@ asio::awaitable<void> nats_link_state::serve_request(std::shared_ptr<nats_link_s
     answer["error"] = "handler";
     answer["message"] = "a non-standard exception";
   }
-  if (!m.reply.empty() && started_) publish_or_report(m.reply, json::serialize(answer));
+  // A stopping link still answers: stop() waits for it.
+  if (!m.reply.empty() && conn_) publish_or_report(m.reply, json::serialize(answer));
 }
 
 }  // namespace detail

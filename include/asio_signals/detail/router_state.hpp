@@ -140,6 +140,8 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   bool remove_sender(const std::string& name);
   bool is_connected(const std::string& name) const;
   std::vector<std::string> declared_events(const std::string& name) const;
+  // The names of the connected senders.
+  std::vector<std::string> connected_senders() const;
 
   // The signal whose connections are the listeners `t` names; throws
   // router_error for an event the sender or the channels cannot have.
