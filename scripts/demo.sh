@@ -18,14 +18,20 @@ for program in build/release/examples/example_*; do
   "$program"
 done
 
-# The remote examples, built with the NATS link: a nats-server of the demo's
-# own, a remote_monitor, and a remote_sensor in another process.
+# The remote examples, built with the NATS link, each pair over a nats-server
+# of the demo's own: a remote_monitor and a remote_sensor in another process,
+# then a remote_weather and a remote_client making requests of it.
 if [ -x build/release/examples/example_remote_monitor ]; then
   echo
   echo "== remote_sensor and remote_monitor, two processes over a nats-server"
   examples/run_remote.sh "$(command -v nats-server || echo /usr/sbin/nats-server)" \
     build/release/examples/example_remote_sensor build/release/examples/example_remote_monitor \
     examples/expected/remote_monitor.txt
+  echo
+  echo "== remote_weather and remote_client, requests between two processes"
+  examples/run_remote_request.sh "$(command -v nats-server || echo /usr/sbin/nats-server)" \
+    build/release/examples/example_remote_weather build/release/examples/example_remote_client \
+    examples/expected
 fi
 
 # The pub/sub server, driven by redis-cli: a subscriber and a publisher, then SIGINT.
