@@ -6,16 +6,13 @@
 // scripts/nats_bench.sh runs them in pairs and reports medians and ratios
 // (docs/performance.md).
 //
-// Distributed under the Boost Software License, Version 1.0. (See accompanying
-// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
-//
 //   asio_signals_nats_bench MODE URL [N]
 //
 // Events: `trigger-sender URL N` triggers "#changed" of the sender "sensor"
 // N times with one double kwarg, as fast as its router accepts them;
 // `trigger-listener URL N` listens to that channel through its router's
-// link. `raw-publisher URL N` publishes the same JSON object to the subject
-// the link would use, with natsConnection_Publish; `raw-subscriber URL N`
+// link. `raw-publisher URL N` publishes the same JSON object to a subject
+// of the link's shape, with natsConnection_Publish; `raw-subscriber URL N`
 // receives it in an asynchronous subscription and parses it. Each pair
 // starts in either order: the listener tells the sender when it listens. A
 // listener prints its rate from its first message to its last, and what it
@@ -28,6 +25,9 @@
 // `raw-responder URL` and `raw-requester URL N` do the same with cnats: an
 // asynchronous subscription that publishes the reply, natsConnection_Request
 // for each round trip, the payloads as the link's.
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
 
 #include <asio_signals/nats.hpp>
 
@@ -42,6 +42,7 @@
 #include <nats/nats.h>
 
 #include <algorithm>
+#include <any>
 #include <atomic>
 #include <chrono>
 #include <cmath>
