@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Measures the NATS link against raw cnats doing the same work
+# (bench/nats_bench.cpp): remote trigger throughput, one sender process and
+# one listener process, and request round trips, one responder process and
+# one client process. Starts a nats-server of its own on an ephemeral loopback
+# port; runs each pair REPETITIONS times, raw and library alternating; prints
+# each run, then the medians and the ratios library / raw.
+#
+#   scripts/nats_bench.sh [repetitions]      (default 5)
+#   EVENTS=200000 REQUESTS=5000 scripts/nats_bench.sh
+#   BUILD_DIR=/tmp/release scripts/nats_bench.sh
+#   scripts/nats_bench.sh --smoke NATS_SERVER PROGRAM   (CTest: one brief pair of each, library)
+#
+# With more than one CPU, the server is pinned to the first and both
+# processes of a pair to the second (taskset), so that the pair shares one
+# core as it would share a busy machine and the server never competes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+smoke=0
+if [ "${1:-}" = --smoke ]; then
+  smoke=1 server=$2 program=$3
+  repetitions=1 events=300 requests=50
+else
+  repetitions=${1:-5}
+  events=${EVENTS:-200000}
+  requests=${REQUESTS:-5000}
+  build=${BUILD_DIR:-build/release}
+  server=$(command -v nats-server || echo /usr/sbin/nats-server)
+  if [ "$build" = build/release ]; then
+    cmake --preset release >/dev/null
+  else
+    cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  fi
+  cmake --build "$build" --target asio_signals_nats_bench -j2 >/dev/null
+  program=$build/bench/asio_signals_nats_bench
+fi
+
+dir=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+
+pin_server=() pin_pair=()
+if [ $smoke = 0 ] && command -v taskset >/dev/null && [ "$(nproc)" -gt 1 ]; then
+  pin_server=(taskset -c 0) pin_pair=(taskset -c 1)
+fi
+
+"${pin_server[@]}" "$server" -a 127.0.0.1 -p -1 --ports_file_dir "$dir" -l "$dir/server.log" &
+pids+=($!)
+ports="$dir/nats-server_$!.ports"
+for _ in $(seq 500); do [ -s "$ports" ] && break; sleep 0.01; done
+url=$(sed -n 's/.*"nats": *\["\([^"]*\)".*/\1/p' "$ports" | head -n 1)
+[ -n "$url" ] || { echo "nats_bench: nats-server did not start"; exit 1; }
+
+# A trigger pair: the listener's line, or a failure.
+events_pair() { # sender-mode listener-mode
+  "${pin_pair[@]}" "$program" "$2" "$url" "$events" > "$dir/listener.out" &
+  local listener=$!
+  pids+=($listener)
+  "${pin_pair[@]}" "$program" "$1" "$url" "$events"
+  wait "$listener" || { cat "$dir/listener.out" >&2; echo "nats_bench: $2 failed" >&2; exit 1; }
+  cat "$dir/listener.out"
+}
+
+# A request pair: the client's line; the responder is killed after.
+requests_pair() { # responder-mode client-mode
+  "${pin_pair[@]}" "$program" "$1" "$url" > /dev/null &
+  local responder=$!
+  pids+=($responder)
+  "${pin_pair[@]}" "$program" "$2" "$url" "$requests" ||
+    { echo "nats_bench: $2 failed" >&2; exit 1; }
+  kill "$responder"
+  wait "$responder" 2>/dev/null || true
+}
+
+if [ $smoke = 1 ]; then
+  events_pair trigger-sender trigger-listener
+  requests_pair request-responder request-client
+  exit 0
+fi
+
+echo "nats-server $("$server" --version | sed 's/.* v//') at $url; $events events," \
+  "$requests requests per run; pinned: ${pin_server[*]:-no} / ${pin_pair[*]:-no}"
+# Each run's line goes to the results, then to the screen (not through a
+# pipe: a failure must stop the script).
+run() {
+  "$@" >> "$dir/results"
+  tail -n 1 "$dir/results"
+}
+for _ in $(seq "$repetitions"); do
+  run events_pair raw-publisher raw-subscriber
+  run events_pair trigger-sender trigger-listener
+  run requests_pair raw-responder raw-requester
+  run requests_pair request-responder request-client
+done
+
+python3 - "$dir/results" "$repetitions" <<'EOF'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    mode, *fields = line.split()
+    runs.setdefault(mode, []).append(dict(f.split("=") for f in fields))
+def median(mode, key):
+    return statistics.median(float(r[key]) for r in runs[mode])
+def missing(mode):
+    return sum(int(r["missing"]) for r in runs[mode])
+raw, lib = median("raw-subscriber", "msgs_per_s"), median("trigger-listener", "msgs_per_s")
+print(f"\nmedians of {sys.argv[2]} runs each\n")
+print("| measure | raw cnats | NATS link | link / raw | target |")
+print("| --- | ---: | ---: | ---: | --- |")
+print(f"| events received per second | {raw:,.0f} | {lib:,.0f} | {lib / raw:.2f}x | at least 0.8x |")
+for key, name, target in (("p50_us", "request round trip, p50", "at most 1.25x"),
+                          ("p99_us", "request round trip, p99", "")):
+    r, l = median("raw-requester", key), median("request-client", key)
+    print(f"| {name} | {r:.0f} µs | {l:.0f} µs | {l / r:.2f}x | {target} |")
+print(f"\nmissing events over all runs: raw {missing('raw-subscriber')},"
+      f" link {missing('trigger-listener')}")
+EOF
