@@ -77,10 +77,7 @@ asio::awaitable<void> run(sig::router router, sig::nats_options options) {
 
   co_await stop.async_wait(asio::as_tuple(asio::use_awaitable));
   signals.cancel();
-  // A stopping link drops the answers it has not sent yet: give the answer
-  // to "stop" time to go out.
-  stop.expires_after(std::chrono::milliseconds(200));
-  co_await stop.async_wait(asio::as_tuple(asio::use_awaitable));
+  // Stopping answers the requests being served, "stop" among them, first.
   co_await link.stop();
   std::cout << "weather stopped" << std::endl;
 }
