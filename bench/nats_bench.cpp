@@ -24,7 +24,8 @@
 // and prints the median and the 99th percentile of their round trips.
 // `raw-responder URL` and `raw-requester URL N` do the same with cnats: an
 // asynchronous subscription that publishes the reply, natsConnection_Request
-// for each round trip, the payloads as the link's.
+// for each round trip, the payloads as the link's, both connections sending
+// at once (natsOptions_SetSendAsap) as the link's requests do.
 //
 // Distributed under the Boost Software License, Version 1.0. (See accompanying
 // file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
@@ -138,9 +139,16 @@ void check(natsStatus s, const char* what) {
   if (s != NATS_OK) throw std::runtime_error(std::string(what) + ": " + natsStatus_GetText(s));
 }
 
-natsConnection* raw_connect(const std::string& url) {
+// With `send_asap`, each publish is written at once rather than gathered by
+// cnats's flusher (about 1 ms): what the link does for requests and replies.
+natsConnection* raw_connect(const std::string& url, bool send_asap = false) {
+  natsOptions* opts = nullptr;
+  check(natsOptions_Create(&opts), "options");
+  check(natsOptions_SetURL(opts, url.c_str()), "options");
+  check(natsOptions_SetSendAsap(opts, send_asap), "options");
   natsConnection* conn = nullptr;
-  check(natsConnection_ConnectTo(&conn, url.c_str()), "connect");
+  check(natsConnection_Connect(&conn, opts), "connect");
+  natsOptions_Destroy(opts);
   return conn;
 }
 
@@ -223,7 +231,7 @@ void on_raw_request(natsConnection* conn, natsSubscription*, natsMsg* msg, void*
 }
 
 int raw_responder(const std::string& url) {
-  natsConnection* conn = raw_connect(url);
+  natsConnection* conn = raw_connect(url, true);
   natsSubscription* sub = nullptr;
   check(natsConnection_Subscribe(&sub, conn, raw_request_subject, on_raw_request, nullptr),
         "subscribe");
@@ -234,7 +242,7 @@ int raw_responder(const std::string& url) {
 }
 
 int raw_requester(const std::string& url, long n) {
-  natsConnection* conn = raw_connect(url);
+  natsConnection* conn = raw_connect(url, true);
   std::vector<double> us;
   auto until = clock_type::now() + peer_wait;
   for (long i = 0; i < n + warm_up_requests;) {

@@ -164,11 +164,12 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   }
 
   void report(const std::string& subject, std::exception_ptr e);
-  natsSubscription* subscribe(const std::string& subject, nats_source source);
+  natsSubscription* subscribe(natsConnection* conn, const std::string& subject, nats_source source);
+  // Publishes on the main connection, or with `at_once` on the requests'.
   natsStatus publish(const std::string& subject, const std::string& payload,
-                     const std::string& reply = std::string());
+                     const std::string& reply = std::string(), bool at_once = false);
   void publish_or_report(const std::string& subject, const std::string& payload,
-                         const std::string& reply = std::string());
+                         const std::string& reply = std::string(), bool at_once = false);
   void publish_presence(bool bye = false);
   // Shares the local sender `name`: announced, and its requests served.
   void share(const std::string& name, std::vector<std::string> events);
@@ -199,6 +200,9 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   asio::thread_pool blocking_{1};
 
   natsConnection* conn_ = nullptr;
+  // Requests and replies go out at once, on a connection of their own, so
+  // that the events' writes keep being gathered on the main one.
+  natsConnection* requests_conn_ = nullptr;
   std::vector<natsSubscription*> subscriptions_;
   std::map<std::string, natsSubscription*> request_subscriptions_;
   int open_anchors_ = 0;
@@ -279,7 +283,10 @@ void on_async_error(natsConnection*, natsSubscription*, natsStatus status, void*
 }
 
 // Connects; runs on the link's blocking thread.
-natsConnection* connect_to_nats(const nats_options& options, nats_anchor* anchor) {
+// A connection to NATS; with an anchor, its events are posted to the link.
+// With `send_asap`, each publish is written at once instead of by cnats's
+// flusher, which waits about a millisecond to gather writes.
+natsConnection* connect_to_nats(const nats_options& options, nats_anchor* anchor, bool send_asap) {
   natsOptions* opts = nullptr;
   natsStatus s = natsOptions_Create(&opts);
   std::vector<const char*> servers;
@@ -292,10 +299,13 @@ natsConnection* connect_to_nats(const nats_options& options, nats_anchor* anchor
   if (s == NATS_OK) s = natsOptions_SetMaxReconnect(opts, options.max_reconnect);
   if (s == NATS_OK) s = natsOptions_SetReconnectWait(opts, options.reconnect_wait.count());
   if (s == NATS_OK) s = natsOptions_SetReconnectBufSize(opts, options.reconnect_buffer_bytes);
-  if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(opts, on_disconnected, anchor);
-  if (s == NATS_OK) s = natsOptions_SetReconnectedCB(opts, on_reconnected, anchor);
-  if (s == NATS_OK) s = natsOptions_SetClosedCB(opts, on_closed, anchor);
-  if (s == NATS_OK) s = natsOptions_SetErrorHandler(opts, on_async_error, anchor);
+  if (s == NATS_OK) s = natsOptions_SetSendAsap(opts, send_asap);
+  if (anchor) {
+    if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(opts, on_disconnected, anchor);
+    if (s == NATS_OK) s = natsOptions_SetReconnectedCB(opts, on_reconnected, anchor);
+    if (s == NATS_OK) s = natsOptions_SetClosedCB(opts, on_closed, anchor);
+    if (s == NATS_OK) s = natsOptions_SetErrorHandler(opts, on_async_error, anchor);
+  }
   natsConnection* conn = nullptr;
   if (s == NATS_OK) s = natsConnection_Connect(&conn, opts);
   std::string error = s == NATS_OK ? std::string() : status_text(s);
@@ -315,10 +325,11 @@ void nats_link_state::report(const std::string& subject, std::exception_ptr e) {
   }
 }
 
-natsSubscription* nats_link_state::subscribe(const std::string& subject, nats_source source) {
+natsSubscription* nats_link_state::subscribe(natsConnection* conn, const std::string& subject,
+                                             nats_source source) {
   auto* anchor = new nats_anchor{executor(), weak_from_this(), source};
   natsSubscription* sub = nullptr;
-  natsStatus s = natsConnection_Subscribe(&sub, conn_, subject.c_str(), on_nats_message, anchor);
+  natsStatus s = natsConnection_Subscribe(&sub, conn, subject.c_str(), on_nats_message, anchor);
   if (s == NATS_OK) s = natsSubscription_SetOnCompleteCB(sub, on_subscription_complete, anchor);
   if (s != NATS_OK) {
     if (sub) natsSubscription_Destroy(sub);
@@ -330,18 +341,19 @@ natsSubscription* nats_link_state::subscribe(const std::string& subject, nats_so
 }
 
 natsStatus nats_link_state::publish(const std::string& subject, const std::string& payload,
-                                    const std::string& reply) {
-  if (!conn_) return NATS_CONNECTION_CLOSED;
+                                    const std::string& reply, bool at_once) {
+  natsConnection* conn = at_once ? requests_conn_ : conn_;
+  if (!conn) return NATS_CONNECTION_CLOSED;
   if (reply.empty())
-    return natsConnection_Publish(conn_, subject.c_str(), payload.data(),
+    return natsConnection_Publish(conn, subject.c_str(), payload.data(),
                                   static_cast<int>(payload.size()));
-  return natsConnection_PublishRequest(conn_, subject.c_str(), reply.c_str(), payload.data(),
+  return natsConnection_PublishRequest(conn, subject.c_str(), reply.c_str(), payload.data(),
                                        static_cast<int>(payload.size()));
 }
 
 void nats_link_state::publish_or_report(const std::string& subject, const std::string& payload,
-                                        const std::string& reply) {
-  if (natsStatus s = publish(subject, payload, reply); s != NATS_OK) {
+                                        const std::string& reply, bool at_once) {
+  if (natsStatus s = publish(subject, payload, reply, at_once); s != NATS_OK) {
     ++failed;
     report(subject,
            std::make_exception_ptr(nats_error("asio_signals: cannot publish: " + status_text(s))));
@@ -371,7 +383,7 @@ void nats_link_state::share(const std::string& name, std::vector<std::string> ev
   local_senders_[name] = std::move(events);
   if (request_subscriptions_.count(name)) return;
   try {
-    request_subscriptions_[name] = subscribe(request_subject(name), nats_source::requests);
+    request_subscriptions_[name] = subscribe(conn_, request_subject(name), nats_source::requests);
   } catch (...) {
     report(request_subject(name), std::current_exception());
   }
@@ -473,11 +485,25 @@ asio::awaitable<void> nats_link_state::start() {
   starting_ = true;
   auto* anchor = new nats_anchor{executor(), weak_from_this(), nats_source::connection};
   std::exception_ptr error;
-  auto connect = [&options = options_, anchor]() -> asio::awaitable<natsConnection*> {
-    co_return connect_to_nats(options, anchor);
+  // The requests' connection first: it has no callbacks, so it can be
+  // destroyed at once if the main one fails.
+  using connections = std::array<natsConnection*, 2>;
+  auto connect = [&options = options_, anchor]() -> asio::awaitable<connections> {
+    natsConnection* requests = connect_to_nats(options, nullptr, true);
+    natsConnection* main = nullptr;
+    try {
+      main = connect_to_nats(options, anchor, false);
+    } catch (...) {
+      natsConnection_Destroy(requests);
+      throw;
+    }
+    connections both{main, requests};
+    co_return both;
   };
   try {
-    conn_ = co_await asio::co_spawn(blocking_, std::move(connect), asio::use_awaitable);
+    connections both = co_await asio::co_spawn(blocking_, std::move(connect), asio::use_awaitable);
+    conn_ = both[0];
+    requests_conn_ = both[1];
   } catch (...) {
     error = std::current_exception();
   }
@@ -501,8 +527,9 @@ asio::awaitable<void> nats_link_state::start() {
   state.set_trigger_check(std::move(check));
   // The senders added before the link started are shared too.
   for (const auto& name : state.connected_senders()) share(name, state.declared_events(name));
-  subscriptions_.push_back(subscribe(subject("s.>"), nats_source::signals));
-  subscriptions_.push_back(subscribe(inbox_ + ".*", nats_source::replies));
+  subscriptions_.push_back(subscribe(conn_, subject("s.>"), nats_source::signals));
+  // NATS's "no responders" comes back on the connection of the request.
+  subscriptions_.push_back(subscribe(requests_conn_, inbox_ + ".*", nats_source::replies));
   started_ = true;
   starting_ = false;
   asio::co_spawn(executor(), consume(self), asio::detached);
@@ -531,12 +558,15 @@ asio::awaitable<void> nats_link_state::stop() {
   auto served = [this] { return serving_ == 0; };
   co_await poll_until(served, std::chrono::milliseconds(1), options_.request_timeout);
   publish_presence(true);
-  natsConnection* conn = std::exchange(conn_, nullptr);
-  auto close = [conn, subs]() -> asio::awaitable<void> {
-    natsConnection_FlushTimeout(conn, 1000);
-    natsConnection_Close(conn);
+  std::array<natsConnection*, 2> conns{std::exchange(conn_, nullptr),
+                                       std::exchange(requests_conn_, nullptr)};
+  auto close = [conns, subs]() -> asio::awaitable<void> {
+    for (auto* conn : conns) {
+      natsConnection_FlushTimeout(conn, 1000);
+      natsConnection_Close(conn);
+    }
     for (auto* sub : subs) natsSubscription_Destroy(sub);
-    natsConnection_Destroy(conn);
+    for (auto* conn : conns) natsConnection_Destroy(conn);
     co_return;
   };
   co_await asio::co_spawn(blocking_, std::move(close), asio::use_awaitable);
@@ -735,7 +765,8 @@ asio::awaitable<std::any> nats_link_state::remote_request(std::string sender, st
   pending->timer.expires_after(options_.request_timeout);
   pending_[id] = pending;
   std::string reply = inbox_ + "." + std::to_string(id);
-  if (natsStatus s = publish(request_subject(sender), json::serialize(body), reply); s != NATS_OK) {
+  if (natsStatus s = publish(request_subject(sender), json::serialize(body), reply, true);
+      s != NATS_OK) {
     pending_.erase(id);
     throw nats_error("asio_signals: cannot send the request to '" + sender +
                      "': " + status_text(s));
@@ -804,7 +835,8 @@ asio::awaitable<void> nats_link_state::serve_request(std::shared_ptr<nats_link_s
     answer["message"] = "a non-standard exception";
   }
   // A stopping link still answers: stop() waits for it.
-  if (!m.reply.empty() && conn_) publish_or_report(m.reply, json::serialize(answer));
+  if (!m.reply.empty() && requests_conn_)
+    publish_or_report(m.reply, json::serialize(answer), std::string(), true);
 }
 
 }  // namespace detail
