@@ -29,6 +29,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <set>
@@ -59,6 +60,16 @@ struct nats_anchor {
   asio::any_io_executor executor;
   std::weak_ptr<nats_link_state> state;
   nats_source source;
+  std::shared_ptr<struct nats_mailbox> mailbox;
+};
+
+// The messages received and not yet taken by the executor: cnats's threads
+// append to it and post a drain only when none is pending, so that a burst
+// costs one post, and messages keep the order they arrived in.
+struct nats_mailbox {
+  std::mutex mutex;
+  std::vector<std::pair<nats_source, nats_message>> messages;
+  bool drain_posted = false;
 };
 
 // A remote request waiting for its reply: the timer expires at its timeout
@@ -142,6 +153,8 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   asio::awaitable<void> stop();
 
   void on_message(nats_source source, nats_message m);
+  // Takes the messages of the mailbox, on the executor.
+  void drain(nats_mailbox& mailbox);
   void on_anchor_done() { --open_anchors_; }
   void on_connection_event(natsStatus status, bool closed, bool reconnected);
 
@@ -178,6 +191,9 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
 
   asio::awaitable<void> consume(std::shared_ptr<nats_link_state> self);
   asio::awaitable<void> heartbeat(std::shared_ptr<nats_link_state> self);
+  // Triggers the event `m` carries, if it carries one, and returns whether
+  // it did; an event that cannot be decoded is dropped and reported.
+  bool deliver_event(const nats_message& m);
   asio::awaitable<void> handle(nats_message m);
   asio::awaitable<void> reconcile(std::string link, json::object presence);
   asio::awaitable<void> add_proxy(std::string name, std::string owner,
@@ -206,6 +222,9 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   std::vector<natsSubscription*> subscriptions_;
   std::map<std::string, natsSubscription*> request_subscriptions_;
   int open_anchors_ = 0;
+  std::shared_ptr<nats_mailbox> mailbox_ = std::make_shared<nats_mailbox>();
+  // The messages of one drain, kept to reuse their capacity.
+  std::vector<std::pair<nats_source, nats_message>> drained_;
   // The remote requests being served, until their reply is published.
   int serving_ = 0;
   bool starting_ = false;
@@ -241,10 +260,16 @@ void on_nats_message(natsConnection*, natsSubscription*, natsMsg* msg, void* clo
   m.data.assign(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
   m.no_responders = natsMsg_IsNoResponders(msg);
   natsMsg_Destroy(msg);
-  asio::post(anchor->executor,
-             [state = anchor->state, source = anchor->source, m = std::move(m)]() mutable {
-               if (auto s = state.lock()) s->on_message(source, std::move(m));
-             });
+  bool post = false;
+  {
+    std::lock_guard lock(anchor->mailbox->mutex);
+    anchor->mailbox->messages.emplace_back(anchor->source, std::move(m));
+    post = !std::exchange(anchor->mailbox->drain_posted, true);
+  }
+  if (post)
+    asio::post(anchor->executor, [state = anchor->state, mailbox = anchor->mailbox] {
+      if (auto s = state.lock()) s->drain(*mailbox);
+    });
 }
 
 void release_anchor(nats_anchor* anchor) {
@@ -327,7 +352,7 @@ void nats_link_state::report(const std::string& subject, std::exception_ptr e) {
 
 natsSubscription* nats_link_state::subscribe(natsConnection* conn, const std::string& subject,
                                              nats_source source) {
-  auto* anchor = new nats_anchor{executor(), weak_from_this(), source};
+  auto* anchor = new nats_anchor{executor(), weak_from_this(), source, mailbox_};
   natsSubscription* sub = nullptr;
   natsStatus s = natsConnection_Subscribe(&sub, conn, subject.c_str(), on_nats_message, anchor);
   if (s == NATS_OK) s = natsSubscription_SetOnCompleteCB(sub, on_subscription_complete, anchor);
@@ -423,6 +448,16 @@ void nats_link_state::on_local_event(const event& ev) {
   publish_or_report(subject, payload);
 }
 
+void nats_link_state::drain(nats_mailbox& mailbox) {
+  {
+    std::lock_guard lock(mailbox.mutex);
+    drained_.swap(mailbox.messages);
+    mailbox.drain_posted = false;
+  }
+  for (auto& [source, m] : drained_) on_message(source, std::move(m));
+  drained_.clear();
+}
+
 void nats_link_state::on_message(nats_source source, nats_message m) {
   if (!started_) return;
   switch (source) {
@@ -483,7 +518,7 @@ asio::awaitable<void> nats_link_state::start() {
   auto self = shared_from_this();
   if (starting_ || started_) throw nats_error("asio_signals: the NATS link is already started");
   starting_ = true;
-  auto* anchor = new nats_anchor{executor(), weak_from_this(), nats_source::connection};
+  auto* anchor = new nats_anchor{executor(), weak_from_this(), nats_source::connection, mailbox_};
   std::exception_ptr error;
   // The requests' connection first: it has no callbacks, so it can be
   // destroyed at once if the main one fails.
@@ -593,7 +628,7 @@ asio::awaitable<void> nats_link_state::consume(std::shared_ptr<nats_link_state>)
     }
     nats_message m = std::move(queue_.front());
     queue_.pop_front();
-    co_await handle(std::move(m));
+    if (!deliver_event(m)) co_await handle(std::move(m));
   }
 }
 
@@ -617,6 +652,32 @@ asio::awaitable<void> nats_link_state::heartbeat(std::shared_ptr<nats_link_state
   }
 }
 
+bool nats_link_state::deliver_event(const nats_message& m) {
+  if (!m.expired_link.empty()) return false;
+  auto tokens = subject_tokens(m.subject, options_.prefix);
+  if (!tokens || tokens->size() != 4 || (*tokens)[0] != "s" || (*tokens)[1] != "ev") return false;
+  std::string sender;
+  bool marked = false;
+  try {
+    sender = decode_token((*tokens)[2]);
+    std::string event = decode_token((*tokens)[3]);
+    kwargs data = decode_kwargs(parse_object(m.data));
+    // Events of a sender not yet announced are dropped, as a local trigger
+    // of a sender not yet added fails.
+    if (!proxies_.count(sender)) return true;
+    ++echo_marks_[sender];
+    marked = true;
+    // The link runs on the router's executor, and the events of one sender
+    // are triggered in the order they arrive: within this call.
+    router_access::state(router_)->trigger(sender, event, data);
+  } catch (...) {
+    if (marked) unmark(sender);
+    ++dropped;
+    report(m.subject, std::current_exception());
+  }
+  return true;
+}
+
 asio::awaitable<void> nats_link_state::handle(nats_message m) {
   if (!m.expired_link.empty()) {
     co_await remove_proxies_of(m.expired_link);
@@ -628,26 +689,7 @@ asio::awaitable<void> nats_link_state::handle(nats_message m) {
     if (!tokens || tokens->size() < 2 || (*tokens)[0] != "s")
       throw nats_error("asio_signals: not a subject of the link");
     const auto& t = *tokens;
-    if (t.size() == 4 && t[1] == "ev") {
-      std::string sender = decode_token(t[2]);
-      std::string event = decode_token(t[3]);
-      kwargs data = decode_kwargs(parse_object(m.data));
-      // Events of a sender not yet announced are dropped, as a local trigger
-      // of a sender not yet added fails.
-      if (proxies_.count(sender)) {
-        ++echo_marks_[sender];
-        std::exception_ptr trigger_error;
-        try {
-          co_await router_.trigger(sender, std::move(event), std::move(data));
-        } catch (...) {
-          trigger_error = std::current_exception();
-        }
-        if (trigger_error) {
-          unmark(sender);
-          std::rethrow_exception(trigger_error);
-        }
-      }
-    } else if (t.size() == 3 && t[1] == "pr") {
+    if (t.size() == 3 && t[1] == "pr") {
       co_await reconcile(std::string(t[2]), parse_object(m.data));
     } else if (t.size() == 2 && t[1] == "q") {
       publish_presence();
