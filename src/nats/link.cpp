@@ -33,6 +33,7 @@
 #include <optional>
 #include <random>
 #include <set>
+#include <tuple>
 #include <utility>
 
 namespace asio_signals {
@@ -186,7 +187,13 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   void publish_presence(bool bye = false);
   // Shares the local sender `name`: announced, and its requests served.
   void share(const std::string& name, std::vector<std::string> events);
-  void on_local_event(const event& ev);
+  // The callbacks of the link's listeners of the router: the presence of
+  // every sender, and the events of each shared one.
+  void on_presence(const event& ev);
+  void on_local_trigger(const event& ev);
+  // Connects `callback` to the listeners `target` names, within this task.
+  template <class Callback>
+  connection listen(listen_target target, Callback callback);
   void unmark(const std::string& name);
 
   asio::awaitable<void> consume(std::shared_ptr<nats_link_state> self);
@@ -230,7 +237,10 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   bool starting_ = false;
   bool started_ = false;
   std::optional<asio::any_io_executor> work_;
-  connection listener_;
+  // The link's listeners: of #connect, of #disconnect, of each shared sender.
+  connection connect_listener_;
+  connection disconnect_listener_;
+  std::map<std::string, connection> sender_listeners_;
 
   std::deque<nats_message> queue_;
   asio::steady_timer wake_;
@@ -240,8 +250,8 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   std::map<std::string, std::vector<std::string>, std::less<>> local_senders_;
   // The proxies of remote senders, by name.
   std::map<std::string, nats_remote_sender> proxies_;
-  // Per proxy, the router callbacks still to come from what the link itself
-  // did to it (add, trigger, remove): not to be published back.
+  // Per proxy, the presence callbacks still to come from what the link itself
+  // did to it (add, remove): not to be published back.
   std::map<std::string, int> echo_marks_;
   // When each other link was last heard of.
   std::map<std::string, std::chrono::steady_clock::time_point> links_seen_;
@@ -404,8 +414,22 @@ void nats_link_state::unmark(const std::string& name) {
   if (it != echo_marks_.end() && --it->second == 0) echo_marks_.erase(it);
 }
 
+template <class Callback>
+connection nats_link_state::listen(listen_target target, Callback callback) {
+  signal listeners = router_access::state(router_)->listener_signal(target);
+  std::tuple<Callback> callbacks{std::move(callback)};
+  std::tuple<> options;
+  return connect_now(listeners, callbacks, options);
+}
+
 void nats_link_state::share(const std::string& name, std::vector<std::string> events) {
   local_senders_[name] = std::move(events);
+  if (!sender_listeners_.count(name)) {
+    auto forward = [weak = weak_from_this()](const event& ev) {
+      if (auto s = weak.lock()) s->on_local_trigger(ev);
+    };
+    sender_listeners_[name] = listen(listen_target{name, std::nullopt}, std::move(forward));
+  }
   if (request_subscriptions_.count(name)) return;
   try {
     request_subscriptions_[name] = subscribe(conn_, request_subject(name), nats_source::requests);
@@ -414,28 +438,33 @@ void nats_link_state::share(const std::string& name, std::vector<std::string> ev
   }
 }
 
-void nats_link_state::on_local_event(const event& ev) {
+void nats_link_state::on_presence(const event& ev) {
   const std::string& name = sender_name(ev);
-  if (name.empty()) return;
   if (echo_marks_.count(name)) return unmark(name);
   if (proxies_.count(name) || !started_) return;
-  const std::string& event = event_name(ev);
-  if (event == connect_event) {
+  if (event_name(ev) == connect_event) {
     share(name, event_data(ev).get<std::vector<std::string>>("events"));
-    publish_presence();
-    return;
-  }
-  if (event == disconnect_event) {
+  } else {
     local_senders_.erase(name);
+    if (auto it = sender_listeners_.find(name); it != sender_listeners_.end()) {
+      it->second.disconnect();
+      sender_listeners_.erase(it);
+    }
     if (auto it = request_subscriptions_.find(name); it != request_subscriptions_.end()) {
       natsSubscription_Unsubscribe(it->second);
       natsSubscription_Destroy(it->second);
       request_subscriptions_.erase(it);
     }
-    publish_presence();
-    return;
   }
-  if (!local_senders_.count(name)) return;
+  publish_presence();
+}
+
+void nats_link_state::on_local_trigger(const event& ev) {
+  const std::string& name = sender_name(ev);
+  const std::string& event = event_name(ev);
+  if (!started_ || !local_senders_.count(name) || event == connect_event ||
+      event == disconnect_event)
+    return;
   std::string subject = event_subject(name, event);
   std::string payload;
   try {
@@ -549,10 +578,12 @@ asio::awaitable<void> nats_link_state::start() {
   }
   ++open_anchors_;
   work_ = asio::prefer(executor(), asio::execution::outstanding_work.tracked);
-  auto forward_local = [weak = weak_from_this()](const event& ev) {
-    if (auto s = weak.lock()) s->on_local_event(ev);
+  auto presence = [weak = weak_from_this()](const event& ev) {
+    if (auto s = weak.lock()) s->on_presence(ev);
   };
-  listener_ = co_await router_.add_listener(std::move(forward_local));
+  connect_listener_ = listen(listen_target{std::nullopt, std::string(connect_event)}, presence);
+  disconnect_listener_ =
+      listen(listen_target{std::nullopt, std::string(disconnect_event)}, presence);
   // A trigger of a shared sender whose kwargs cannot go on the wire fails.
   auto check = [weak = weak_from_this()](std::string_view sender, const kwargs& data) {
     auto s = weak.lock();
@@ -577,7 +608,10 @@ asio::awaitable<void> nats_link_state::stop() {
   auto self = shared_from_this();
   if (!started_) co_return;
   started_ = false;
-  listener_.disconnect();
+  connect_listener_.disconnect();
+  disconnect_listener_.disconnect();
+  for (auto& [name, listener] : sender_listeners_) listener.disconnect();
+  sender_listeners_.clear();
   router_access::state(router_)->set_trigger_check(nullptr);
   wake_.cancel();
   heartbeat_.cancel();
@@ -656,22 +690,17 @@ bool nats_link_state::deliver_event(const nats_message& m) {
   if (!m.expired_link.empty()) return false;
   auto tokens = subject_tokens(m.subject, options_.prefix);
   if (!tokens || tokens->size() != 4 || (*tokens)[0] != "s" || (*tokens)[1] != "ev") return false;
-  std::string sender;
-  bool marked = false;
   try {
-    sender = decode_token((*tokens)[2]);
+    std::string sender = decode_token((*tokens)[2]);
     std::string event = decode_token((*tokens)[3]);
     kwargs data = decode_kwargs(parse_object(m.data));
     // Events of a sender not yet announced are dropped, as a local trigger
     // of a sender not yet added fails.
     if (!proxies_.count(sender)) return true;
-    ++echo_marks_[sender];
-    marked = true;
     // The link runs on the router's executor, and the events of one sender
     // are triggered in the order they arrive: within this call.
     router_access::state(router_)->trigger(sender, event, data);
   } catch (...) {
-    if (marked) unmark(sender);
     ++dropped;
     report(m.subject, std::current_exception());
   }
