@@ -18,6 +18,17 @@ install(EXPORT asio_signals-targets
   NAMESPACE asio_signals::
   DESTINATION ${asio_signals_cmake_dir})
 
+# The NATS link, when it is built: the component `nats` of the package, in an
+# export file of its own, so that the core never needs cnats or Boost.JSON.
+if(TARGET asio_signals_nats)
+  install(TARGETS asio_signals_nats
+    EXPORT asio_signals-nats-targets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(EXPORT asio_signals-nats-targets
+    NAMESPACE asio_signals::
+    DESTINATION ${asio_signals_cmake_dir})
+endif()
+
 configure_package_config_file(
   "${PROJECT_SOURCE_DIR}/cmake/asio_signals-config.cmake.in"
   "${PROJECT_BINARY_DIR}/asio_signals-config.cmake"

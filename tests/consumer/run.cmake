@@ -1,5 +1,6 @@
 # Configures, builds and runs one consumer project, and checks what it prints.
 #   MODE=find_package      installs this build into a private prefix first
+#   MODE=find_package_nats the same, for the nats component
 #   MODE=pkg_config        the same, and reads the package with pkg-config
 #   MODE=add_subdirectory  builds the library from SOURCE_DIR as a subproject
 #   SHARED=ON              the library is a shared one (BUILD_SHARED_LIBS)
@@ -20,7 +21,11 @@ endfunction()
 
 set(configure_args -G "${GENERATOR}" -DCMAKE_CXX_COMPILER=${CXX_COMPILER} -DCMAKE_BUILD_TYPE=Release
   "-DCMAKE_CXX_FLAGS=${SANITIZE_FLAGS}")
-if(MODE STREQUAL "find_package" OR MODE STREQUAL "pkg_config")
+set(installed OFF)
+if(MODE MATCHES "^(find_package|find_package_nats|pkg_config)$")
+  set(installed ON)
+endif()
+if(installed)
   run(${CMAKE_COMMAND} --install "${BINARY_DIR}" --prefix "${work}/prefix")
   list(APPEND configure_args "-DCMAKE_PREFIX_PATH=${work}/prefix")
 else()
@@ -33,7 +38,7 @@ endif()
 run(${CMAKE_COMMAND} -S "${SOURCE_DIR}/tests/consumer/${MODE}" -B "${work}/build" ${configure_args})
 run(${CMAKE_COMMAND} --build "${work}/build")
 # The consumer linked the kind of library this build made (shared or static).
-if(MODE STREQUAL "find_package" OR MODE STREQUAL "pkg_config")
+if(installed)
   file(GLOB_RECURSE found "${work}/prefix/${LIBRARY}")
 else()
   file(GLOB_RECURSE found "${work}/build/${LIBRARY}")
@@ -41,7 +46,14 @@ endif()
 if(NOT found)
   message(FATAL_ERROR "the consumer's build has no ${LIBRARY}")
 endif()
-run("${work}/build/hello_signals")
-if(NOT output STREQUAL "hello, world\nhello, asio_signals\n")
-  message(FATAL_ERROR "hello_signals printed:\n${output}")
+if(MODE STREQUAL "find_package_nats")
+  run("${work}/build/hello_nats")
+  if(NOT output STREQUAL "hello, nats: no server on port 1\n")
+    message(FATAL_ERROR "hello_nats printed:\n${output}")
+  endif()
+else()
+  run("${work}/build/hello_signals")
+  if(NOT output STREQUAL "hello, world\nhello, asio_signals\n")
+    message(FATAL_ERROR "hello_signals printed:\n${output}")
+  endif()
 endif()
