@@ -317,10 +317,10 @@ void on_async_error(natsConnection*, natsSubscription*, natsStatus status, void*
   post_connection_event(closure, status, false, false);
 }
 
-// Connects; runs on the link's blocking thread.
-// A connection to NATS; with an anchor, its events are posted to the link.
-// With `send_asap`, each publish is written at once instead of by cnats's
-// flusher, which waits about a millisecond to gather writes.
+// Connects, on the link's blocking thread. With an anchor, the connection's
+// events are posted to the link. With `send_asap`, each publish is written at
+// once instead of by cnats's flusher, which waits about a millisecond to
+// gather writes.
 natsConnection* connect_to_nats(const nats_options& options, nats_anchor* anchor, bool send_asap) {
   natsOptions* opts = nullptr;
   natsStatus s = natsOptions_Create(&opts);
