@@ -10,6 +10,7 @@
 #include <asio_signals/nats.hpp>
 
 #include "nats_support.hpp"
+#include "router_support.hpp"
 #include "test_support.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -37,13 +38,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-using log_type = std::vector<std::string>;
-
-auto recorder(log_type& log, std::string label) {
-  return [&log, label](const sig::event& ev) {
-    log.push_back(label + ":" + sig::sender_name(ev) + "/" + sig::event_name(ev));
-  };
-}
+using test::log_type;
+using test::recorder;
 
 // Waits until `done()` holds, at most `limit`; returns whether it held.
 asio::awaitable<bool> eventually(std::function<bool()> done,

@@ -8,6 +8,7 @@
 
 #include <asio_signals/router.hpp>
 
+#include "router_support.hpp"
 #include "test_support.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -42,14 +43,8 @@ namespace sig = asio_signals;
 
 namespace {
 
-// Each callback appends "<label>:<sender>/<event>" to a log.
-using log_type = std::vector<std::string>;
-
-auto recorder(log_type& log, std::string label) {
-  return [&log, label](const sig::event& ev) {
-    log.push_back(label + ":" + sig::sender_name(ev) + "/" + sig::event_name(ev));
-  };
-}
+using test::log_type;
+using test::recorder;
 
 template <class Error>
 std::string error_of(const std::function<void()>& f) {
