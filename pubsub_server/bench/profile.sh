@@ -3,7 +3,7 @@
 # calls and CPU time in user and kernel mode (perf stat on the kernel's
 # tracepoints), instructions and allocations (valgrind's callgrind),
 # per delivered message, for each shape of load given (subscribers/publishers/
-# channels[/payload bytes]; by default 16/4/1, 50/4/10 and 200/8/50 with
+# channels[/payload bytes]; by default 16/4/1, 50/4/10, 4/4/4 and 200/8/50 with
 # 64-byte payloads). Builds pubsub_server and bench_pubsub in Release (the
 # "release" preset, in build/release or in $BUILD_DIR), then for each shape
 # runs bench_pubsub four times, with both servers wrapped in callgrind, then
@@ -71,7 +71,7 @@ EOF
 }
 
 shapes=("$@")
-if [[ ${#shapes[@]} -eq 0 ]]; then shapes=(16/4/1 50/4/10 200/8/50); fi
+if [[ ${#shapes[@]} -eq 0 ]]; then shapes=(16/4/1 50/4/10 4/4/4 200/8/50); fi
 
 for shape in "${shapes[@]}"; do
   IFS=/ read -r subscribers publishers channels payload <<<"$shape"
