@@ -300,7 +300,8 @@ int run(const options& o) {
       std::cout << "run " << rep + 1 << "/" << o.repetitions << " " << s.name << ": "
                 << with_commas(r.delivered_per_second) << " msg/s delivered, p99 "
                 << fixed(r.p99.count(), 0) << " µs, server CPU " << fixed(r.server_cores, 2)
-                << ", load CPU " << fixed(r.load_cores, 2) << std::endl;
+                << ", load CPU " << fixed(r.load_cores, 2) << "; whole run " << r.delivered_total
+                << " delivered, " << r.published_total << " PUBLISH" << std::endl;
       for (const std::string& e : r.errors) std::cout << "  error: " << e << "\n";
       failed = failed || !r.errors.empty();
     }

@@ -197,6 +197,8 @@ struct run_state {
   bool closing = false;
   std::uint64_t delivered = 0;
   std::uint64_t published = 0;
+  std::uint64_t delivered_total = 0;
+  std::uint64_t published_total = 0;
   histogram delays;
   std::vector<std::string> errors;
   std::vector<std::unique_ptr<publisher>> publishers;
@@ -302,6 +304,7 @@ class publisher {
     if (to_integer(parts[0].substr(1)) != static_cast<long long>(received_.size()))
       state_.error("PUBLISH replied " + std::string(parts[0].substr(1)) + ", expected " +
                    std::to_string(received_.size()));
+    ++state_.published_total;
     if (state_.measuring) ++state_.published;
   }
 
@@ -385,6 +388,7 @@ class subscriber {
     }
     expected_[from] = sequence + 1;
     state_.publishers[from]->delivered(slot_, sequence + 1);
+    ++state_.delivered_total;
     if (state_.measuring) {
       ++state_.delivered;
       state_.delays.add(received_at - sent_at);
@@ -459,6 +463,8 @@ class load_run {
     result_.p99 = state_.delays.percentile(0.99);
     result_.server_cores = cpu / elapsed;
     result_.load_cores = own_cpu / elapsed;
+    result_.delivered_total = state_.delivered_total;
+    result_.published_total = state_.published_total;
     result_.errors = state_.errors;
   }
 

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -61,6 +62,12 @@ struct load_result {
   /// The load's own CPU time over the measurement, in cores: near 1.0, the
   /// load (one thread) rather than the server may be what limits the rate.
   double load_cores = 0;
+
+  /// Messages received by the subscribers and PUBLISH replies received over
+  /// the whole run, warm-up and drain included: what the server did between
+  /// the first SUBSCRIBE and the close, to divide a profile of it by.
+  std::uint64_t delivered_total = 0;
+  std::uint64_t published_total = 0;
 
   /// What went wrong: wrong PUBLISH counts, lost or reordered messages, errors.
   std::vector<std::string> errors;
