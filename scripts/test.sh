@@ -43,8 +43,9 @@ run_ctest "g++ dev" --preset dev
 echo "== g++, shared library"
 cmake --preset dev -B build/shared -DBUILD_SHARED_LIBS=ON -DASIO_SIGNALS_BUILD_EXAMPLES=OFF \
   -DASIO_SIGNALS_BUILD_BENCHMARKS=OFF -DASIO_SIGNALS_BUILD_DOCS=OFF -DASIO_SIGNALS_BUILD_PUBSUB_SERVER=OFF
+# The NATS link too: the consumer projects install every installable target.
 cmake --build build/shared --target asio_signals_tests asio_signals_thread_tests \
-  asio_signals_alloc_tests
+  asio_signals_alloc_tests asio_signals_nats
 run_ctest "g++ shared" --test-dir build/shared -L "unit|threads|consumer" \
   --output-on-failure --no-tests=error
 
