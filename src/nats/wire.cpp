@@ -9,8 +9,11 @@
 #include "wire.hpp"
 
 #include <boost/core/demangle.hpp>
-#include <boost/json/parse.hpp>
+#include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/error.hpp>
+#include <boost/json/value_stack.hpp>
 
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
@@ -243,10 +246,99 @@ std::any decode_any(const json::value& v) {
   return a;
 }
 
+namespace {
+
+// Builds a value as boost::json::parser does, but reads each floating-point
+// number again from its text with std::from_chars, which rounds correctly:
+// Boost.JSON 1.81's own conversion is one unit in the last place off for
+// about one double in ten, and a double must arrive as it was sent.
+class exact_handler {
+ public:
+  static constexpr std::size_t max_object_size = json::object::max_size();
+  static constexpr std::size_t max_array_size = json::array::max_size();
+  static constexpr std::size_t max_key_size = json::string::max_size();
+  static constexpr std::size_t max_string_size = json::string::max_size();
+
+  exact_handler() { stack_.reset(); }
+
+  json::value release() { return stack_.release(); }
+
+  bool on_document_begin(json::error_code&) { return true; }
+  bool on_document_end(json::error_code&) { return true; }
+  bool on_object_begin(json::error_code&) { return true; }
+  bool on_object_end(std::size_t n, json::error_code&) {
+    stack_.push_object(n);
+    return true;
+  }
+  bool on_array_begin(json::error_code&) { return true; }
+  bool on_array_end(std::size_t n, json::error_code&) {
+    stack_.push_array(n);
+    return true;
+  }
+  bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
+    stack_.push_chars(s);
+    return true;
+  }
+  bool on_key(json::string_view s, std::size_t, json::error_code&) {
+    stack_.push_key(s);
+    return true;
+  }
+  bool on_string_part(json::string_view s, std::size_t, json::error_code&) {
+    stack_.push_chars(s);
+    return true;
+  }
+  bool on_string(json::string_view s, std::size_t, json::error_code&) {
+    stack_.push_string(s);
+    return true;
+  }
+  bool on_number_part(json::string_view s, json::error_code&) {
+    number_.append(s.data(), s.size());
+    return true;
+  }
+  bool on_int64(std::int64_t i, json::string_view, json::error_code&) {
+    number_.clear();
+    stack_.push_int64(i);
+    return true;
+  }
+  bool on_uint64(std::uint64_t u, json::string_view, json::error_code&) {
+    number_.clear();
+    stack_.push_uint64(u);
+    return true;
+  }
+  bool on_double(double d, json::string_view s, json::error_code&) {
+    number_.append(s.data(), s.size());
+    double exact = 0;
+    auto [end, error] = std::from_chars(number_.data(), number_.data() + number_.size(), exact);
+    // Beyond a double's range the parser's own value (an infinity) stands.
+    stack_.push_double(error == std::errc() ? exact : d);
+    number_.clear();
+    return true;
+  }
+  bool on_bool(bool b, json::error_code&) {
+    stack_.push_bool(b);
+    return true;
+  }
+  bool on_null(json::error_code&) {
+    stack_.push_null();
+    return true;
+  }
+  bool on_comment_part(json::string_view, json::error_code&) { return true; }
+  bool on_comment(json::string_view, json::error_code&) { return true; }
+
+ private:
+  json::value_stack stack_;
+  std::string number_;
+};
+
+}  // namespace
+
 json::object parse_object(std::string_view payload) {
-  std::error_code ec;
-  json::value v = json::parse(payload, ec);
+  json::basic_parser<exact_handler> parser{json::parse_options()};
+  json::error_code ec;
+  std::size_t used = parser.write_some(false, payload.data(), payload.size(), ec);
+  if (!ec && used < payload.size()) ec = json::error::extra_data;
   if (ec) throw nats_error("asio_signals: undecodable JSON payload: " + ec.message());
+  json::value v = parser.handler().release();
   if (!v.is_object()) throw nats_error("asio_signals: payload is not a JSON object");
   return std::move(v.get_object());
 }
