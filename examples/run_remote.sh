@@ -7,20 +7,9 @@
 set -euo pipefail
 server=$1 sensor=$2 monitor=$3 expected=$4
 
-dir=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$dir"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/../scripts/nats_server.sh"
 
-"$server" -a 127.0.0.1 -p -1 --ports_file_dir "$dir" -l "$dir/server.log" &
-pids+=($!)
-ports="$dir/nats-server_$!.ports"
-for _ in $(seq 500); do [ -s "$ports" ] && break; sleep 0.01; done
-url=$(sed -n 's/.*"nats": *\["\([^"]*\)".*/\1/p' "$ports" | head -n 1)
-[ -n "$url" ] || { echo "run_remote: nats-server did not start"; exit 1; }
+start_nats_server run_remote "$server"
 
 "$monitor" --nats "$url" --expect 3 > "$dir/monitor.out" &
 monitor_pid=$!

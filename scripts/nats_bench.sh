@@ -36,25 +36,14 @@ else
   program=$build/bench/asio_signals_nats_bench
 fi
 
-dir=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$dir"
-}
-trap cleanup EXIT
+source scripts/nats_server.sh
 
 pin_server=() pin_pair=()
 if [ $smoke = 0 ] && command -v taskset >/dev/null && [ "$(nproc)" -gt 1 ]; then
   pin_server=(taskset -c 0) pin_pair=(taskset -c 1)
 fi
 
-"${pin_server[@]}" "$server" -a 127.0.0.1 -p -1 --ports_file_dir "$dir" -l "$dir/server.log" &
-pids+=($!)
-ports="$dir/nats-server_$!.ports"
-for _ in $(seq 500); do [ -s "$ports" ] && break; sleep 0.01; done
-url=$(sed -n 's/.*"nats": *\["\([^"]*\)".*/\1/p' "$ports" | head -n 1)
-[ -n "$url" ] || { echo "nats_bench: nats-server did not start"; exit 1; }
+start_nats_server nats_bench "$server" "${pin_server[@]}"
 
 # A trigger pair: the listener's line, or a failure.
 events_pair() { # sender-mode listener-mode
