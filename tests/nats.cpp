@@ -69,6 +69,13 @@ asio::awaitable<bool> connected_eventually(sig::router& r, const std::string& na
   co_return false;
 }
 
+// A listener that keeps the kwarg "i" of each event in `ticks`.
+auto tick_recorder(std::vector<std::int64_t>& ticks) {
+  return [&ticks](const sig::event& ev) {
+    ticks.push_back(sig::event_data(ev).get<std::int64_t>("i"));
+  };
+}
+
 // Triggers "tick" of "counter" on `a`, counting up from 1, at most `tries`
 // times, until `ticks` holds more than one; returns whether it did.
 asio::awaitable<bool> trigger_until_delivered(sig::router& a,
@@ -206,9 +213,7 @@ CO_TEST_CASE(a_late_router_learns_the_senders_and_events_keep_their_order) {
   log_type connects;
   co_await b.add_listener(recorder(connects, "b"), sig::any, "#connect");
   std::vector<std::int64_t> ticks;
-  co_await b.add_listener(
-      [&](const sig::event& ev) { ticks.push_back(sig::event_data(ev).get<std::int64_t>("i")); },
-      "counter", "tick");
+  co_await b.add_listener(tick_recorder(ticks), "counter", "tick");
   co_await lb.start();
   BOOST_TEST(co_await eventually([&] { return connects.size() == 1; }));
   BOOST_TEST(connects == log_type{"b:counter/#connect"}, boost::test_tools::per_element());
@@ -545,9 +550,7 @@ CO_TEST_CASE(a_restarted_server_is_rejoined_and_listeners_receive_again) {
   options.presence_expiry = 2000ms;
   sig::nats_link la(a, options), lb(b, options);
   std::vector<std::int64_t> ticks;
-  co_await b.add_listener(
-      [&](const sig::event& ev) { ticks.push_back(sig::event_data(ev).get<std::int64_t>("i")); },
-      "counter", "tick");
+  co_await b.add_listener(tick_recorder(ticks), "counter", "tick");
   co_await la.start();
   co_await lb.start();
   co_await a.add_sender("counter", sig::events("tick"));
@@ -579,9 +582,7 @@ CO_TEST_CASE(triggers_beyond_the_outage_buffer_are_counted_and_reported) {
   ob.presence_expiry = 5000ms;
   sig::nats_link la(a, oa), lb(b, ob);
   std::vector<std::int64_t> ticks;
-  co_await b.add_listener(
-      [&](const sig::event& ev) { ticks.push_back(sig::event_data(ev).get<std::int64_t>("i")); },
-      "counter", "tick");
+  co_await b.add_listener(tick_recorder(ticks), "counter", "tick");
   co_await la.start();
   co_await lb.start();
   co_await a.add_sender("counter", sig::events("tick"));
@@ -631,9 +632,7 @@ CO_TEST_CASE(delivery_continues_after_a_cluster_server_dies) {
   auto listener_options = options_for(s1);
   sig::nats_link la(a, sender_options), lb(b, listener_options);
   std::vector<std::int64_t> ticks;
-  co_await b.add_listener(
-      [&](const sig::event& ev) { ticks.push_back(sig::event_data(ev).get<std::int64_t>("i")); },
-      "counter", "tick");
+  co_await b.add_listener(tick_recorder(ticks), "counter", "tick");
   co_await la.start();
   co_await lb.start();
   co_await a.add_sender("counter", sig::events("tick"));
