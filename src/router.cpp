@@ -97,6 +97,8 @@ void router_state::add_sender(sender_request& r) {
     if (auto l = s.listeners.find(event); l != s.listeners.end()) e.listeners = &l->second;
     if (auto c = channels_.find(event); e.channel && c != channels_.end())
       e.channel_listeners = &c->second;
+    if (auto l = logs_.find(topic_key(e.channel ? std::string() : r.name, event)); l != logs_.end())
+      e.log = &l->second;
   }
   s.methods = std::move(methods);
   s.default_method = std::move(fallback);
@@ -201,12 +203,18 @@ void router_state::presence(sender_entry& s, std::string_view event) {
   deliver(s, s.declared.find(event)->second, data);
 }
 
+// A retained event is kept first, so that a listener that pulls finds it.
 // Each group is one send of its signal, in the order of the groups, run in
 // the router's task as a signal runs a send in its own: the router's signals
 // live on its executor, so a trigger costs one task, not one per group. A
 // group without callbacks is skipped; one whose only callbacks are expired
 // weak members is sent to, so that the send prunes them.
 void router_state::deliver(sender_entry& s, const declared_event& e, const kwargs& data) {
+  if (e.log) {
+    e.log->append(*s.name.get_if<std::string>(), *e.name.get_if<std::string>(), data,
+                  history_clock::now());
+    if (e.log->waiting > 0) wake(*e.log);
+  }
   std::optional<kwargs::value> given;
   if (!data.empty()) given.emplace(data);
   const kwargs::value& value = given ? *given : empty_data_;

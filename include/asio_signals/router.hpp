@@ -13,6 +13,7 @@
 #include <asio_signals/detail/await_exception_ptr_fix.hpp>
 #include <asio_signals/detail/config.hpp>
 #include <asio_signals/event.hpp>
+#include <asio_signals/history.hpp>
 #include <asio_signals/kwargs.hpp>
 #include <asio_signals/signal.hpp>
 
@@ -434,6 +435,127 @@ class ASIO_SIGNALS_DECL router {
    */
   template <class Callback, class Token = asio::use_awaitable_t<>>
   auto signals(Callback callback, Token&& token = {});
+
+  /// Keeps the triggers of a topic, for pull() (retained history).
+  /**
+   * @code
+   * co_await r.retain(sig::topic("#A"), sig::max_events(10'000), sig::max_age(24h));
+   * @endcode
+   *
+   * From then on every trigger of the topic is also kept, with its time and
+   * a sequence number, until the bounds drop it, oldest first. Retaining a
+   * topic again replaces its bounds and applies them at once; what is kept
+   * stays.
+   *
+   * @param t The topic: a channel, or one event of one sender, which need
+   * not be connected yet.
+   *
+   * @param args Bounds, at least one — @c max_events(n), @c max_age(d),
+   * @c max_bytes(n) — then an optional completion token.
+   *
+   * @par Completion Signature
+   * @code void(std::exception_ptr) @endcode
+   * The exception is a @ref router_error for a bad name, a non-channel event
+   * without its sender (or a channel with one), an event that its connected
+   * sender does not declare, no bound, or a bound of zero, thrown from the
+   * call for eager tokens.
+   */
+  template <class... Args>
+  auto retain(topic t, Args&&... args);
+
+  /// Pulls the kept events of retained topics, oldest first.
+  /**
+   * @code
+   * auto batch = co_await r.pull(sig::topic("#A"), sig::since(start), sig::max_batch(100));
+   * @endcode
+   *
+   * @param t, args Topics, each retained, then options — @c since(time)
+   * for the events triggered at that time or later (without it, every
+   * event kept), @c max_batch(n) (256 without it) — then an optional
+   * completion token.
+   *
+   * @par Completion Signature
+   * @code void(std::exception_ptr, std::vector<retained_event>) @endcode
+   * The events of all the topics, ordered by time (an earlier topic first
+   * for equal times), at most the batch. The exception is a
+   * @ref router_error for a topic that is not retained, a time in the
+   * future or a batch of zero.
+   */
+  template <class... Args>
+  auto pull(topic t, Args&&... args);
+
+  /// Makes a durable subscriber of topics, or resumes one.
+  /**
+   * A durable subscriber has a name and remembers, per topic, the last
+   * event it acknowledged with ack(); pull(name) returns what came after.
+   * Subscribing a name again resumes it: its topics become those given, a
+   * topic it had keeps its place — what was pulled and not acknowledged is
+   * pulled again — and a new one starts as for a new subscriber.
+   *
+   * @param subscriber The subscriber's name, not empty.
+   *
+   * @param args Topics, each retained, at least one; then @c since(time) to
+   * start a new topic at that time (without it, at its oldest kept event);
+   * then an optional completion token.
+   *
+   * @par Completion Signature
+   * @code void(std::exception_ptr) @endcode
+   * The exception is a @ref router_error for no topic, a topic that is not
+   * retained, or a time in the future.
+   */
+  template <class... Args>
+  auto subscribe(std::string subscriber, Args&&... args);
+
+  /// Pulls the next events of a durable subscriber, oldest first.
+  /**
+   * Returns the events of its topics after those the previous pulls
+   * returned; an event no longer kept by then is skipped.
+   *
+   * @param subscriber The subscriber's name.
+   * @param args @c max_batch(n) (256 without it), @c wait_for_events() to
+   * wait for the next event when nothing is new, then an optional
+   * completion token.
+   *
+   * @par Completion Signature
+   * @code void(std::exception_ptr, std::vector<retained_event>) @endcode
+   * Empty when there is nothing new, without @c wait_for_events(). The
+   * exception is a @ref router_error for an unknown subscriber, a batch of
+   * zero, or a subscriber unsubscribed while the pull waits; a
+   * @c boost::system::system_error with @c asio::error::operation_aborted
+   * when cancelled.
+   *
+   * @par Per-Operation Cancellation
+   * Terminal, partial and total: the pull completes at once with
+   * @c operation_aborted and returns nothing, so that a pull with a timeout
+   * is <tt>pull(name, wait_for_events()) || timer.async_wait()</tt>.
+   */
+  template <class... Args>
+  auto pull(std::string subscriber, Args&&... args);
+
+  /// Acknowledges pulled events: a resumed subscriber starts after them.
+  /**
+   * Acknowledging an event acknowledges every earlier event of its topic.
+   *
+   * @par Completion Signature
+   * @code void(std::exception_ptr) @endcode
+   * The exception is a @ref router_error for an unknown subscriber or an
+   * event of a topic it does not pull; then nothing is acknowledged.
+   */
+  template <class Token = asio::use_awaitable_t<>>
+  auto ack(std::string subscriber, std::vector<retained_event> batch, Token&& token = {});
+
+  /// Acknowledges one pulled event and every earlier one of its topic.
+  template <class Token = asio::use_awaitable_t<>>
+  auto ack(std::string subscriber, const retained_event& last, Token&& token = {});
+
+  /// Forgets a durable subscriber.
+  /**
+   * @par Completion Signature
+   * @code void(std::exception_ptr, bool) @endcode
+   * Whether there was one of that name.
+   */
+  template <class Token = asio::use_awaitable_t<>>
+  auto unsubscribe(std::string subscriber, Token&& token = {});
 
   /// Whether both handles refer to the same router.
   friend bool operator==(const router& a, const router& b) noexcept { return a.state_ == b.state_; }

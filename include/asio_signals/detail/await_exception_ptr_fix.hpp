@@ -36,6 +36,7 @@ namespace asio_signals {
 class connection;
 struct filter_set;
 struct outcome;
+struct retained_event;
 }  // namespace asio_signals
 
 namespace asio_signals::detail {
@@ -43,10 +44,10 @@ namespace asio_signals::detail {
 // The values the operations of signal and router complete with after an
 // exception_ptr.
 template <class T>
-concept fixed_completion_value =
-    std::is_same_v<T, std::size_t> || std::is_same_v<T, bool> || std::is_same_v<T, connection> ||
-    std::is_same_v<T, filter_set> || std::is_same_v<T, std::vector<outcome>> ||
-    std::is_same_v<T, std::any> || std::is_same_v<T, std::vector<std::string>>;
+concept fixed_completion_value = std::is_same_v<T, std::size_t> || std::is_same_v<T, bool> ||
+    std::is_same_v<T, connection> || std::is_same_v<T, filter_set> ||
+    std::is_same_v<T, std::vector<outcome>> || std::is_same_v<T, std::any> ||
+    std::is_same_v<T, std::vector<std::string>> || std::is_same_v<T, std::vector<retained_event>>;
 
 }  // namespace asio_signals::detail
 

@@ -12,6 +12,7 @@
 #include <asio_signals/connection.hpp>
 #include <asio_signals/detail/completion.hpp>
 #include <asio_signals/detail/config.hpp>
+#include <asio_signals/detail/history_log.hpp>
 #include <asio_signals/detail/requests.hpp>
 #include <asio_signals/kwargs.hpp>
 #include <asio_signals/router.hpp>
@@ -24,12 +25,14 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace asio_signals::detail {
@@ -129,6 +132,24 @@ struct pending_request {
   bool finished = false;
 };
 
+// One pull of a durable subscriber, from its start until it completes
+// exactly once; while it waits for events, in the router's waiting pulls.
+struct pending_pull {
+  using signature = void(std::exception_ptr, std::vector<retained_event>);
+
+  pending_pull(completion<signature>::handler_type handler, const asio::any_io_executor& fallback,
+               std::string n, std::size_t b, bool w)
+      : done(std::move(handler), fallback), name(std::move(n)), batch(b), wait(w) {}
+
+  completion<signature> done;
+  std::string name;
+  std::size_t batch;
+  bool wait;
+  bool finished = false;
+  // The logs whose next event wakes the pull.
+  std::vector<topic_log*> watched;
+};
+
 // The state of a router; every member function runs on its executor.
 class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<router_state> {
  public:
@@ -172,7 +193,22 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   bool responds_to(const named_callback& cb, const std::string& name) const;
   std::vector<std::string> signals(const named_callback& cb) const;
 
+  // Retained history: `r` holds the operation's topics and options.
+  void retain(const history_request& r);
+  std::vector<retained_event> pull(const history_request& r);
+  void subscribe(const std::string& name, const history_request& r);
+  void start_pull(const std::shared_ptr<pending_pull>& p);
+  void withdraw_pull(const std::shared_ptr<pending_pull>& p);
+  // Acknowledges, for each event of `batch`, that event and every earlier
+  // one of its topic.
+  void ack(const std::string& name, const std::vector<retained_event>& batch);
+  bool unsubscribe(const std::string& name);
+
  private:
+  // A retained topic: an empty sender and a channel's name, or a sender's
+  // name and one of its events.
+  using topic_key = std::pair<std::string, std::string>;
+
   // An event a sender declares, and the signals of its listeners, found
   // once, when they are made or the sender is added, rather than per trigger.
   struct declared_event {
@@ -184,6 +220,7 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
     bool presence;
     signal* listeners = nullptr;
     signal* channel_listeners = nullptr;
+    topic_log* log = nullptr;
   };
 
   struct sender_entry {
@@ -215,6 +252,19 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   void finish_request(const std::shared_ptr<pending_request>& p, std::exception_ptr error,
                       std::any response);
   void presence(sender_entry& s, std::string_view event);
+  // The log of a retained topic; throws router_error for a topic that is not.
+  topic_log& retained_log(const topic& t);
+  // Merges the events of `cursors` after each one's `delivered`, oldest
+  // first, up to `batch` of them, moving `delivered` past those returned.
+  void finish_pull(const std::shared_ptr<pending_pull>& p, std::exception_ptr error,
+                   std::vector<retained_event> events);
+  // Makes the waiting pull `p` wait for the topics of its subscriber.
+  void watch(pending_pull& p, std::vector<history_cursor>& cursors);
+  void unwatch(pending_pull& p);
+  // Completes the waiting pulls that the new event of `log` gives events to.
+  void wake(const topic_log& log);
+  static std::vector<retained_event> merge(std::vector<history_cursor>& cursors, std::size_t batch,
+                                           history_clock::time_point now);
 
   asio::any_io_executor executor_;
   signal broadcast_;
@@ -223,6 +273,9 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   name_map<named_entry> named_;
   kwargs::value empty_data_;
   trigger_check trigger_check_;
+  std::map<topic_key, topic_log> logs_;
+  name_map<std::vector<history_cursor>> subscribers_;
+  std::vector<std::shared_ptr<pending_pull>> waiting_pulls_;
 };
 
 // A router's state, for the components built on a router (the NATS link).

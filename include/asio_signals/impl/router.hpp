@@ -301,6 +301,105 @@ auto router::signals(Callback callback, Token&& token) {
       });
 }
 
+template <class... Args>
+auto router::retain(topic t, Args&&... args) {
+  detail::history_request request;
+  request.add(std::move(t));
+  return detail::with_history_options<retention_bound>(
+      std::move(request),
+      [&](auto&& token, detail::history_request r) {
+        std::exception_ptr early = detail::history_error(r, "retain");
+        return detail::async_router_op<void(std::exception_ptr)>(
+            state_, std::forward<decltype(token)>(token), early,
+            [r = std::move(r)](detail::router_state& s) { s.retain(r); });
+      },
+      std::forward<Args>(args)...);
+}
+
+template <class... Args>
+auto router::pull(topic t, Args&&... args) {
+  detail::history_request request;
+  request.add(std::move(t));
+  return detail::with_history_options<topic, pull_start, batch_size>(
+      std::move(request),
+      [&](auto&& token, detail::history_request r) {
+        std::exception_ptr early = detail::history_error(r, "pull");
+        return detail::async_router_op<void(std::exception_ptr, std::vector<retained_event>)>(
+            state_, std::forward<decltype(token)>(token), early,
+            [r = std::move(r)](detail::router_state& s) { return s.pull(r); });
+      },
+      std::forward<Args>(args)...);
+}
+
+template <class... Args>
+auto router::subscribe(std::string subscriber, Args&&... args) {
+  return detail::with_history_options<topic, pull_start>(
+      detail::history_request(),
+      [&](auto&& token, detail::history_request r) {
+        std::exception_ptr early = detail::history_error(r, "subscribe", subscriber);
+        return detail::async_router_op<void(std::exception_ptr)>(
+            state_, std::forward<decltype(token)>(token), early,
+            [name = std::move(subscriber), r = std::move(r)](detail::router_state& s) {
+              s.subscribe(name, r);
+            });
+      },
+      std::forward<Args>(args)...);
+}
+
+template <class... Args>
+auto router::pull(std::string subscriber, Args&&... args) {
+  using signature = detail::pending_pull::signature;
+  return detail::with_history_options<batch_size, pull_wait>(
+      detail::history_request(),
+      [&](auto&& token, detail::history_request r) {
+        std::exception_ptr early = detail::history_error(r, "pull", subscriber);
+        if constexpr (detail::eager_token_v<decltype(token), signature>)
+          if (early) std::rethrow_exception(early);
+        return asio::async_initiate<decltype(token), signature>(
+            [](auto&& handler, std::shared_ptr<detail::router_state> state,
+               std::exception_ptr early, std::string name, std::size_t batch, bool wait) {
+              const asio::any_io_executor& ex = state->executor();
+              auto p = std::make_shared<detail::pending_pull>(
+                  detail::completion<signature>::handler_type(std::move(handler)), ex,
+                  std::move(name), batch, wait);
+              if (early) {
+                p->finished = true;
+                p->done.complete(ex, early, std::vector<retained_event>());
+                return;
+              }
+              p->done.on_cancel(ex, [state, w = std::weak_ptr<detail::pending_pull>(p)] {
+                if (auto p = w.lock()) state->withdraw_pull(p);
+              });
+              asio::post(ex, [state, p] { state->start_pull(p); });
+            },
+            token, state_, std::move(early), std::move(subscriber),
+            r.batch.value_or(detail::default_batch), r.wait);
+      },
+      std::forward<Args>(args)...);
+}
+
+template <class Token>
+auto router::ack(std::string subscriber, std::vector<retained_event> batch, Token&& token) {
+  return detail::async_router_op<void(std::exception_ptr)>(
+      state_, std::forward<Token>(token), nullptr,
+      [name = std::move(subscriber), batch = std::move(batch)](detail::router_state& s) {
+        s.ack(name, batch);
+      });
+}
+
+template <class Token>
+auto router::ack(std::string subscriber, const retained_event& last, Token&& token) {
+  std::vector<retained_event> batch(1, last);
+  return ack(std::move(subscriber), std::move(batch), std::forward<Token>(token));
+}
+
+template <class Token>
+auto router::unsubscribe(std::string subscriber, Token&& token) {
+  return detail::async_router_op<void(std::exception_ptr, bool)>(
+      state_, std::forward<Token>(token), nullptr,
+      [name = std::move(subscriber)](detail::router_state& s) { return s.unsubscribe(name); });
+}
+
 }  // namespace asio_signals
 
 #endif  // ASIO_SIGNALS_IMPL_ROUTER_HPP
