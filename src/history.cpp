@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <string>
+#include <tuple>
 #include <utility>
 
 namespace asio_signals {
@@ -151,7 +152,7 @@ topic_log& router_state::retained_log(const topic& t) {
   return it->second;
 }
 
-void router_state::retain(const history_request& r) {
+void router_state::retain_here(const history_request& r) {
   const topic& t = r.topics.front();
   if (!t.sender().empty()) {
     auto s = senders_.find(t.sender());
@@ -193,7 +194,7 @@ std::vector<retained_event> router_state::merge(std::vector<history_cursor>& cur
   return out;
 }
 
-std::vector<retained_event> router_state::pull(const history_request& r) {
+std::vector<retained_event> router_state::pull_here(const history_request& r) {
   std::vector<history_cursor> cursors;
   history_clock::time_point now = history_clock::now();
   for (const topic& t : r.topics) {
@@ -208,7 +209,7 @@ std::vector<retained_event> router_state::pull(const history_request& r) {
   return merge(cursors, r.batch.value_or(default_batch), now);
 }
 
-void router_state::subscribe(const std::string& name, const history_request& r) {
+void router_state::subscribe_here(const std::string& name, const history_request& r) {
   std::vector<history_cursor>* old = nullptr;
   if (auto it = subscribers_.find(name); it != subscribers_.end()) old = &it->second;
   std::vector<history_cursor> cursors;
@@ -242,8 +243,67 @@ void router_state::subscribe(const std::string& name, const history_request& r) 
   }
 }
 
+namespace {
+
+// Runs `f` and completes `done` with its result, or what it threw.
+template <class F, class... T>
+void complete_with(history_done<T...>& done, F f) {
+  std::exception_ptr error;
+  if constexpr (sizeof...(T) == 0) {
+    try {
+      f();
+    } catch (...) {
+      error = std::current_exception();
+    }
+    done(error);
+  } else {
+    std::tuple<T...> result;
+    try {
+      std::get<0>(result) = f();
+    } catch (...) {
+      error = std::current_exception();
+    }
+    std::apply([&](T&... v) { done(error, std::move(v)...); }, result);
+  }
+}
+
+}  // namespace
+
+void router_state::retain(history_request r, history_done<> done) {
+  if (backend_) return backend_->retain(std::move(r), std::move(done));
+  complete_with(done, [&] { retain_here(r); });
+}
+
+void router_state::pull(history_request r, history_done<std::vector<retained_event>> done) {
+  if (backend_) return backend_->pull(std::move(r), std::move(done));
+  complete_with(done, [&] { return pull_here(r); });
+}
+
+void router_state::subscribe(std::string name, history_request r, history_done<> done) {
+  if (backend_) return backend_->subscribe(std::move(name), std::move(r), std::move(done));
+  complete_with(done, [&] { subscribe_here(name, r); });
+}
+
+void router_state::ack(std::string name, std::vector<retained_event> batch, history_done<> done) {
+  if (backend_) return backend_->ack(std::move(name), std::move(batch), std::move(done));
+  complete_with(done, [&] { ack_here(name, batch); });
+}
+
+void router_state::unsubscribe(std::string name, history_done<bool> done) {
+  if (backend_) return backend_->unsubscribe(std::move(name), std::move(done));
+  complete_with(done, [&] { return unsubscribe_here(name); });
+}
+
 void router_state::start_pull(const std::shared_ptr<pending_pull>& p) {
   if (p->finished) return;
+  if (backend_) {
+    backend_->pull(
+        p->name, p->batch, p->wait, [p] { return !p->finished; },
+        [self = shared_from_this(), p](std::exception_ptr e, std::vector<retained_event> events) {
+          self->finish_pull(p, std::move(e), std::move(events));
+        });
+    return;
+  }
   auto it = subscribers_.find(p->name);
   if (it == subscribers_.end()) {
     finish_pull(p,
@@ -298,7 +358,7 @@ void router_state::wake(const topic_log& log) {
   }
 }
 
-void router_state::ack(const std::string& name, const std::vector<retained_event>& batch) {
+void router_state::ack_here(const std::string& name, const std::vector<retained_event>& batch) {
   auto it = subscribers_.find(name);
   if (it == subscribers_.end())
     throw router_error("asio_signals: there is no subscriber " + quoted(name) +
@@ -322,7 +382,7 @@ void router_state::ack(const std::string& name, const std::vector<retained_event
   }
 }
 
-bool router_state::unsubscribe(const std::string& name) {
+bool router_state::unsubscribe_here(const std::string& name) {
   auto it = subscribers_.find(name);
   if (it == subscribers_.end()) return false;
   std::vector<std::shared_ptr<pending_pull>> waiting = waiting_pulls_;

@@ -38,25 +38,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
+using test::error_log;
+using test::eventually;
 using test::log_type;
+using test::options_for;
+using test::raw_client;
 using test::recorder;
-
-// Waits until `done()` holds, at most `limit`; returns whether it held.
-asio::awaitable<bool> eventually(std::function<bool()> done,
-                                 std::chrono::milliseconds limit = 5000ms) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (!done() && std::chrono::steady_clock::now() < end) {
-    timer.expires_after(5ms);
-    co_await timer.async_wait(asio::use_awaitable);
-  }
-  co_return done();
-}
-
-asio::awaitable<void> sleep(std::chrono::milliseconds d) {
-  asio::steady_timer timer(co_await asio::this_coro::executor, d);
-  co_await timer.async_wait(asio::use_awaitable);
-}
+using test::sleep;
 
 // Waits until router `r` has the sender `name` connected, asking at most
 // `tries` times, `step` apart; returns whether it did.
@@ -93,45 +81,6 @@ long ms_since(std::chrono::steady_clock::time_point t) {
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t)
           .count());
 }
-
-sig::nats_options options_for(const test::nats_server& server) {
-  sig::nats_options options;
-  options.servers.push_back(server.url());
-  options.prefix = "t";
-  options.heartbeat_interval = 100ms;
-  options.presence_expiry = 500ms;
-  return options;
-}
-
-// Records what reaches an error handler.
-struct error_log {
-  std::vector<std::string> subjects;
-  std::vector<std::string> messages;
-
-  std::function<void(const std::string&, std::exception_ptr)> handler() {
-    return [this](const std::string& subject, std::exception_ptr e) {
-      subjects.push_back(subject);
-      messages.push_back(test::message_of(e));
-    };
-  }
-};
-
-// A raw cnats connection, to publish what no link would.
-class raw_client {
- public:
-  explicit raw_client(const std::string& url) {
-    BOOST_TEST_REQUIRE(natsConnection_ConnectTo(&conn_, url.c_str()) == NATS_OK);
-  }
-  ~raw_client() { natsConnection_Destroy(conn_); }
-  void publish(const std::string& subject, const std::string& data) {
-    BOOST_TEST_REQUIRE(natsConnection_PublishString(conn_, subject.c_str(), data.c_str()) ==
-                       NATS_OK);
-    BOOST_TEST_REQUIRE(natsConnection_Flush(conn_) == NATS_OK);
-  }
-
- private:
-  natsConnection* conn_ = nullptr;
-};
 
 struct point {
   int x = 0;

@@ -9,13 +9,21 @@
 #ifndef ASIO_SIGNALS_TESTS_NATS_SUPPORT_HPP
 #define ASIO_SIGNALS_TESTS_NATS_SUPPORT_HPP
 
+#include <asio_signals/nats.hpp>
+
+#include "test_support.hpp"
+
+#include <boost/asio/steady_timer.hpp>
 #include <boost/json/parse.hpp>
+
+#include <nats/nats.h>
 
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -23,13 +31,18 @@
 #include <utility>
 #include <vector>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 extern char** environ;
 
 namespace test {
+
+namespace sig = asio_signals;
 
 // Starts a program; returns its process id.
 inline pid_t spawn_process(const std::vector<std::string>& args) {
@@ -65,16 +78,40 @@ class child_process {
   pid_t pid_;
 };
 
+// A loopback port free at the time of the call, for a server that must be
+// told its cluster port before it starts.
+inline int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof addr;
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &size) != 0) {
+    if (fd >= 0) ::close(fd);
+    throw std::runtime_error("no free loopback port");
+  }
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
 // A nats-server of the test's own, on an ephemeral loopback port, killed at
 // the end of the test. With `cluster`, it also listens for routes from the
-// other servers of a cluster on an ephemeral port.
+// other servers of a cluster on an ephemeral port; with `jetstream`, it runs
+// JetStream, storing in files that a restart keeps.
 class nats_server {
  public:
-  explicit nats_server(std::vector<std::string> extra = {}, bool cluster = false)
+  explicit nats_server(std::vector<std::string> extra = {}, bool cluster = false,
+                       bool jetstream = false)
       : extra_(std::move(extra)) {
     char tmpl[] = "/tmp/asio_signals_nats_XXXXXX";
     if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
     dir_ = tmpl;
+    if (jetstream) {
+      extra_.push_back("-js");
+      extra_.push_back("--store_dir");
+      extra_.push_back(dir_ + "/jetstream");
+    }
     if (cluster) {
       extra_.push_back("--cluster_name");
       extra_.push_back("test");
@@ -144,6 +181,63 @@ class nats_server {
   std::string url_;
   std::string cluster_url_;
   pid_t pid_ = 0;
+};
+
+// Waits until `done()` holds, at most `limit`; returns whether it held.
+inline asio::awaitable<bool> eventually(std::function<bool()> done,
+                                        std::chrono::milliseconds limit = std::chrono::seconds(5)) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  auto end = std::chrono::steady_clock::now() + limit;
+  while (!done() && std::chrono::steady_clock::now() < end) {
+    timer.expires_after(std::chrono::milliseconds(5));
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+  co_return done();
+}
+
+inline asio::awaitable<void> sleep(std::chrono::milliseconds d) {
+  asio::steady_timer timer(co_await asio::this_coro::executor, d);
+  co_await timer.async_wait(asio::use_awaitable);
+}
+
+// Link options for `server`: prefix "t", presence within half a second.
+inline sig::nats_options options_for(const nats_server& server) {
+  sig::nats_options options;
+  options.servers.push_back(server.url());
+  options.prefix = "t";
+  options.heartbeat_interval = std::chrono::milliseconds(100);
+  options.presence_expiry = std::chrono::milliseconds(500);
+  return options;
+}
+
+// Records what reaches an error handler.
+struct error_log {
+  std::vector<std::string> subjects;
+  std::vector<std::string> messages;
+
+  std::function<void(const std::string&, std::exception_ptr)> handler() {
+    return [this](const std::string& subject, std::exception_ptr e) {
+      subjects.push_back(subject);
+      messages.push_back(message_of(e));
+    };
+  }
+};
+
+// A raw cnats connection, to publish what no link would.
+class raw_client {
+ public:
+  explicit raw_client(const std::string& url) {
+    BOOST_TEST_REQUIRE(natsConnection_ConnectTo(&conn_, url.c_str()) == NATS_OK);
+  }
+  ~raw_client() { natsConnection_Destroy(conn_); }
+  void publish(const std::string& subject, const std::string& data) {
+    BOOST_TEST_REQUIRE(natsConnection_PublishString(conn_, subject.c_str(), data.c_str()) ==
+                       NATS_OK);
+    BOOST_TEST_REQUIRE(natsConnection_Flush(conn_) == NATS_OK);
+  }
+
+ private:
+  natsConnection* conn_ = nullptr;
 };
 
 }  // namespace test

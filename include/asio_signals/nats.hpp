@@ -79,7 +79,8 @@ struct nats_options {
   /// removed (a process that died or lost its connection).
   std::chrono::milliseconds presence_expiry{3000};
 
-  /// How long a remote request waits for its reply at most.
+  /// How long a remote request, or a request to JetStream for the history,
+  /// waits for its reply at most.
   std::chrono::milliseconds request_timeout{10000};
 
   /// The wait between two attempts to reconnect to a server.
@@ -92,6 +93,15 @@ struct nats_options {
   /// The bytes buffered while reconnecting; a publish beyond them fails and
   /// is counted in nats_link::failed_publishes().
   int reconnect_buffer_bytes = 8 * 1024 * 1024;
+
+  /// Whether the router's retained history is kept in JetStream, on the
+  /// NATS servers (started with @c -js), rather than in this process's
+  /// memory: see docs/history.md.
+  bool jetstream_history = false;
+
+  /// The replicas of each JetStream stream the history makes: 1, or up to
+  /// the number of servers of a cluster.
+  int history_replicas = 1;
 
   /// Called on the router's executor for each error that no operation
   /// completes with: a message that cannot be decoded, a publish that failed,

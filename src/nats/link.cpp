@@ -8,6 +8,7 @@
 
 #include <asio_signals/nats.hpp>
 
+#include "history.hpp"
 #include "wire.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -237,6 +238,8 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   bool starting_ = false;
   bool started_ = false;
   std::optional<asio::any_io_executor> work_;
+  // The router's history in JetStream, when the options ask for it.
+  std::shared_ptr<nats_history> history_;
   // The link's listeners: of #connect, of #disconnect, of each shared sender.
   connection connect_listener_;
   connection disconnect_listener_;
@@ -591,6 +594,22 @@ asio::awaitable<void> nats_link_state::start() {
   };
   auto& state = *router_access::state(router_);
   state.set_trigger_check(std::move(check));
+  if (options_.jetstream_history) {
+    auto report = [weak = weak_from_this()](std::string subject, std::exception_ptr e) {
+      if (auto s = weak.lock()) {
+        ++s->dropped;
+        s->report(subject, e);
+      }
+    };
+    try {
+      history_ = std::make_shared<nats_history>(executor(), blocking_.get_executor(), conn_,
+                                                options_.prefix, options_.history_replicas,
+                                                options_.request_timeout, std::move(report));
+    } catch (...) {
+      report(std::string(), std::current_exception());
+    }
+    state.set_history_backend(history_);
+  }
   // The senders added before the link started are shared too.
   for (const auto& name : state.connected_senders()) share(name, state.declared_events(name));
   subscriptions_.push_back(subscribe(conn_, subject("s.>"), nats_source::signals));
@@ -613,6 +632,8 @@ asio::awaitable<void> nats_link_state::stop() {
   for (auto& [name, listener] : sender_listeners_) listener.disconnect();
   sender_listeners_.clear();
   router_access::state(router_)->set_trigger_check(nullptr);
+  if (history_) router_access::state(router_)->set_history_backend(nullptr);
+  history_.reset();
   wake_.cancel();
   heartbeat_.cancel();
   for (auto& [id, p] : pending_) p->timer.cancel();

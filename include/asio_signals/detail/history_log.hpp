@@ -20,6 +20,8 @@
 #include <cstdint>
 #include <deque>
 #include <exception>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -134,6 +136,30 @@ class topic_log {
   std::size_t bytes_ = 0;
   std::uint64_t next_sequence_ = 1;
   history_clock::time_point last_time_;
+};
+
+// A function that completes a history operation, called once on the
+// router's executor.
+template <class... T>
+using history_done = std::function<void(std::exception_ptr, T...)>;
+
+// Where a linked router keeps its history instead of in memory (the NATS
+// link's JetStream). Every function is called on the router's executor and
+// calls its `done` once, on that executor; the checks of history_error()
+// were passed.
+class history_backend {
+ public:
+  virtual ~history_backend() = default;
+
+  virtual void retain(history_request r, history_done<> done) = 0;
+  virtual void pull(history_request r, history_done<std::vector<retained_event>> done) = 0;
+  virtual void subscribe(std::string name, history_request r, history_done<> done) = 0;
+  // A pull of a durable subscriber; `wanted()` says whether its caller still
+  // waits for it: events are taken from the subscriber only while it does.
+  virtual void pull(std::string name, std::size_t batch, bool wait, std::function<bool()> wanted,
+                    history_done<std::vector<retained_event>> done) = 0;
+  virtual void ack(std::string name, std::vector<retained_event> batch, history_done<> done) = 0;
+  virtual void unsubscribe(std::string name, history_done<bool> done) = 0;
 };
 
 // Where a durable subscriber is in one of its topics: the last event a pull

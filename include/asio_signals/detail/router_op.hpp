@@ -9,7 +9,9 @@
 #ifndef ASIO_SIGNALS_DETAIL_ROUTER_OP_HPP
 #define ASIO_SIGNALS_DETAIL_ROUTER_OP_HPP
 
+#include <asio_signals/detail/completion.hpp>
 #include <asio_signals/detail/config.hpp>
+#include <asio_signals/detail/history_log.hpp>
 #include <asio_signals/detail/options.hpp>
 #include <asio_signals/detail/router_state.hpp>
 #include <asio_signals/detail/signal_op.hpp>
@@ -56,6 +58,53 @@ auto async_router_op(const std::shared_ptr<router_state>& state, Token&& token,
   return async_signal_op<Signature>(
       state, std::forward<Token>(token), router_request<Work>{std::move(work), std::move(early)},
       [](router_state& s, router_request<Work>& r) { return r.work(s); });
+}
+
+template <class Signature>
+struct history_signature;
+
+template <class... T>
+struct history_signature<void(std::exception_ptr, T...)> {
+  using done = history_done<T...>;
+
+  // The function that completes `c`.
+  static done complete(std::shared_ptr<router_state> state,
+                       std::shared_ptr<completion<void(std::exception_ptr, T...)>> c) {
+    return [state = std::move(state), c = std::move(c)](std::exception_ptr e, T... v) {
+      c->complete(state->executor(), std::move(e), std::move(v)...);
+    };
+  }
+
+  static void fail(const done& d, std::exception_ptr e) { d(std::move(e), T()...); }
+};
+
+// Starts a history operation of the router `state`: `work(state, done)` runs
+// on the router's executor and completes the token through `done`, at once
+// or later (a history kept by a backend). An error found at the call
+// (`early`) is thrown from it for eager tokens and completes the operation
+// for lazy ones.
+template <class Signature, class Token, class Work>
+auto async_history_op(const std::shared_ptr<router_state>& state, Token&& token,
+                      std::exception_ptr early, Work work) {
+  if constexpr (eager_token_v<Token, Signature>)
+    if (early) std::rethrow_exception(early);
+  return asio::async_initiate<Token, Signature>(
+      [](auto&& handler, std::shared_ptr<router_state> state, std::exception_ptr early, Work work) {
+        const asio::any_io_executor& ex = state->executor();
+        auto c = std::make_shared<completion<Signature>>(
+            typename completion<Signature>::handler_type(std::move(handler)), ex);
+        auto done = history_signature<Signature>::complete(state, c);
+        if (early) {
+          asio::post(ex, [done = std::move(done), early] {
+            history_signature<Signature>::fail(done, early);
+          });
+          return;
+        }
+        asio::post(ex, [state, done = std::move(done), work = std::move(work)]() mutable {
+          work(*state, std::move(done));
+        });
+      },
+      token, state, std::move(early), std::move(work));
 }
 
 // The sender's and the event's names of a trigger, copied once at the call:

@@ -193,16 +193,21 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   bool responds_to(const named_callback& cb, const std::string& name) const;
   std::vector<std::string> signals(const named_callback& cb) const;
 
-  // Retained history: `r` holds the operation's topics and options.
-  void retain(const history_request& r);
-  std::vector<retained_event> pull(const history_request& r);
-  void subscribe(const std::string& name, const history_request& r);
+  // Retained history, in memory or in the backend when one is set: `r`
+  // holds the operation's topics and options.
+  void retain(history_request r, history_done<> done);
+  void pull(history_request r, history_done<std::vector<retained_event>> done);
+  void subscribe(std::string name, history_request r, history_done<> done);
   void start_pull(const std::shared_ptr<pending_pull>& p);
   void withdraw_pull(const std::shared_ptr<pending_pull>& p);
   // Acknowledges, for each event of `batch`, that event and every earlier
   // one of its topic.
-  void ack(const std::string& name, const std::vector<retained_event>& batch);
-  bool unsubscribe(const std::string& name);
+  void ack(std::string name, std::vector<retained_event> batch, history_done<> done);
+  void unsubscribe(std::string name, history_done<bool> done);
+  // Sets where the history is kept from now on; null: in memory.
+  void set_history_backend(std::shared_ptr<history_backend> backend) {
+    backend_ = std::move(backend);
+  }
 
  private:
   // A retained topic: an empty sender and a channel's name, or a sender's
@@ -252,6 +257,12 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   void finish_request(const std::shared_ptr<pending_request>& p, std::exception_ptr error,
                       std::any response);
   void presence(sender_entry& s, std::string_view event);
+  // The history in memory.
+  void retain_here(const history_request& r);
+  std::vector<retained_event> pull_here(const history_request& r);
+  void subscribe_here(const std::string& name, const history_request& r);
+  void ack_here(const std::string& name, const std::vector<retained_event>& batch);
+  bool unsubscribe_here(const std::string& name);
   // The log of a retained topic; throws router_error for a topic that is not.
   topic_log& retained_log(const topic& t);
   // Merges the events of `cursors` after each one's `delivered`, oldest
@@ -276,6 +287,7 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   std::map<topic_key, topic_log> logs_;
   name_map<std::vector<history_cursor>> subscribers_;
   std::vector<std::shared_ptr<pending_pull>> waiting_pulls_;
+  std::shared_ptr<history_backend> backend_;
 };
 
 // A router's state, for the components built on a router (the NATS link).

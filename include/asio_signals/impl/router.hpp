@@ -309,9 +309,11 @@ auto router::retain(topic t, Args&&... args) {
       std::move(request),
       [&](auto&& token, detail::history_request r) {
         std::exception_ptr early = detail::history_error(r, "retain");
-        return detail::async_router_op<void(std::exception_ptr)>(
+        return detail::async_history_op<void(std::exception_ptr)>(
             state_, std::forward<decltype(token)>(token), early,
-            [r = std::move(r)](detail::router_state& s) { s.retain(r); });
+            [r = std::move(r)](detail::router_state& s, detail::history_done<> done) {
+              s.retain(std::move(r), std::move(done));
+            });
       },
       std::forward<Args>(args)...);
 }
@@ -324,9 +326,12 @@ auto router::pull(topic t, Args&&... args) {
       std::move(request),
       [&](auto&& token, detail::history_request r) {
         std::exception_ptr early = detail::history_error(r, "pull");
-        return detail::async_router_op<void(std::exception_ptr, std::vector<retained_event>)>(
+        return detail::async_history_op<void(std::exception_ptr, std::vector<retained_event>)>(
             state_, std::forward<decltype(token)>(token), early,
-            [r = std::move(r)](detail::router_state& s) { return s.pull(r); });
+            [r = std::move(r)](detail::router_state& s,
+                               detail::history_done<std::vector<retained_event>> done) {
+              s.pull(std::move(r), std::move(done));
+            });
       },
       std::forward<Args>(args)...);
 }
@@ -337,10 +342,11 @@ auto router::subscribe(std::string subscriber, Args&&... args) {
       detail::history_request(),
       [&](auto&& token, detail::history_request r) {
         std::exception_ptr early = detail::history_error(r, "subscribe", subscriber);
-        return detail::async_router_op<void(std::exception_ptr)>(
+        return detail::async_history_op<void(std::exception_ptr)>(
             state_, std::forward<decltype(token)>(token), early,
-            [name = std::move(subscriber), r = std::move(r)](detail::router_state& s) {
-              s.subscribe(name, r);
+            [name = std::move(subscriber), r = std::move(r)](detail::router_state& s,
+                                                             detail::history_done<> done) {
+              s.subscribe(std::move(name), std::move(r), std::move(done));
             });
       },
       std::forward<Args>(args)...);
@@ -380,10 +386,11 @@ auto router::pull(std::string subscriber, Args&&... args) {
 
 template <class Token>
 auto router::ack(std::string subscriber, std::vector<retained_event> batch, Token&& token) {
-  return detail::async_router_op<void(std::exception_ptr)>(
+  return detail::async_history_op<void(std::exception_ptr)>(
       state_, std::forward<Token>(token), nullptr,
-      [name = std::move(subscriber), batch = std::move(batch)](detail::router_state& s) {
-        s.ack(name, batch);
+      [name = std::move(subscriber), batch = std::move(batch)](detail::router_state& s,
+                                                               detail::history_done<> done) {
+        s.ack(std::move(name), std::move(batch), std::move(done));
       });
 }
 
@@ -395,9 +402,11 @@ auto router::ack(std::string subscriber, const retained_event& last, Token&& tok
 
 template <class Token>
 auto router::unsubscribe(std::string subscriber, Token&& token) {
-  return detail::async_router_op<void(std::exception_ptr, bool)>(
+  return detail::async_history_op<void(std::exception_ptr, bool)>(
       state_, std::forward<Token>(token), nullptr,
-      [name = std::move(subscriber)](detail::router_state& s) { return s.unsubscribe(name); });
+      [name = std::move(subscriber)](detail::router_state& s, detail::history_done<bool> done) {
+        s.unsubscribe(std::move(name), std::move(done));
+      });
 }
 
 }  // namespace asio_signals

@@ -1,0 +1,471 @@
+//
+// nats/history.cpp
+// ~~~~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#include "history.hpp"
+
+#include "wire.hpp"
+
+#include <asio_signals/nats.hpp>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+#include <tuple>
+#include <utility>
+
+namespace asio_signals::detail {
+
+namespace json = boost::json;
+
+namespace {
+
+// How often a waiting pull asks JetStream again.
+constexpr std::chrono::milliseconds wait_period{20};
+
+// A name as part of a stream's or a bucket's name: letters and digits as
+// they are, every other byte as _XX, so that '-' can separate the parts.
+std::string name_part(std::string_view name) {
+  static constexpr char digits[] = "0123456789ABCDEF";
+  std::string part;
+  for (unsigned char c : name) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+      part += static_cast<char>(c);
+    } else {
+      part += '_';
+      part += digits[c >> 4];
+      part += digits[c & 15];
+    }
+  }
+  return part;
+}
+
+std::string quoted(std::string_view name) {
+  return "'" + std::string(name) + "'";
+}
+
+std::string describe(const topic& t) {
+  if (t.sender().empty()) return "topic " + quoted(t.event());
+  return "topic " + quoted(t.event()) + " of sender " + quoted(t.sender());
+}
+
+bool is_channel(std::string_view event) {
+  return event.size() > 1 && event.front() == '#';
+}
+
+topic topic_of(const retained_event& e) {
+  return is_channel(e.event) ? topic(e.event) : topic(e.sender, e.event);
+}
+
+bool same(const topic& a, const topic& b) {
+  return a.sender() == b.sender() && a.event() == b.event();
+}
+
+[[noreturn]] void fail(const std::string& what, natsStatus s,
+                       jsErrCode code = static_cast<jsErrCode>(0)) {
+  if (s == NATS_NO_RESPONDERS || code == JSNotEnabledErr || code == JSNotEnabledForAccountErr)
+    throw nats_error("asio_signals: " + what +
+                     ": JetStream is not enabled on the NATS server (start it with -js)");
+  std::string text = natsStatus_GetText(s);
+  natsStatus last = NATS_OK;
+  if (const char* detail = nats_GetLastError(&last); detail && *detail)
+    text += std::string(": ") + detail;
+  if (code != 0) text += " (JetStream error " + std::to_string(code) + ")";
+  throw nats_error("asio_signals: " + what + ": " + text);
+}
+
+void check_not_presence(const topic& t) {
+  if (t.event() == connect_event || t.event() == disconnect_event)
+    throw router_error("asio_signals: " + describe(t) +
+                       " is announced by each link, not published: JetStream cannot keep it");
+}
+
+// Merges `lists`, each ordered by time, oldest first, up to `batch` events;
+// `taken[i]` says how many of `lists[i]` it took.
+std::vector<retained_event> merge(std::vector<std::vector<retained_event>>& lists,
+                                  std::size_t batch, std::vector<std::size_t>& taken) {
+  taken.assign(lists.size(), 0);
+  std::vector<retained_event> out;
+  while (out.size() < batch) {
+    std::size_t oldest = lists.size();
+    for (std::size_t i = 0; i < lists.size(); ++i) {
+      if (taken[i] == lists[i].size()) continue;
+      if (oldest == lists.size() || lists[i][taken[i]].time < lists[oldest][taken[oldest]].time)
+        oldest = i;
+    }
+    if (oldest == lists.size()) break;
+    out.push_back(std::move(lists[oldest][taken[oldest]++]));
+  }
+  return out;
+}
+
+}  // namespace
+
+nats_history::nats_history(asio::any_io_executor ex, asio::thread_pool::executor_type blocking,
+                           natsConnection* conn, std::string prefix, int replicas,
+                           std::chrono::milliseconds wait,
+                           std::function<void(std::string, std::exception_ptr)> report)
+    : executor_(std::move(ex)),
+      blocking_(std::move(blocking)),
+      prefix_(std::move(prefix)),
+      replicas_(replicas),
+      report_(std::move(report)) {
+  jsOptions options;
+  jsOptions_Init(&options);
+  options.Wait = wait.count();
+  if (natsStatus s = natsConnection_JetStream(&js_, conn, &options); s != NATS_OK)
+    fail("cannot use JetStream", s);
+}
+
+nats_history::~nats_history() {
+  if (kv_) kvStore_Destroy(kv_);
+  jsCtx_Destroy(js_);
+}
+
+std::string nats_history::stream_name(const topic& t) const {
+  return name_part(prefix_) + "-" + name_part(t.sender()) + "-" + name_part(t.event());
+}
+
+std::string nats_history::stream_subject(const topic& t) const {
+  std::string sender = t.sender().empty() ? "*" : encode_token(t.sender());
+  return prefix_ + ".s.ev." + sender + "." + encode_token(t.event());
+}
+
+template <class F, class... T>
+void nats_history::run(history_done<T...> done, F f) {
+  asio::post(blocking_, [self = shared_from_this(), done = std::move(done), f = std::move(f)] {
+    std::exception_ptr error;
+    std::tuple<T...> result;
+    try {
+      if constexpr (sizeof...(T) == 0)
+        f();
+      else
+        std::get<0>(result) = f();
+    } catch (...) {
+      error = std::current_exception();
+    }
+    asio::post(self->executor_, [done, error, result = std::move(result)]() mutable {
+      std::apply([&](T&... v) { done(error, std::move(v)...); }, result);
+    });
+  });
+}
+
+void nats_history::check_retained(const topic& t) {
+  check_not_presence(t);
+  jsStreamInfo* si = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s = js_GetStreamInfo(&si, js_, stream_name(t).c_str(), nullptr, &code);
+  jsStreamInfo_Destroy(si);
+  if (s == NATS_OK) return;
+  if (code == JSStreamNotFoundErr || s == NATS_NOT_FOUND)
+    throw router_error("asio_signals: " + describe(t) + " is not retained: retain it first");
+  fail("cannot read the stream of " + describe(t), s, code);
+}
+
+std::vector<retained_event> nats_history::fetch(const topic& t, start from, std::size_t batch) {
+  std::string name = stream_name(t);
+  std::string subject = stream_subject(t);
+  jsSubOptions so;
+  jsSubOptions_Init(&so);
+  so.Stream = name.c_str();
+  so.Config.AckPolicy = js_AckNone;
+  if (from.time) {
+    so.Config.DeliverPolicy = js_DeliverByStartTime;
+    so.Config.OptStartTime =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(from.time->time_since_epoch()).count();
+  } else if (from.after > 0) {
+    so.Config.DeliverPolicy = js_DeliverByStartSequence;
+    so.Config.OptStartSeq = from.after + 1;
+  } else {
+    so.Config.DeliverPolicy = js_DeliverAll;
+  }
+  natsSubscription* sub = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s = js_PullSubscribe(&sub, js_, subject.c_str(), nullptr, nullptr, &so, &code);
+  if (s != NATS_OK) {
+    if (code == JSStreamNotFoundErr || s == NATS_NOT_FOUND)
+      throw router_error("asio_signals: " + describe(t) + " is not retained: retain it first");
+    fail("cannot read the stream of " + describe(t), s, code);
+  }
+  // A fetch waits until it has its batch or it expires: it asks for no more
+  // than the consumer has, so that it returns at once.
+  jsConsumerInfo* info = nullptr;
+  s = natsSubscription_GetConsumerInfo(&info, sub, nullptr, &code);
+  std::uint64_t pending = info ? info->NumPending : 0;
+  jsConsumerInfo_Destroy(info);
+  natsMsgList list{};
+  if (s == NATS_OK && pending > 0) {
+    jsFetchRequest request;
+    jsFetchRequest_Init(&request);
+    request.Batch = static_cast<int>(std::min<std::uint64_t>({batch, pending, 1 << 20}));
+    request.Expires = std::chrono::nanoseconds(std::chrono::seconds(5)).count();
+    s = natsSubscription_FetchRequest(&list, sub, &request);
+  }
+  std::vector<retained_event> events;
+  for (int i = 0; i < list.Count; ++i) {
+    natsMsg* m = list.Msgs[i];
+    std::string subject_of = natsMsg_GetSubject(m);
+    try {
+      auto tokens = subject_tokens(subject_of, prefix_);
+      if (!tokens || tokens->size() != 4)
+        throw nats_error("asio_signals: a message of " + describe(t) + " on another subject");
+      retained_event e;
+      e.sender = decode_token((*tokens)[2]);
+      e.event = decode_token((*tokens)[3]);
+      e.data = decode_kwargs(parse_object(std::string_view(
+          natsMsg_GetData(m), static_cast<std::size_t>(natsMsg_GetDataLength(m)))));
+      jsMsgMetaData* meta = nullptr;
+      if (natsStatus ms = natsMsg_GetMetaData(&meta, m); ms != NATS_OK)
+        fail("a message of " + describe(t) + " without its JetStream metadata", ms, code);
+      e.sequence = meta->Sequence.Stream;
+      e.time = history_clock::time_point(std::chrono::duration_cast<history_clock::duration>(
+          std::chrono::nanoseconds(meta->Timestamp)));
+      jsMsgMetaData_Destroy(meta);
+      events.push_back(std::move(e));
+    } catch (...) {
+      // Garbage published on a retained subject: reported and skipped, as
+      // the link drops it for listeners.
+      asio::post(executor_, [report = report_, subject_of, e = std::current_exception()] {
+        report(subject_of, e);
+      });
+    }
+  }
+  natsMsgList_Destroy(&list);
+  natsSubscription_Unsubscribe(sub);
+  natsSubscription_Destroy(sub);
+  if (s != NATS_OK && s != NATS_NOT_FOUND && s != NATS_TIMEOUT)
+    fail("cannot read the stream of " + describe(t), s, code);
+  return events;
+}
+
+kvStore* nats_history::bucket() {
+  if (kv_) return kv_;
+  std::string name = name_part(prefix_) + "-subscribers";
+  natsStatus s = js_KeyValue(&kv_, js_, name.c_str());
+  if (s == NATS_NOT_FOUND) {
+    kvConfig config;
+    kvConfig_Init(&config);
+    config.Bucket = name.c_str();
+    config.Replicas = replicas_;
+    config.StorageType = js_FileStorage;
+    s = js_CreateKeyValue(&kv_, js_, &config);
+  }
+  if (s != NATS_OK) {
+    kv_ = nullptr;
+    fail("cannot keep the durable subscribers in bucket " + quoted(name), s);
+  }
+  return kv_;
+}
+
+void nats_history::save(const std::string& name) {
+  json::object acked;
+  for (const cursor& c : subscribers_[name]) acked[stream_name(c.t)] = c.acked;
+  json::object place;
+  place["acked"] = std::move(acked);
+  std::string value = json::serialize(place);
+  std::uint64_t revision = 0;
+  natsStatus s = kvStore_Put(&revision, bucket(), name_part(name).c_str(), value.data(),
+                             static_cast<int>(value.size()));
+  if (s != NATS_OK) fail("cannot save subscriber " + quoted(name), s);
+}
+
+void nats_history::retain(history_request r, history_done<> done) {
+  run(std::move(done), [this, r = std::move(r)] {
+    const topic& t = r.topics.front();
+    check_not_presence(t);
+    std::string name = stream_name(t);
+    std::string subject = stream_subject(t);
+    const char* subjects[] = {subject.c_str()};
+    jsStreamConfig config;
+    jsStreamConfig_Init(&config);
+    config.Name = name.c_str();
+    config.Subjects = subjects;
+    config.SubjectsLen = 1;
+    config.Storage = js_FileStorage;
+    config.Replicas = replicas_;
+    config.MaxMsgs = r.max_events ? static_cast<std::int64_t>(*r.max_events) : -1;
+    config.MaxBytes = r.max_bytes ? static_cast<std::int64_t>(*r.max_bytes) : -1;
+    config.MaxAge =
+        r.max_age ? std::chrono::duration_cast<std::chrono::nanoseconds>(*r.max_age).count() : 0;
+    jsStreamInfo* si = nullptr;
+    jsErrCode code = static_cast<jsErrCode>(0);
+    natsStatus s = js_AddStream(&si, js_, &config, nullptr, &code);
+    if (s != NATS_OK && code == JSStreamNameExistErr) {
+      code = static_cast<jsErrCode>(0);
+      s = js_UpdateStream(&si, js_, &config, nullptr, &code);
+    }
+    jsStreamInfo_Destroy(si);
+    if (s != NATS_OK) fail("cannot retain " + describe(t), s, code);
+  });
+}
+
+void nats_history::pull(history_request r, history_done<std::vector<retained_event>> done) {
+  run(std::move(done), [this, r = std::move(r)] {
+    std::vector<topic> topics;
+    for (const topic& t : r.topics)
+      if (std::none_of(topics.begin(), topics.end(), [&](const topic& u) { return same(t, u); }))
+        topics.push_back(t);
+    std::size_t batch = r.batch.value_or(default_batch);
+    std::vector<std::vector<retained_event>> lists;
+    for (const topic& t : topics) {
+      check_not_presence(t);
+      start from;
+      from.time = r.since;
+      lists.push_back(fetch(t, from, batch));
+    }
+    std::vector<std::size_t> taken;
+    return merge(lists, batch, taken);
+  });
+}
+
+void nats_history::subscribe(std::string name, history_request r, history_done<> done) {
+  run(std::move(done), [this, name = std::move(name), r = std::move(r)] {
+    for (const topic& t : r.topics) check_retained(t);
+    // What this subscriber acknowledged, in this process or in another.
+    json::object saved;
+    kvEntry* entry = nullptr;
+    natsStatus s = kvStore_Get(&entry, bucket(), name_part(name).c_str());
+    if (s == NATS_OK) {
+      try {
+        saved = parse_object(std::string_view(static_cast<const char*>(kvEntry_Value(entry)),
+                                              static_cast<std::size_t>(kvEntry_ValueLen(entry))));
+      } catch (...) {
+        kvEntry_Destroy(entry);
+        throw;
+      }
+      kvEntry_Destroy(entry);
+    } else if (s != NATS_NOT_FOUND) {
+      fail("cannot read subscriber " + quoted(name), s);
+    }
+    const json::object* acked = nullptr;
+    if (auto* a = saved.if_contains("acked")) acked = a->if_object();
+    std::vector<cursor> cursors;
+    for (const topic& t : r.topics) {
+      if (std::any_of(cursors.begin(), cursors.end(),
+                      [&](const cursor& c) { return same(c.t, t); }))
+        continue;
+      std::uint64_t place = 0;
+      const json::value* was = acked ? acked->if_contains(stream_name(t)) : nullptr;
+      if (was && was->is_number()) {
+        // Resumed: what was pulled and not acknowledged comes again.
+        place = was->to_number<std::uint64_t>();
+      } else if (r.since) {
+        start from;
+        from.time = r.since;
+        std::vector<retained_event> first = fetch(t, from, 1);
+        if (!first.empty()) {
+          place = first.front().sequence - 1;
+        } else {
+          jsStreamInfo* si = nullptr;
+          jsErrCode code = static_cast<jsErrCode>(0);
+          s = js_GetStreamInfo(&si, js_, stream_name(t).c_str(), nullptr, &code);
+          if (s != NATS_OK) fail("cannot read the stream of " + describe(t), s, code);
+          place = si->State.LastSeq;
+          jsStreamInfo_Destroy(si);
+        }
+      }
+      cursors.push_back(cursor{t, place, place});
+    }
+    subscribers_[name] = std::move(cursors);
+    save(name);
+  });
+}
+
+std::vector<retained_event> nats_history::take(const std::string& name, std::size_t batch) {
+  auto it = subscribers_.find(name);
+  if (it == subscribers_.end())
+    throw router_error("asio_signals: there is no subscriber " + quoted(name) +
+                       ": subscribe it first");
+  std::vector<std::vector<retained_event>> lists;
+  for (const cursor& c : it->second) {
+    start from;
+    from.after = c.delivered;
+    lists.push_back(fetch(c.t, from, batch));
+  }
+  std::vector<std::size_t> taken;
+  std::vector<retained_event> out = merge(lists, batch, taken);
+  for (std::size_t i = 0; i < taken.size(); ++i)
+    if (taken[i] > 0) it->second[i].delivered = lists[i][taken[i] - 1].sequence;
+  return out;
+}
+
+void nats_history::give_back(const std::string& name, const std::vector<retained_event>& events) {
+  auto it = subscribers_.find(name);
+  if (it == subscribers_.end()) return;
+  for (const retained_event& e : events)
+    for (cursor& c : it->second)
+      if (same(c.t, topic_of(e)))
+        c.delivered = std::max(c.acked, std::min(c.delivered, e.sequence - 1));
+}
+
+void nats_history::pull(std::string name, std::size_t batch, bool wait,
+                        std::function<bool()> wanted,
+                        history_done<std::vector<retained_event>> done) {
+  auto self = shared_from_this();
+  history_done<std::vector<retained_event>> then = [self, name, batch, wait, wanted, done](
+                                                       std::exception_ptr e,
+                                                       std::vector<retained_event> events) {
+    if (!wanted()) {
+      // The caller went away: the events go back to the subscriber.
+      if (!events.empty())
+        asio::post(self->blocking_, [self, name, events] { self->give_back(name, events); });
+      return;
+    }
+    if (e || !events.empty() || !wait) return done(std::move(e), std::move(events));
+    auto timer = std::make_shared<asio::steady_timer>(self->executor_, wait_period);
+    timer->async_wait([self, timer, name, batch, wanted, done](boost::system::error_code) {
+      if (wanted()) self->pull(name, batch, true, wanted, done);
+    });
+  };
+  run(std::move(then), [this, name, batch] { return take(name, batch); });
+}
+
+void nats_history::ack(std::string name, std::vector<retained_event> batch, history_done<> done) {
+  run(std::move(done), [this, name = std::move(name), batch = std::move(batch)] {
+    auto it = subscribers_.find(name);
+    if (it == subscribers_.end())
+      throw router_error("asio_signals: there is no subscriber " + quoted(name) +
+                         ": subscribe it first");
+    std::vector<std::pair<cursor*, std::uint64_t>> acks;
+    for (const retained_event& e : batch) {
+      topic t = topic_of(e);
+      auto c = std::find_if(it->second.begin(), it->second.end(),
+                            [&](const cursor& c) { return same(c.t, t); });
+      if (c == it->second.end())
+        throw router_error("asio_signals: subscriber " + quoted(name) + " does not pull " +
+                           describe(t));
+      acks.emplace_back(&*c, e.sequence);
+    }
+    // All or nothing: the batch was checked whole first.
+    for (auto [c, seq] : acks) {
+      c->acked = std::max(c->acked, seq);
+      c->delivered = std::max(c->delivered, c->acked);
+    }
+    save(name);
+  });
+}
+
+void nats_history::unsubscribe(std::string name, history_done<bool> done) {
+  run(std::move(done), [this, name = std::move(name)] {
+    bool known = subscribers_.erase(name) > 0;
+    kvEntry* entry = nullptr;
+    natsStatus s = kvStore_Get(&entry, bucket(), name_part(name).c_str());
+    kvEntry_Destroy(entry);
+    if (s == NATS_OK) {
+      known = true;
+      if (natsStatus d = kvStore_Delete(bucket(), name_part(name).c_str()); d != NATS_OK)
+        fail("cannot forget subscriber " + quoted(name), d);
+    }
+    return known;
+  });
+}
+
+}  // namespace asio_signals::detail

@@ -1,0 +1,108 @@
+//
+// nats/history.hpp
+// ~~~~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef ASIO_SIGNALS_SRC_NATS_HISTORY_HPP
+#define ASIO_SIGNALS_SRC_NATS_HISTORY_HPP
+
+#include <asio_signals/router.hpp>
+
+#include <asio_signals/detail/history_log.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <nats/nats.h>
+
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace asio_signals::detail {
+
+// A router's retained history in JetStream: one stream per retained topic,
+// capturing the subjects the link publishes the topic's events on, and the
+// durable subscribers' acknowledged places in a key-value bucket. Every
+// blocking cnats call runs on `blocking`; the subscribers' places are
+// touched only there, one call at a time.
+class nats_history final : public history_backend,
+                           public std::enable_shared_from_this<nats_history> {
+ public:
+  // Throws nats_error when cnats cannot make a JetStream context. A
+  // JetStream request waits for its reply at most `wait`; `report` is called
+  // on `ex` for a kept message that cannot be decoded.
+  nats_history(asio::any_io_executor ex, asio::thread_pool::executor_type blocking,
+               natsConnection* conn, std::string prefix, int replicas,
+               std::chrono::milliseconds wait,
+               std::function<void(std::string, std::exception_ptr)> report);
+  ~nats_history() override;
+
+  void retain(history_request r, history_done<> done) override;
+  void pull(history_request r, history_done<std::vector<retained_event>> done) override;
+  void subscribe(std::string name, history_request r, history_done<> done) override;
+  void pull(std::string name, std::size_t batch, bool wait, std::function<bool()> wanted,
+            history_done<std::vector<retained_event>> done) override;
+  void ack(std::string name, std::vector<retained_event> batch, history_done<> done) override;
+  void unsubscribe(std::string name, history_done<bool> done) override;
+
+  // The name of the stream of a topic, and the subject it captures.
+  std::string stream_name(const topic& t) const;
+  std::string stream_subject(const topic& t) const;
+
+ private:
+  // Where a durable subscriber is in one topic's stream.
+  struct cursor {
+    topic t;
+    std::uint64_t delivered;
+    std::uint64_t acked;
+  };
+
+  // Where a fetch starts: after a sequence number, or at a time.
+  struct start {
+    std::uint64_t after = 0;
+    std::optional<history_clock::time_point> time;
+  };
+
+  // Runs `f` on the blocking thread, then `done` with its result or what it
+  // threw on the router's executor.
+  template <class F, class... T>
+  void run(history_done<T...> done, F f);
+
+  // Blocking: the calls below run on the blocking thread only.
+  // The events of a topic's stream from `from` on, at most `batch`.
+  std::vector<retained_event> fetch(const topic& t, start from, std::size_t batch);
+  // Throws router_error unless the topic has a stream.
+  void check_retained(const topic& t);
+  // The bucket of the durable subscribers' places, made if absent.
+  kvStore* bucket();
+  // Saves the places the subscriber acknowledged.
+  void save(const std::string& name);
+  // The next events of a durable subscriber, moving it past them.
+  std::vector<retained_event> take(const std::string& name, std::size_t batch);
+  // Moves a durable subscriber back before events a pull took and its caller
+  // did not get.
+  void give_back(const std::string& name, const std::vector<retained_event>& events);
+
+  asio::any_io_executor executor_;
+  asio::thread_pool::executor_type blocking_;
+  std::string prefix_;
+  int replicas_;
+  std::function<void(std::string, std::exception_ptr)> report_;
+  jsCtx* js_ = nullptr;
+  kvStore* kv_ = nullptr;
+  std::map<std::string, std::vector<cursor>> subscribers_;
+};
+
+}  // namespace asio_signals::detail
+
+#endif  // ASIO_SIGNALS_SRC_NATS_HISTORY_HPP

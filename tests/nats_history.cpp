@@ -1,0 +1,265 @@
+//
+// nats_history.cpp
+// ~~~~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+// Retained history in JetStream: each test starts its own nats-server with
+// JetStream on an ephemeral loopback port, and each router with its link
+// stands for a process of its own.
+
+#include <asio_signals/nats.hpp>
+
+#include "nats_support.hpp"
+#include "test_support.hpp"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace sig = asio_signals;
+using namespace std::chrono_literals;
+
+namespace {
+
+using test::error_log;
+using test::eventually;
+using test::options_for;
+using test::raw_client;
+
+sig::nats_options jetstream_options(const test::nats_server& server) {
+  sig::nats_options options = options_for(server);
+  options.jetstream_history = true;
+  return options;
+}
+
+// The kwarg "value" of each event.
+std::vector<std::int64_t> values(const std::vector<sig::retained_event>& batch) {
+  std::vector<std::int64_t> out;
+  for (const sig::retained_event& e : batch) out.push_back(e.data.get<std::int64_t>("value"));
+  return out;
+}
+
+// Pulls topic "#changed" on `r` until it has `n` events, at most for 5 s.
+asio::awaitable<std::vector<sig::retained_event>> pull_until(sig::router& r, std::size_t n) {
+  std::vector<sig::retained_event> got;
+  auto end = std::chrono::steady_clock::now() + 5s;
+  while (std::chrono::steady_clock::now() < end) {
+    got = co_await r.pull(sig::topic("#changed"));
+    if (got.size() >= n) break;
+    co_await test::sleep(20ms);
+  }
+  co_return got;
+}
+
+// Retains "#changed" through a link of its own, as a setup process would.
+asio::awaitable<void> retain_changed(const test::nats_server& server) {
+  sig::router r(co_await asio::this_coro::executor);
+  sig::nats_link link(r, jetstream_options(server));
+  co_await link.start();
+  co_await r.retain(sig::topic("#changed"), sig::max_events(1000));
+  co_await link.stop();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(nats_history_test)
+
+CO_TEST_CASE(history_in_jetstream_outlives_its_publisher_its_subscriber_and_the_server) {
+  test::nats_server server({}, false, true);
+  co_await retain_changed(server);
+
+  // A publisher process triggers five events, and dies.
+  {
+    test::child_process peer(
+        std::vector<std::string>{ASIO_SIGNALS_NATS_PEER, server.url(), "t", "sensor", "5"});
+    sig::router watcher(co_await asio::this_coro::executor);
+    sig::nats_link link(watcher, jetstream_options(server));
+    co_await link.start();
+    BOOST_TEST((co_await pull_until(watcher, 5)).size() == 5u);
+    co_await link.stop();
+  }
+
+  // A subscriber process pulls three, acknowledges them, and goes away.
+  {
+    sig::router r(co_await asio::this_coro::executor);
+    sig::nats_link link(r, jetstream_options(server));
+    co_await link.start();
+    std::vector<sig::retained_event> all = co_await r.pull(sig::topic("#changed"));
+    BOOST_TEST(values(all) == std::vector<std::int64_t>({0, 1, 2, 3, 4}),
+               boost::test_tools::per_element());
+    BOOST_TEST(all.front().sender == "sensor");
+    BOOST_TEST(all.front().event == "#changed");
+    BOOST_TEST(all.front().sequence == 1u);
+    BOOST_TEST(all.back().sequence == 5u);
+    BOOST_TEST((all.front().time <= all.back().time));
+    co_await r.subscribe("s1", sig::topic("#changed"));
+    std::vector<sig::retained_event> first = co_await r.pull("s1", sig::max_batch(3));
+    BOOST_TEST(values(first) == std::vector<std::int64_t>({0, 1, 2}),
+               boost::test_tools::per_element());
+    co_await r.ack("s1", first);
+    std::vector<sig::retained_event> unacknowledged = co_await r.pull("s1", sig::max_batch(1));
+    BOOST_TEST(values(unacknowledged) == std::vector<std::int64_t>({3}),
+               boost::test_tools::per_element());
+    co_await link.stop();
+  }
+
+  // The server restarts from its files; the subscriber comes back.
+  server.restart();
+  {
+    sig::router r(co_await asio::this_coro::executor);
+    sig::nats_link link(r, jetstream_options(server));
+    co_await link.start();
+    co_await r.subscribe("s1", sig::topic("#changed"));
+    std::vector<sig::retained_event> rest = co_await r.pull("s1");
+    BOOST_TEST(values(rest) == std::vector<std::int64_t>({3, 4}), boost::test_tools::per_element());
+    BOOST_TEST((co_await r.pull("s1")).empty());
+    BOOST_TEST(co_await r.unsubscribe("s1"));
+    std::string error = co_await test::failure_of<sig::router_error>(r.pull("s1"));
+    BOOST_TEST(test::contains(error, "no subscriber 's1'"), error);
+    co_await link.stop();
+  }
+}
+
+CO_TEST_CASE(a_waiting_pull_gets_the_next_event_of_another_process) {
+  test::nats_server server({}, false, true);
+  co_await retain_changed(server);
+  sig::router r(co_await asio::this_coro::executor);
+  sig::nats_link link(r, jetstream_options(server));
+  co_await link.start();
+  co_await r.subscribe("s1", sig::topic("#changed"));
+  std::optional<std::vector<sig::retained_event>> got;
+  r.pull("s1", sig::wait_for_events(),
+         [&](std::exception_ptr e, std::vector<sig::retained_event> batch) {
+           if (!e) got = std::move(batch);
+         });
+  co_await test::sleep(100ms);
+  BOOST_TEST(!got.has_value());
+  test::child_process peer(
+      std::vector<std::string>{ASIO_SIGNALS_NATS_PEER, server.url(), "t", "sensor", "1"});
+  BOOST_TEST(co_await eventually([&] { return got.has_value(); }));
+  if (got) {
+    BOOST_TEST(values(*got) == std::vector<std::int64_t>({0}), boost::test_tools::per_element());
+  }
+  // Cancelled, a waiting pull takes nothing from the subscriber.
+  using namespace asio::experimental::awaitable_operators;
+  asio::steady_timer timer(co_await asio::this_coro::executor, 50ms);
+  auto result =
+      co_await (r.pull("s1", sig::wait_for_events()) || timer.async_wait(asio::use_awaitable));
+  BOOST_TEST(result.index() == 1u);
+  co_await link.stop();
+}
+
+CO_TEST_CASE(garbage_in_a_retained_stream_is_skipped_reported_and_counted) {
+  test::nats_server server({}, false, true);
+  co_await retain_changed(server);
+  raw_client raw(server.url());
+  raw.publish("t.s.ev.sensor.#changed", R"({"value":1})");
+  raw.publish("t.s.ev.sensor.#changed", "not json {");
+  raw.publish("t.s.ev.sensor.#changed", R"({"value":3})");
+  sig::router r(co_await asio::this_coro::executor);
+  error_log errors;
+  sig::nats_options options = jetstream_options(server);
+  options.on_error = errors.handler();
+  sig::nats_link link(r, options);
+  co_await link.start();
+  std::vector<sig::retained_event> got = co_await pull_until(r, 2);
+  BOOST_TEST(values(got) == std::vector<std::int64_t>({1, 3}), boost::test_tools::per_element());
+  BOOST_TEST(co_await eventually([&] { return !errors.subjects.empty(); }));
+  BOOST_TEST(errors.subjects.front() == "t.s.ev.sensor.#changed");
+  BOOST_TEST(link.dropped_messages() >= 1u);
+  co_await link.stop();
+}
+
+CO_TEST_CASE(what_jetstream_cannot_do_is_a_clear_error) {
+  {
+    test::nats_server plain;
+    sig::router r(co_await asio::this_coro::executor);
+    sig::nats_link link(r, jetstream_options(plain));
+    co_await link.start();
+    std::string error = co_await test::failure_of<sig::nats_error>(
+        r.retain(sig::topic("#changed"), sig::max_events(10)));
+    BOOST_TEST(test::contains(error, "JetStream is not enabled"), error);
+    co_await link.stop();
+  }
+  test::nats_server server({}, false, true);
+  sig::router r(co_await asio::this_coro::executor);
+  sig::nats_link link(r, jetstream_options(server));
+  co_await link.start();
+  std::string error = co_await test::failure_of<sig::router_error>(r.pull(sig::topic("#nothing")));
+  BOOST_TEST(test::contains(error, "topic '#nothing' is not retained"), error);
+  error = co_await test::failure_of<sig::router_error>(r.subscribe("s1", sig::topic("#nothing")));
+  BOOST_TEST(test::contains(error, "topic '#nothing' is not retained"), error);
+  error = co_await test::failure_of<sig::router_error>(
+      r.retain(sig::topic("#connect"), sig::max_events(10)));
+  BOOST_TEST(test::contains(error, "JetStream cannot keep it"), error);
+  error = co_await test::failure_of<sig::router_error>(
+      r.retain(sig::topic("#changed"), sig::max_events(0)));
+  BOOST_TEST(test::contains(error, "max_events(0) keeps nothing"), error);
+  co_await link.stop();
+}
+
+CO_TEST_CASE(a_replicated_history_loses_nothing_when_a_cluster_server_dies) {
+  // A JetStream cluster needs its routes configured on every server.
+  std::vector<std::string> cluster_urls;
+  for (int i = 0; i < 3; ++i)
+    cluster_urls.push_back("nats://127.0.0.1:" + std::to_string(test::free_port()));
+  std::string routes = cluster_urls[0] + "," + cluster_urls[1] + "," + cluster_urls[2];
+  auto member = [&](int i) {
+    return std::vector<std::string>{
+        "--server_name", "n" + std::to_string(i), "--cluster_name", "history",
+        "--cluster",     cluster_urls[i],         "--routes",       routes};
+  };
+  test::nats_server s1(member(0), false, true), s2(member(1), false, true),
+      s3(member(2), false, true);
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex), b(ex);
+  sig::nats_options publisher = jetstream_options(s3);
+  publisher.history_replicas = 3;
+  publisher.request_timeout = 1s;
+  sig::nats_link la(a, publisher);
+  co_await la.start();
+  // JetStream's cluster elects its leaders within a few seconds: until then
+  // a stream cannot be made.
+  bool retained = false;
+  for (int i = 0; i < 100 && !retained; ++i) {
+    try {
+      co_await a.retain(sig::topic("#changed"), sig::max_events(100));
+      retained = true;
+    } catch (const sig::nats_error&) {
+    }
+    if (!retained) co_await test::sleep(200ms);
+  }
+  BOOST_TEST_REQUIRE(retained);
+  co_await a.add_sender("sensor", sig::events("#changed"));
+  for (std::int64_t i = 0; i < 5; ++i)
+    co_await a.trigger("sensor", "#changed", sig::arg("value", i));
+  sig::nats_options subscriber = jetstream_options(s1);
+  subscriber.request_timeout = 1s;
+  sig::nats_link lb(b, subscriber);
+  co_await lb.start();
+  BOOST_TEST((co_await pull_until(b, 5)).size() == 5u);
+  co_await la.stop();
+  s3.kill();
+  std::vector<sig::retained_event> got;
+  for (int i = 0; i < 100 && got.size() != 5; ++i) {
+    try {
+      got = co_await b.pull(sig::topic("#changed"));
+    } catch (const sig::nats_error&) {
+      // Until the stream elects a new leader, if the dead server led it.
+    }
+    if (got.size() != 5) co_await test::sleep(100ms);
+  }
+  BOOST_TEST(values(got) == std::vector<std::int64_t>({0, 1, 2, 3, 4}),
+             boost::test_tools::per_element());
+  co_await lb.stop();
+}
+
+BOOST_AUTO_TEST_SUITE_END()
