@@ -20,7 +20,8 @@ done
 
 # The remote examples, built with the NATS link, each pair over a nats-server
 # of the demo's own: a remote_monitor and a remote_sensor in another process,
-# then a remote_weather and a remote_client making requests of it.
+# then a remote_weather and a remote_client making requests of it, then
+# publishers and a subscriber of a history kept in JetStream.
 if [ -x build/release/examples/example_remote_monitor ]; then
   echo
   echo "== remote_sensor and remote_monitor, two processes over a nats-server"
@@ -32,6 +33,11 @@ if [ -x build/release/examples/example_remote_monitor ]; then
   examples/run_remote_request.sh "$(command -v nats-server || echo /usr/sbin/nats-server)" \
     build/release/examples/example_remote_weather build/release/examples/example_remote_client \
     examples/expected
+  echo
+  echo "== remote_publisher and remote_subscriber, history kept in JetStream between processes"
+  examples/run_remote_history.sh "$(command -v nats-server || echo /usr/sbin/nats-server)" \
+    build/release/examples/example_remote_publisher \
+    build/release/examples/example_remote_subscriber examples/expected/remote_history.txt
 fi
 
 # The pub/sub server, driven by redis-cli: a subscriber and a publisher, then SIGINT.

@@ -3,10 +3,12 @@
 # `dir`, the processes `pids` killed on exit, and
 #   start_nats_server WHO SERVER [PREFIX...]
 # which starts SERVER (under PREFIX, e.g. taskset) on an ephemeral loopback
-# port and sets `url` to its client URL, or exits naming WHO.
+# port, with the arguments of the array `server_args` if set (e.g. -js), and
+# sets `url` to its client URL, or exits naming WHO.
 
 dir=$(mktemp -d)
 pids=()
+server_args=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   rm -rf "$dir"
@@ -16,7 +18,8 @@ trap cleanup EXIT
 start_nats_server() {
   local who=$1 server=$2
   shift 2
-  "$@" "$server" -a 127.0.0.1 -p -1 --ports_file_dir "$dir" -l "$dir/server.log" &
+  "$@" "$server" -a 127.0.0.1 -p -1 --ports_file_dir "$dir" -l "$dir/server.log" \
+    "${server_args[@]}" &
   pids+=($!)
   local ports="$dir/nats-server_$!.ports"
   for _ in $(seq 500); do [ -s "$ports" ] && break; sleep 0.01; done
