@@ -15,7 +15,8 @@
 // js_PublishAsync. Each prints the rate from the first publish until
 // JetStream holds all N (the library) or has acknowledged all N (raw).
 //
-// Pulling: both first fill their stream with N events, untimed. Then
+// Pulling: both first fill their stream with N events, untimed, before the
+// library's link starts. Then
 // `history-pull URL N` makes a durable subscriber and pulls batches of 256,
 // acknowledging each, until it has N; `raw-pull URL N` does the same with a
 // durable pull consumer: natsSubscription_Fetch of 256, each payload parsed,
@@ -113,9 +114,9 @@ struct raw_js {
   void publish(long n) {
     for (long i = 0; i < n; ++i) {
       std::string data = payload(i);
-      check(js_PublishAsync(js, subject.c_str(), data.data(), static_cast<int>(data.size()),
-                            nullptr),
-            "publish");
+      check(
+          js_PublishAsync(js, subject.c_str(), data.data(), static_cast<int>(data.size()), nullptr),
+          "publish");
     }
     jsPubOptions options;
     jsPubOptions_Init(&options);
@@ -203,11 +204,14 @@ asio::awaitable<int> history_publish(sig::router router, std::string url, long n
 }
 
 asio::awaitable<int> history_pull(sig::router router, std::string url, long n) {
+  // Filled before the link starts, so that the link's listeners do not
+  // receive the events while they are pulled.
+  raw_js raw(url);
+  raw.add_stream();
+  raw.publish(n);
   sig::nats_link link(router, link_options(url));
   co_await link.start();
   co_await router.retain(sig::topic("#changed"), sig::max_events(10'000'000));
-  raw_js raw(url);
-  raw.publish(n);
   auto start = clock_type::now();
   co_await router.subscribe("s1", sig::topic("#changed"));
   long pulled = 0;

@@ -31,6 +31,9 @@ namespace {
 // How often a waiting pull asks JetStream again.
 constexpr std::chrono::milliseconds wait_period{20};
 
+// How long the server keeps a consumer no pull has used.
+constexpr std::chrono::seconds consumer_lifetime{30};
+
 // A name as part of a stream's or a bucket's name: letters and digits as
 // they are, every other byte as _XX, so that '-' can separate the parts.
 std::string name_part(std::string_view name) {
@@ -117,6 +120,7 @@ nats_history::nats_history(asio::any_io_executor ex, asio::thread_pool::executor
       blocking_(std::move(blocking)),
       prefix_(std::move(prefix)),
       replicas_(replicas),
+      conn_(conn),
       report_(std::move(report)) {
   jsOptions options;
   jsOptions_Init(&options);
@@ -170,13 +174,14 @@ void nats_history::check_retained(const topic& t) {
   fail("cannot read the stream of " + describe(t), s, code);
 }
 
-std::vector<retained_event> nats_history::fetch(const topic& t, start from, std::size_t batch) {
+natsSubscription* nats_history::open(const topic& t, start from) {
   std::string name = stream_name(t);
   std::string subject = stream_subject(t);
   jsSubOptions so;
   jsSubOptions_Init(&so);
   so.Stream = name.c_str();
   so.Config.AckPolicy = js_AckNone;
+  so.Config.InactiveThreshold = std::chrono::nanoseconds(consumer_lifetime).count();
   if (from.time) {
     so.Config.DeliverPolicy = js_DeliverByStartTime;
     so.Config.OptStartTime =
@@ -195,40 +200,51 @@ std::vector<retained_event> nats_history::fetch(const topic& t, start from, std:
       throw router_error("asio_signals: " + describe(t) + " is not retained: retain it first");
     fail("cannot read the stream of " + describe(t), s, code);
   }
-  // A fetch waits until it has its batch or it expires: it asks for no more
-  // than the consumer has, so that it returns at once.
+  return sub;
+}
+
+std::uint64_t nats_history::pending_of(const topic& t, natsSubscription* sub) {
   jsConsumerInfo* info = nullptr;
-  s = natsSubscription_GetConsumerInfo(&info, sub, nullptr, &code);
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s = natsSubscription_GetConsumerInfo(&info, sub, nullptr, &code);
   std::uint64_t pending = info ? info->NumPending : 0;
   jsConsumerInfo_Destroy(info);
+  if (s != NATS_OK) fail("cannot read the stream of " + describe(t), s, code);
+  return pending;
+}
+
+std::vector<retained_event> nats_history::read(const topic& t, natsSubscription* sub, std::size_t n,
+                                               std::uint64_t& last, std::uint64_t& left) {
+  // A fetch waits until it has its batch or it expires: it asks for no more
+  // than the consumer has, so that it returns at once.
+  jsFetchRequest request;
+  jsFetchRequest_Init(&request);
+  request.Batch = static_cast<int>(std::min<std::size_t>(n, 1 << 20));
+  request.Expires = std::chrono::nanoseconds(std::chrono::seconds(5)).count();
   natsMsgList list{};
-  if (s == NATS_OK && pending > 0) {
-    jsFetchRequest request;
-    jsFetchRequest_Init(&request);
-    request.Batch = static_cast<int>(std::min<std::uint64_t>({batch, pending, 1 << 20}));
-    request.Expires = std::chrono::nanoseconds(std::chrono::seconds(5)).count();
-    s = natsSubscription_FetchRequest(&list, sub, &request);
-  }
+  natsStatus s = natsSubscription_FetchRequest(&list, sub, &request);
   std::vector<retained_event> events;
+  events.reserve(static_cast<std::size_t>(list.Count));
   for (int i = 0; i < list.Count; ++i) {
     natsMsg* m = list.Msgs[i];
+    jsMsgMetaData* meta = nullptr;
+    if (natsMsg_GetMetaData(&meta, m) != NATS_OK) continue;
+    last = meta->Sequence.Stream;
+    left = meta->NumPending;
+    retained_event e;
+    e.sequence = meta->Sequence.Stream;
+    e.time = history_clock::time_point(std::chrono::duration_cast<history_clock::duration>(
+        std::chrono::nanoseconds(meta->Timestamp)));
+    jsMsgMetaData_Destroy(meta);
     std::string subject_of = natsMsg_GetSubject(m);
     try {
       auto tokens = subject_tokens(subject_of, prefix_);
       if (!tokens || tokens->size() != 4)
         throw nats_error("asio_signals: a message of " + describe(t) + " on another subject");
-      retained_event e;
       e.sender = decode_token((*tokens)[2]);
       e.event = decode_token((*tokens)[3]);
       e.data = decode_kwargs(parse_object(std::string_view(
           natsMsg_GetData(m), static_cast<std::size_t>(natsMsg_GetDataLength(m)))));
-      jsMsgMetaData* meta = nullptr;
-      if (natsStatus ms = natsMsg_GetMetaData(&meta, m); ms != NATS_OK)
-        fail("a message of " + describe(t) + " without its JetStream metadata", ms, code);
-      e.sequence = meta->Sequence.Stream;
-      e.time = history_clock::time_point(std::chrono::duration_cast<history_clock::duration>(
-          std::chrono::nanoseconds(meta->Timestamp)));
-      jsMsgMetaData_Destroy(meta);
       events.push_back(std::move(e));
     } catch (...) {
       // Garbage published on a retained subject: reported and skipped, as
@@ -239,10 +255,56 @@ std::vector<retained_event> nats_history::fetch(const topic& t, start from, std:
     }
   }
   natsMsgList_Destroy(&list);
+  if (s != NATS_OK && list.Count == 0) fail("cannot read the stream of " + describe(t), s);
+  return events;
+}
+
+std::vector<retained_event> nats_history::fetch(const topic& t, start from, std::size_t batch) {
+  natsSubscription* sub = open(t, from);
+  std::vector<retained_event> events;
+  try {
+    if (std::uint64_t pending = pending_of(t, sub); pending > 0) {
+      std::uint64_t last = 0, left = 0;
+      events = read(t, sub, std::min<std::uint64_t>(batch, pending), last, left);
+    }
+  } catch (...) {
+    natsSubscription_Unsubscribe(sub);
+    natsSubscription_Destroy(sub);
+    throw;
+  }
   natsSubscription_Unsubscribe(sub);
   natsSubscription_Destroy(sub);
-  if (s != NATS_OK && s != NATS_NOT_FOUND && s != NATS_TIMEOUT)
-    fail("cannot read the stream of " + describe(t), s, code);
+  return events;
+}
+
+std::vector<retained_event> nats_history::read_on(cursor& c, std::size_t batch) {
+  auto now = std::chrono::steady_clock::now();
+  // A consumer is reopened where the cursor is when the cursor moved back
+  // (events given back), or before the server may have dropped it.
+  if (!c.reader || c.next != c.delivered + 1 || now - c.used > consumer_lifetime / 3) {
+    if (c.reader) natsSubscription_Unsubscribe(c.reader.get());
+    c.reader.reset();
+    start from;
+    from.after = c.delivered;
+    c.reader.reset(open(c.t, from));
+    c.next = c.delivered + 1;
+    c.pending = 0;
+  }
+  c.used = now;
+  if (c.pending == 0) c.pending = pending_of(c.t, c.reader.get());
+  if (c.pending == 0) return {};
+  std::uint64_t last = 0, left = 0;
+  std::vector<retained_event> events;
+  try {
+    events = read(c.t, c.reader.get(), std::min<std::uint64_t>(batch, c.pending), last, left);
+  } catch (...) {
+    c.reader.reset();
+    throw;
+  }
+  if (last != 0) {
+    c.next = last + 1;
+    c.pending = left;
+  }
   return events;
 }
 
@@ -265,15 +327,25 @@ kvStore* nats_history::bucket() {
   return kv_;
 }
 
-void nats_history::save(const std::string& name) {
+void nats_history::save(const std::string& name, bool wait) {
   json::object acked;
   for (const cursor& c : subscribers_[name]) acked[stream_name(c.t)] = c.acked;
   json::object place;
   place["acked"] = std::move(acked);
   std::string value = json::serialize(place);
-  std::uint64_t revision = 0;
-  natsStatus s = kvStore_Put(&revision, bucket(), name_part(name).c_str(), value.data(),
-                             static_cast<int>(value.size()));
+  std::string key = name_part(name);
+  kvStore* kv = bucket();
+  natsStatus s = NATS_OK;
+  if (wait) {
+    std::uint64_t revision = 0;
+    s = kvStore_Put(&revision, kv, key.c_str(), value.data(), static_cast<int>(value.size()));
+  } else {
+    // The bucket's stream keeps what is published on its subjects: sent
+    // without waiting for JetStream's reply, as a JetStream ack is.
+    std::string subject = "$KV." + std::string(kvStore_Bucket(kv)) + "." + key;
+    s = natsConnection_Publish(conn_, subject.c_str(), value.data(),
+                               static_cast<int>(value.size()));
+  }
   if (s != NATS_OK) fail("cannot save subscriber " + quoted(name), s);
 }
 
@@ -372,10 +444,10 @@ void nats_history::subscribe(std::string name, history_request r, history_done<>
           jsStreamInfo_Destroy(si);
         }
       }
-      cursors.push_back(cursor{t, place, place});
+      cursors.emplace_back(t, place);
     }
     subscribers_[name] = std::move(cursors);
-    save(name);
+    save(name, true);
   });
 }
 
@@ -385,15 +457,17 @@ std::vector<retained_event> nats_history::take(const std::string& name, std::siz
     throw router_error("asio_signals: there is no subscriber " + quoted(name) +
                        ": subscribe it first");
   std::vector<std::vector<retained_event>> lists;
-  for (const cursor& c : it->second) {
-    start from;
-    from.after = c.delivered;
-    lists.push_back(fetch(c.t, from, batch));
-  }
+  for (cursor& c : it->second) lists.push_back(read_on(c, batch));
   std::vector<std::size_t> taken;
   std::vector<retained_event> out = merge(lists, batch, taken);
-  for (std::size_t i = 0; i < taken.size(); ++i)
-    if (taken[i] > 0) it->second[i].delivered = lists[i][taken[i] - 1].sequence;
+  for (std::size_t i = 0; i < taken.size(); ++i) {
+    cursor& c = it->second[i];
+    // All taken: past what was read, skipped messages included.
+    if (taken[i] == lists[i].size())
+      c.delivered = std::max(c.delivered, c.next - 1);
+    else if (taken[i] > 0)
+      c.delivered = lists[i][taken[i] - 1].sequence;
+  }
   return out;
 }
 
@@ -449,7 +523,7 @@ void nats_history::ack(std::string name, std::vector<retained_event> batch, hist
       c->acked = std::max(c->acked, seq);
       c->delivered = std::max(c->delivered, c->acked);
     }
-    save(name);
+    save(name, false);
   });
 }
 

@@ -60,11 +60,23 @@ class nats_history final : public history_backend,
   std::string stream_subject(const topic& t) const;
 
  private:
-  // Where a durable subscriber is in one topic's stream.
+  struct destroy_subscription {
+    void operator()(natsSubscription* sub) const noexcept { natsSubscription_Destroy(sub); }
+  };
+
+  // Where a durable subscriber is in one topic's stream, and the consumer
+  // that reads it on from `next`, kept between pulls.
   struct cursor {
+    cursor(topic t, std::uint64_t place) : t(std::move(t)), delivered(place), acked(place) {}
+
     topic t;
     std::uint64_t delivered;
     std::uint64_t acked;
+    std::unique_ptr<natsSubscription, destroy_subscription> reader;
+    std::uint64_t next = 0;
+    // The events after `next - 1` the consumer said it has.
+    std::uint64_t pending = 0;
+    std::chrono::steady_clock::time_point used;
   };
 
   // Where a fetch starts: after a sequence number, or at a time.
@@ -81,12 +93,25 @@ class nats_history final : public history_backend,
   // Blocking: the calls below run on the blocking thread only.
   // The events of a topic's stream from `from` on, at most `batch`.
   std::vector<retained_event> fetch(const topic& t, start from, std::size_t batch);
+  // A consumer of a topic's stream from `from` on; throws router_error for
+  // a topic that is not retained.
+  natsSubscription* open(const topic& t, start from);
+  // The events the consumer has for its next fetch.
+  std::uint64_t pending_of(const topic& t, natsSubscription* sub);
+  // Reads `n` events, no more than the consumer has; `last` is the stream
+  // sequence number of the last message read, `left` what the consumer has
+  // after it. A message that cannot be decoded is reported and skipped.
+  std::vector<retained_event> read(const topic& t, natsSubscription* sub, std::size_t n,
+                                   std::uint64_t& last, std::uint64_t& left);
+  // The next events of a cursor, from its kept consumer.
+  std::vector<retained_event> read_on(cursor& c, std::size_t batch);
   // Throws router_error unless the topic has a stream.
   void check_retained(const topic& t);
   // The bucket of the durable subscribers' places, made if absent.
   kvStore* bucket();
-  // Saves the places the subscriber acknowledged.
-  void save(const std::string& name);
+  // Saves the places the subscriber acknowledged; with `wait`, returns once
+  // JetStream has stored them.
+  void save(const std::string& name, bool wait);
   // The next events of a durable subscriber, moving it past them.
   std::vector<retained_event> take(const std::string& name, std::size_t batch);
   // Moves a durable subscriber back before events a pull took and its caller
@@ -97,6 +122,7 @@ class nats_history final : public history_backend,
   asio::thread_pool::executor_type blocking_;
   std::string prefix_;
   int replicas_;
+  natsConnection* conn_;
   std::function<void(std::string, std::exception_ptr)> report_;
   jsCtx* js_ = nullptr;
   kvStore* kv_ = nullptr;

@@ -25,6 +25,7 @@
 
 #include <functional>
 #include <new>
+#include <tuple>
 #include <utility>
 
 namespace asio_signals::detail {
@@ -56,10 +57,11 @@ class completion {
   // it never runs inside the caller. Called once.
   template <class... Args>
   void complete(const asio::any_io_executor& via, Args... args) {
-    asio::post(via, [work = std::move(work_), handler = std::move(handler_), args...]() mutable {
-      asio::dispatch(work, [handler = std::move(handler), args...]() mutable {
+    asio::post(via, [work = std::move(work_), handler = std::move(handler_),
+                     args = std::make_tuple(std::move(args)...)]() mutable {
+      asio::dispatch(work, [handler = std::move(handler), args = std::move(args)]() mutable {
         handler.get_cancellation_slot().clear();
-        std::move(handler)(std::move(args)...);
+        std::apply([&](Args&... a) { std::move(handler)(std::move(a)...); }, args);
       });
     });
   }
