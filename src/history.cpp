@@ -235,7 +235,7 @@ void router_state::subscribe_here(const std::string& name, const history_request
   // have to give.
   std::vector<std::shared_ptr<pending_pull>> waiting = waiting_pulls_;
   for (const std::shared_ptr<pending_pull>& p : waiting) {
-    if (p->name != name) continue;
+    if (p->name != name || p->cancelled) continue;
     unwatch(*p);
     watch(*p, now_cursors);
     std::vector<retained_event> events = merge(now_cursors, p->batch, now);
@@ -298,12 +298,13 @@ void router_state::start_pull(const std::shared_ptr<pending_pull>& p) {
   if (p->finished) return;
   if (backend_) {
     backend_->pull(
-        p->name, p->batch, p->wait, [p] { return !p->finished; },
+        p->name, p->batch, p->wait, [p] { return !p->finished && !p->cancelled; },
         [self = shared_from_this(), p](std::exception_ptr e, std::vector<retained_event> events) {
           self->finish_pull(p, std::move(e), std::move(events));
         });
     return;
   }
+  if (p->cancelled) return withdraw_pull(p);
   auto it = subscribers_.find(p->name);
   if (it == subscribers_.end()) {
     finish_pull(p,
@@ -352,7 +353,8 @@ void router_state::wake(const topic_log& log) {
   // A copy: finishing a pull removes it from the waiting ones.
   std::vector<std::shared_ptr<pending_pull>> waiting = waiting_pulls_;
   for (const std::shared_ptr<pending_pull>& p : waiting) {
-    if (std::find(p->watched.begin(), p->watched.end(), &log) == p->watched.end()) continue;
+    if (p->cancelled || std::find(p->watched.begin(), p->watched.end(), &log) == p->watched.end())
+      continue;
     std::vector<retained_event> events = merge(subscribers_.find(p->name)->second, p->batch, now);
     if (!events.empty()) finish_pull(p, nullptr, std::move(events));
   }
@@ -373,12 +375,14 @@ void router_state::ack_here(const std::string& name, const std::vector<retained_
     if (c == it->second.end())
       throw router_error("asio_signals: subscriber " + quoted(name) + " does not pull " +
                          describe(t));
+    if (e.sequence > c->delivered)
+      throw router_error("asio_signals: subscriber " + quoted(name) + " has not pulled event #" +
+                         std::to_string(e.sequence) + " of " + describe(t));
     acks.emplace_back(&*c, e.sequence);
   }
   // All or nothing: the batch was checked whole first.
   for (auto [c, seq] : acks) {
     c->acked = std::max(c->acked, seq);
-    c->delivered = std::max(c->delivered, c->acked);
   }
 }
 

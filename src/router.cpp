@@ -210,7 +210,7 @@ void router_state::presence(sender_entry& s, std::string_view event) {
 // group without callbacks is skipped; one whose only callbacks are expired
 // weak members is sent to, so that the send prunes them.
 void router_state::deliver(sender_entry& s, const declared_event& e, const kwargs& data) {
-  if (e.log) {
+  if (e.log && !backend_) {
     e.log->append(*s.name.get_if<std::string>(), *e.name.get_if<std::string>(), data,
                   history_clock::now());
     if (e.log->waiting > 0) wake(*e.log);

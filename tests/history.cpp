@@ -276,6 +276,21 @@ CO_TEST_CASE(ack_of_a_topic_the_subscriber_does_not_pull_acknowledges_nothing) {
   BOOST_TEST((co_await r.pull("s1")).size() == 1u);  // #1 was not acknowledged
 }
 
+CO_TEST_CASE(an_event_the_subscriber_has_not_pulled_cannot_be_acknowledged) {
+  sig::router r = co_await two_publishers();
+  co_await r.retain(sig::topic("#a"), sig::max_events(10));
+  co_await r.subscribe("s1", sig::topic("#a"));
+  for (int i = 0; i < 3; ++i) co_await r.trigger("p1", "#a");
+  std::vector<sig::retained_event> first = co_await r.pull("s1", sig::max_batch(1));
+  std::vector<sig::retained_event> all = co_await r.pull(sig::topic("#a"));
+  std::string error = co_await test::failure_of<sig::router_error>(r.ack("s1", all.back()));
+  BOOST_TEST(test::contains(error, "'s1' has not pulled event #3 of topic '#a'"), error);
+  co_await r.ack("s1", first);
+  co_await r.subscribe("s1", sig::topic("#a"));
+  std::vector<sig::retained_event> rest = co_await r.pull("s1");
+  BOOST_TEST(names(rest) == list({"p1/#a#2", "p1/#a#3"}), boost::test_tools::per_element());
+}
+
 CO_TEST_CASE(unsubscribe_forgets_the_subscriber) {
   sig::router r = co_await two_publishers();
   co_await r.retain(sig::topic("#a"), sig::max_events(10));

@@ -108,6 +108,8 @@ CO_TEST_CASE(history_in_jetstream_outlives_its_publisher_its_subscriber_and_the_
     std::vector<sig::retained_event> unacknowledged = co_await r.pull("s1", sig::max_batch(1));
     BOOST_TEST(values(unacknowledged) == std::vector<std::int64_t>({3}),
                boost::test_tools::per_element());
+    std::string error = co_await test::failure_of<sig::router_error>(r.ack("s1", all.back()));
+    BOOST_TEST(test::contains(error, "has not pulled event #5"), error);
     co_await link.stop();
   }
 

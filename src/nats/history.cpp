@@ -34,6 +34,9 @@ constexpr std::chrono::milliseconds wait_period{20};
 // How long the server keeps a consumer no pull has used.
 constexpr std::chrono::seconds consumer_lifetime{30};
 
+// How long a fetch waits for the events its consumer said it has.
+constexpr std::chrono::milliseconds fetch_expiry{200};
+
 // A name as part of a stream's or a bucket's name: letters and digits as
 // they are, every other byte as _XX, so that '-' can separate the parts.
 std::string name_part(std::string_view name) {
@@ -120,18 +123,29 @@ nats_history::nats_history(asio::any_io_executor ex, asio::thread_pool::executor
       blocking_(std::move(blocking)),
       prefix_(std::move(prefix)),
       replicas_(replicas),
+      wait_(wait),
       conn_(conn),
-      report_(std::move(report)) {
-  jsOptions options;
-  jsOptions_Init(&options);
-  options.Wait = wait.count();
-  if (natsStatus s = natsConnection_JetStream(&js_, conn, &options); s != NATS_OK)
-    fail("cannot use JetStream", s);
-}
+      report_(std::move(report)) {}
 
 nats_history::~nats_history() {
   if (kv_) kvStore_Destroy(kv_);
-  jsCtx_Destroy(js_);
+  if (js_) jsCtx_Destroy(js_);
+}
+
+void nats_history::close() {
+  closed_ = true;
+}
+
+jsCtx* nats_history::js() {
+  if (js_) return js_;
+  jsOptions options;
+  jsOptions_Init(&options);
+  options.Wait = wait_.count();
+  if (natsStatus s = natsConnection_JetStream(&js_, conn_, &options); s != NATS_OK) {
+    js_ = nullptr;
+    fail("cannot use JetStream", s);
+  }
+  return js_;
 }
 
 std::string nats_history::stream_name(const topic& t) const {
@@ -145,28 +159,36 @@ std::string nats_history::stream_subject(const topic& t) const {
 
 template <class F, class... T>
 void nats_history::run(history_done<T...> done, F f) {
-  asio::post(blocking_, [self = shared_from_this(), done = std::move(done), f = std::move(f)] {
-    std::exception_ptr error;
-    std::tuple<T...> result;
-    try {
-      if constexpr (sizeof...(T) == 0)
-        f();
-      else
-        std::get<0>(result) = f();
-    } catch (...) {
-      error = std::current_exception();
-    }
-    asio::post(self->executor_, [done, error, result = std::move(result)]() mutable {
-      std::apply([&](T&... v) { done(error, std::move(v)...); }, result);
-    });
-  });
+  if (closed_) {
+    std::exception_ptr stopped =
+        std::make_exception_ptr(not_connected_error("asio_signals: the NATS link was stopped"));
+    asio::post(executor_, [done = std::move(done), stopped] { done(stopped, T()...); });
+    return;
+  }
+  asio::post(blocking_,
+             [self = shared_from_this(), done = std::move(done), f = std::move(f)]() mutable {
+               std::exception_ptr error;
+               std::tuple<T...> result;
+               try {
+                 if constexpr (sizeof...(T) == 0)
+                   f();
+                 else
+                   std::get<0>(result) = f();
+               } catch (...) {
+                 error = std::current_exception();
+               }
+               asio::post(self->executor_,
+                          [done = std::move(done), error, result = std::move(result)]() mutable {
+                            std::apply([&](T&... v) { done(error, std::move(v)...); }, result);
+                          });
+             });
 }
 
 void nats_history::check_retained(const topic& t) {
   check_not_presence(t);
   jsStreamInfo* si = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
-  natsStatus s = js_GetStreamInfo(&si, js_, stream_name(t).c_str(), nullptr, &code);
+  natsStatus s = js_GetStreamInfo(&si, js(), stream_name(t).c_str(), nullptr, &code);
   jsStreamInfo_Destroy(si);
   if (s == NATS_OK) return;
   if (code == JSStreamNotFoundErr || s == NATS_NOT_FOUND)
@@ -194,7 +216,7 @@ natsSubscription* nats_history::open(const topic& t, start from) {
   }
   natsSubscription* sub = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
-  natsStatus s = js_PullSubscribe(&sub, js_, subject.c_str(), nullptr, nullptr, &so, &code);
+  natsStatus s = js_PullSubscribe(&sub, js(), subject.c_str(), nullptr, nullptr, &so, &code);
   if (s != NATS_OK) {
     if (code == JSStreamNotFoundErr || s == NATS_NOT_FOUND)
       throw router_error("asio_signals: " + describe(t) + " is not retained: retain it first");
@@ -220,7 +242,9 @@ std::vector<retained_event> nats_history::read(const topic& t, natsSubscription*
   jsFetchRequest request;
   jsFetchRequest_Init(&request);
   request.Batch = static_cast<int>(std::min<std::size_t>(n, 1 << 20));
-  request.Expires = std::chrono::nanoseconds(std::chrono::seconds(5)).count();
+  // The count may be stale (the stream's bounds dropped events meanwhile):
+  // then the fetch gets fewer within the expiry, or none.
+  request.Expires = std::chrono::nanoseconds(fetch_expiry).count();
   natsMsgList list{};
   natsStatus s = natsSubscription_FetchRequest(&list, sub, &request);
   std::vector<retained_event> events;
@@ -254,8 +278,11 @@ std::vector<retained_event> nats_history::read(const topic& t, natsSubscription*
       });
     }
   }
+  int count = list.Count;
   natsMsgList_Destroy(&list);
-  if (s != NATS_OK && list.Count == 0) fail("cannot read the stream of " + describe(t), s);
+  if (s != NATS_OK && count == 0 && s != NATS_TIMEOUT)
+    fail("cannot read the stream of " + describe(t), s);
+  if (count == 0) left = 0;
   return events;
 }
 
@@ -301,24 +328,22 @@ std::vector<retained_event> nats_history::read_on(cursor& c, std::size_t batch) 
     c.reader.reset();
     throw;
   }
-  if (last != 0) {
-    c.next = last + 1;
-    c.pending = left;
-  }
+  if (last != 0) c.next = last + 1;
+  c.pending = left;
   return events;
 }
 
 kvStore* nats_history::bucket() {
   if (kv_) return kv_;
   std::string name = name_part(prefix_) + "-subscribers";
-  natsStatus s = js_KeyValue(&kv_, js_, name.c_str());
+  natsStatus s = js_KeyValue(&kv_, js(), name.c_str());
   if (s == NATS_NOT_FOUND) {
     kvConfig config;
     kvConfig_Init(&config);
     config.Bucket = name.c_str();
     config.Replicas = replicas_;
     config.StorageType = js_FileStorage;
-    s = js_CreateKeyValue(&kv_, js_, &config);
+    s = js_CreateKeyValue(&kv_, js(), &config);
   }
   if (s != NATS_OK) {
     kv_ = nullptr;
@@ -327,24 +352,24 @@ kvStore* nats_history::bucket() {
   return kv_;
 }
 
-void nats_history::save(const std::string& name, bool wait) {
-  json::object acked;
-  for (const cursor& c : subscribers_[name]) acked[stream_name(c.t)] = c.acked;
-  json::object place;
-  place["acked"] = std::move(acked);
-  std::string value = json::serialize(place);
+void nats_history::save(const std::string& name, const std::vector<cursor>& cursors,
+                        const std::vector<std::uint64_t>& acked, bool wait) {
+  json::object places;
+  for (std::size_t i = 0; i < cursors.size(); ++i) places[stream_name(cursors[i].t)] = acked[i];
+  json::object value;
+  value["acked"] = std::move(places);
+  std::string text = json::serialize(value);
   std::string key = name_part(name);
   kvStore* kv = bucket();
   natsStatus s = NATS_OK;
   if (wait) {
     std::uint64_t revision = 0;
-    s = kvStore_Put(&revision, kv, key.c_str(), value.data(), static_cast<int>(value.size()));
+    s = kvStore_Put(&revision, kv, key.c_str(), text.data(), static_cast<int>(text.size()));
   } else {
     // The bucket's stream keeps what is published on its subjects: sent
     // without waiting for JetStream's reply, as a JetStream ack is.
     std::string subject = "$KV." + std::string(kvStore_Bucket(kv)) + "." + key;
-    s = natsConnection_Publish(conn_, subject.c_str(), value.data(),
-                               static_cast<int>(value.size()));
+    s = natsConnection_Publish(conn_, subject.c_str(), text.data(), static_cast<int>(text.size()));
   }
   if (s != NATS_OK) fail("cannot save subscriber " + quoted(name), s);
 }
@@ -369,10 +394,10 @@ void nats_history::retain(history_request r, history_done<> done) {
         r.max_age ? std::chrono::duration_cast<std::chrono::nanoseconds>(*r.max_age).count() : 0;
     jsStreamInfo* si = nullptr;
     jsErrCode code = static_cast<jsErrCode>(0);
-    natsStatus s = js_AddStream(&si, js_, &config, nullptr, &code);
+    natsStatus s = js_AddStream(&si, js(), &config, nullptr, &code);
     if (s != NATS_OK && code == JSStreamNameExistErr) {
       code = static_cast<jsErrCode>(0);
-      s = js_UpdateStream(&si, js_, &config, nullptr, &code);
+      s = js_UpdateStream(&si, js(), &config, nullptr, &code);
     }
     jsStreamInfo_Destroy(si);
     if (s != NATS_OK) fail("cannot retain " + describe(t), s, code);
@@ -438,7 +463,7 @@ void nats_history::subscribe(std::string name, history_request r, history_done<>
         } else {
           jsStreamInfo* si = nullptr;
           jsErrCode code = static_cast<jsErrCode>(0);
-          s = js_GetStreamInfo(&si, js_, stream_name(t).c_str(), nullptr, &code);
+          s = js_GetStreamInfo(&si, js(), stream_name(t).c_str(), nullptr, &code);
           if (s != NATS_OK) fail("cannot read the stream of " + describe(t), s, code);
           place = si->State.LastSeq;
           jsStreamInfo_Destroy(si);
@@ -446,8 +471,11 @@ void nats_history::subscribe(std::string name, history_request r, history_done<>
       }
       cursors.emplace_back(t, place);
     }
+    std::vector<std::uint64_t> acked_places;
+    for (const cursor& c : cursors) acked_places.push_back(c.acked);
+    // Saved first: a subscriber that cannot be saved is not made.
+    save(name, cursors, acked_places, true);
     subscribers_[name] = std::move(cursors);
-    save(name, true);
   });
 }
 
@@ -516,14 +544,20 @@ void nats_history::ack(std::string name, std::vector<retained_event> batch, hist
       if (c == it->second.end())
         throw router_error("asio_signals: subscriber " + quoted(name) + " does not pull " +
                            describe(t));
+      if (e.sequence > c->delivered)
+        throw router_error("asio_signals: subscriber " + quoted(name) + " has not pulled event #" +
+                           std::to_string(e.sequence) + " of " + describe(t));
       acks.emplace_back(&*c, e.sequence);
     }
-    // All or nothing: the batch was checked whole first.
+    // All or nothing: the batch is checked whole, and saved, first.
+    std::vector<std::uint64_t> acked;
+    for (const cursor& c : it->second) acked.push_back(c.acked);
     for (auto [c, seq] : acks) {
-      c->acked = std::max(c->acked, seq);
-      c->delivered = std::max(c->delivered, c->acked);
+      std::size_t i = static_cast<std::size_t>(c - it->second.data());
+      acked[i] = std::max(acked[i], seq);
     }
-    save(name, false);
+    save(name, it->second, acked, false);
+    for (std::size_t i = 0; i < acked.size(); ++i) it->second[i].acked = acked[i];
   });
 }
 

@@ -38,14 +38,17 @@ namespace asio_signals::detail {
 class nats_history final : public history_backend,
                            public std::enable_shared_from_this<nats_history> {
  public:
-  // Throws nats_error when cnats cannot make a JetStream context. A
-  // JetStream request waits for its reply at most `wait`; `report` is called
-  // on `ex` for a kept message that cannot be decoded.
+  // A JetStream request waits for its reply at most `wait`; `report` is
+  // called on `ex` for a kept message that cannot be decoded.
   nats_history(asio::any_io_executor ex, asio::thread_pool::executor_type blocking,
                natsConnection* conn, std::string prefix, int replicas,
                std::chrono::milliseconds wait,
                std::function<void(std::string, std::exception_ptr)> report);
   ~nats_history() override;
+
+  // Every operation from now on fails with not_connected_error, without
+  // a cnats call: the link stopped.
+  void close();
 
   void retain(history_request r, history_done<> done) override;
   void pull(history_request r, history_done<std::vector<retained_event>> done) override;
@@ -109,9 +112,12 @@ class nats_history final : public history_backend,
   void check_retained(const topic& t);
   // The bucket of the durable subscribers' places, made if absent.
   kvStore* bucket();
-  // Saves the places the subscriber acknowledged; with `wait`, returns once
-  // JetStream has stored them.
-  void save(const std::string& name, bool wait);
+  // The JetStream context, made at the first use.
+  jsCtx* js();
+  // Saves `acked`, the places of the subscriber's `cursors`; with `wait`,
+  // returns once JetStream has stored them.
+  void save(const std::string& name, const std::vector<cursor>& cursors,
+            const std::vector<std::uint64_t>& acked, bool wait);
   // The next events of a durable subscriber, moving it past them.
   std::vector<retained_event> take(const std::string& name, std::size_t batch);
   // Moves a durable subscriber back before events a pull took and its caller
@@ -122,7 +128,10 @@ class nats_history final : public history_backend,
   asio::thread_pool::executor_type blocking_;
   std::string prefix_;
   int replicas_;
+  std::chrono::milliseconds wait_;
   natsConnection* conn_;
+  // Set on the router's executor, read there only.
+  bool closed_ = false;
   std::function<void(std::string, std::exception_ptr)> report_;
   jsCtx* js_ = nullptr;
   kvStore* kv_ = nullptr;

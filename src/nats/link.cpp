@@ -594,22 +594,6 @@ asio::awaitable<void> nats_link_state::start() {
   };
   auto& state = *router_access::state(router_);
   state.set_trigger_check(std::move(check));
-  if (options_.jetstream_history) {
-    auto report = [weak = weak_from_this()](std::string subject, std::exception_ptr e) {
-      if (auto s = weak.lock()) {
-        ++s->dropped;
-        s->report(subject, e);
-      }
-    };
-    try {
-      history_ = std::make_shared<nats_history>(executor(), blocking_.get_executor(), conn_,
-                                                options_.prefix, options_.history_replicas,
-                                                options_.request_timeout, std::move(report));
-    } catch (...) {
-      report(std::string(), std::current_exception());
-    }
-    state.set_history_backend(history_);
-  }
   // The senders added before the link started are shared too.
   for (const auto& name : state.connected_senders()) share(name, state.declared_events(name));
   subscriptions_.push_back(subscribe(conn_, subject("s.>"), nats_source::signals));
@@ -617,6 +601,18 @@ asio::awaitable<void> nats_link_state::start() {
   subscriptions_.push_back(subscribe(requests_conn_, inbox_ + ".*", nats_source::replies));
   started_ = true;
   starting_ = false;
+  if (options_.jetstream_history) {
+    auto report = [weak = weak_from_this()](std::string subject, std::exception_ptr e) {
+      if (auto s = weak.lock()) {
+        ++s->dropped;
+        s->report(subject, e);
+      }
+    };
+    history_ = std::make_shared<nats_history>(executor(), blocking_.get_executor(), conn_,
+                                              options_.prefix, options_.history_replicas,
+                                              options_.request_timeout, std::move(report));
+    state.set_history_backend(history_);
+  }
   asio::co_spawn(executor(), consume(self), asio::detached);
   asio::co_spawn(executor(), heartbeat(self), asio::detached);
   if (!local_senders_.empty()) publish_presence();
@@ -632,7 +628,10 @@ asio::awaitable<void> nats_link_state::stop() {
   for (auto& [name, listener] : sender_listeners_) listener.disconnect();
   sender_listeners_.clear();
   router_access::state(router_)->set_trigger_check(nullptr);
-  if (history_) router_access::state(router_)->set_history_backend(nullptr);
+  if (history_) {
+    router_access::state(router_)->set_history_backend(nullptr);
+    history_->close();
+  }
   history_.reset();
   wake_.cancel();
   heartbeat_.cancel();

@@ -23,6 +23,7 @@
 #include <boost/asio/prefer.hpp>
 #include <boost/system/error_code.hpp>
 
+#include <atomic>
 #include <functional>
 #include <new>
 #include <tuple>
@@ -42,13 +43,17 @@ class completion {
       : work_(tracked(asio::get_associated_executor(handler, fallback))),
         handler_(std::move(handler)) {}
 
-  // On cancellation of any type, posts `withdraw` to `ex`. Called in the
-  // initiating function, as Asio requires.
-  void on_cancel(const asio::any_io_executor& ex, std::function<void()> withdraw) {
+  // On cancellation of any type, sets `requested` if given, at once, and
+  // posts `withdraw` to `ex`. Called in the initiating function, as Asio
+  // requires.
+  void on_cancel(const asio::any_io_executor& ex, std::function<void()> withdraw,
+                 std::atomic<bool>* requested = nullptr) {
     asio::cancellation_slot slot = handler_.get_cancellation_slot();
     if (!slot.is_connected()) return;
-    slot.assign([ex, withdraw = std::move(withdraw)](asio::cancellation_type type) {
-      if (type != asio::cancellation_type::none) asio::post(ex, withdraw);
+    slot.assign([ex, withdraw = std::move(withdraw), requested](asio::cancellation_type type) {
+      if (type == asio::cancellation_type::none) return;
+      if (requested) requested->store(true);
+      asio::post(ex, withdraw);
     });
   }
 

@@ -21,6 +21,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include <any>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -146,6 +147,9 @@ struct pending_pull {
   std::size_t batch;
   bool wait;
   bool finished = false;
+  // Set by the cancellation, on whichever thread emits it, before the
+  // withdrawal reaches the executor: events are no longer taken for it.
+  std::atomic<bool> cancelled{false};
   // The logs whose next event wakes the pull.
   std::vector<topic_log*> watched;
 };

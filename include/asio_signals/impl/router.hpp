@@ -373,9 +373,12 @@ auto router::pull(std::string subscriber, Args&&... args) {
                 p->done.complete(ex, early, std::vector<retained_event>());
                 return;
               }
-              p->done.on_cancel(ex, [state, w = std::weak_ptr<detail::pending_pull>(p)] {
-                if (auto p = w.lock()) state->withdraw_pull(p);
-              });
+              p->done.on_cancel(
+                  ex,
+                  [state, w = std::weak_ptr<detail::pending_pull>(p)] {
+                    if (auto p = w.lock()) state->withdraw_pull(p);
+                  },
+                  &p->cancelled);
               asio::post(ex, [state, p] { state->start_pull(p); });
             },
             token, state_, std::move(early), std::move(subscriber),
