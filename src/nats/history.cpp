@@ -177,10 +177,12 @@ void nats_history::run(history_done<T...> done, F f) {
                } catch (...) {
                  error = std::current_exception();
                }
-               asio::post(self->executor_,
-                          [done = std::move(done), error, result = std::move(result)]() mutable {
-                            std::apply([&](T&... v) { done(error, std::move(v)...); }, result);
-                          });
+               // The error moves: this thread keeps no reference to the
+               // exception that the executor reads.
+               asio::post(self->executor_, [done = std::move(done), error = std::move(error),
+                                            result = std::move(result)]() mutable {
+                 std::apply([&](T&... v) { done(error, std::move(v)...); }, result);
+               });
              });
 }
 
@@ -261,6 +263,7 @@ std::vector<retained_event> nats_history::read(const topic& t, natsSubscription*
         std::chrono::nanoseconds(meta->Timestamp)));
     jsMsgMetaData_Destroy(meta);
     std::string subject_of = natsMsg_GetSubject(m);
+    std::exception_ptr garbage;
     try {
       auto tokens = subject_tokens(subject_of, prefix_);
       if (!tokens || tokens->size() != 4)
@@ -271,12 +274,15 @@ std::vector<retained_event> nats_history::read(const topic& t, natsSubscription*
           natsMsg_GetData(m), static_cast<std::size_t>(natsMsg_GetDataLength(m)))));
       events.push_back(std::move(e));
     } catch (...) {
-      // Garbage published on a retained subject: reported and skipped, as
-      // the link drops it for listeners.
-      asio::post(executor_, [report = report_, subject_of, e = std::current_exception()] {
-        report(subject_of, e);
-      });
+      garbage = std::current_exception();
     }
+    // Garbage published on a retained subject: reported and skipped, as the
+    // link drops it for listeners. Posted once the catch has ended, so that
+    // this thread holds no reference to the exception that the executor
+    // reads.
+    if (garbage)
+      asio::post(executor_, [report = report_, subject_of = std::move(subject_of),
+                             garbage = std::move(garbage)] { report(subject_of, garbage); });
   }
   int count = list.Count;
   natsMsgList_Destroy(&list);
