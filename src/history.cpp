@@ -24,24 +24,6 @@ namespace detail {
 
 namespace {
 
-bool is_channel(std::string_view event) noexcept {
-  return event.size() > 1 && event.front() == '#';
-}
-
-std::string quoted(std::string_view name) {
-  std::string s;
-  s.reserve(name.size() + 2);
-  s += '\'';
-  s += name;
-  s += '\'';
-  return s;
-}
-
-std::string describe(const topic& t) {
-  if (t.sender().empty()) return "topic " + quoted(t.event());
-  return "topic " + quoted(t.event()) + " of sender " + quoted(t.sender());
-}
-
 // What an event holds in memory, as max_bytes counts it.
 std::size_t size_of(const std::string& sender, const std::string& event, const kwargs& data) {
   std::size_t n = sender.size() + event.size();
@@ -367,7 +349,7 @@ void router_state::ack_here(const std::string& name, const std::vector<retained_
                        ": subscribe it first");
   std::vector<std::pair<history_cursor*, std::uint64_t>> acks;
   for (const retained_event& e : batch) {
-    topic t = is_channel(e.event) ? topic(e.event) : topic(e.sender, e.event);
+    topic t = topic_of(e);
     auto log = logs_.find(topic_key(t.sender(), t.event()));
     auto c = std::find_if(it->second.begin(), it->second.end(), [&](const history_cursor& c) {
       return log != logs_.end() && c.log == &log->second;

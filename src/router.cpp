@@ -8,6 +8,7 @@
 
 #include <asio_signals/router.hpp>
 
+#include <asio_signals/detail/names.hpp>
 #include <asio_signals/detail/requests.hpp>
 #include <asio_signals/detail/signal_state.hpp>
 
@@ -26,21 +27,8 @@ namespace detail {
 
 namespace {
 
-bool is_channel(std::string_view event) noexcept {
-  return event.size() > 1 && event.front() == '#';
-}
-
 bool is_presence(std::string_view event) noexcept {
   return event == connect_event || event == disconnect_event;
-}
-
-std::string quoted(std::string_view name) {
-  std::string s;
-  s.reserve(name.size() + 2);
-  s += '\'';
-  s += name;
-  s += '\'';
-  return s;
 }
 
 }  // namespace

@@ -54,36 +54,12 @@ std::string name_part(std::string_view name) {
   return part;
 }
 
-std::string quoted(std::string_view name) {
-  return "'" + std::string(name) + "'";
-}
-
-std::string describe(const topic& t) {
-  if (t.sender().empty()) return "topic " + quoted(t.event());
-  return "topic " + quoted(t.event()) + " of sender " + quoted(t.sender());
-}
-
-bool is_channel(std::string_view event) {
-  return event.size() > 1 && event.front() == '#';
-}
-
-topic topic_of(const retained_event& e) {
-  return is_channel(e.event) ? topic(e.event) : topic(e.sender, e.event);
-}
-
-bool same(const topic& a, const topic& b) {
-  return a.sender() == b.sender() && a.event() == b.event();
-}
-
 [[noreturn]] void fail(const std::string& what, natsStatus s,
                        jsErrCode code = static_cast<jsErrCode>(0)) {
   if (s == NATS_NO_RESPONDERS || code == JSNotEnabledErr || code == JSNotEnabledForAccountErr)
     throw nats_error("asio_signals: " + what +
                      ": JetStream is not enabled on the NATS server (start it with -js)");
-  std::string text = natsStatus_GetText(s);
-  natsStatus last = NATS_OK;
-  if (const char* detail = nats_GetLastError(&last); detail && *detail)
-    text += std::string(": ") + detail;
+  std::string text = status_text(s);
   if (code != 0) text += " (JetStream error " + std::to_string(code) + ")";
   throw nats_error("asio_signals: " + what + ": " + text);
 }
@@ -414,7 +390,8 @@ void nats_history::pull(history_request r, history_done<std::vector<retained_eve
   run(std::move(done), [this, r = std::move(r)] {
     std::vector<topic> topics;
     for (const topic& t : r.topics)
-      if (std::none_of(topics.begin(), topics.end(), [&](const topic& u) { return same(t, u); }))
+      if (std::none_of(topics.begin(), topics.end(),
+                       [&](const topic& u) { return same_topic(t, u); }))
         topics.push_back(t);
     std::size_t batch = r.batch.value_or(default_batch);
     std::vector<std::vector<retained_event>> lists;
@@ -453,7 +430,7 @@ void nats_history::subscribe(std::string name, history_request r, history_done<>
     std::vector<cursor> cursors;
     for (const topic& t : r.topics) {
       if (std::any_of(cursors.begin(), cursors.end(),
-                      [&](const cursor& c) { return same(c.t, t); }))
+                      [&](const cursor& c) { return same_topic(c.t, t); }))
         continue;
       std::uint64_t place = 0;
       const json::value* was = acked ? acked->if_contains(stream_name(t)) : nullptr;
@@ -510,7 +487,7 @@ void nats_history::give_back(const std::string& name, const std::vector<retained
   if (it == subscribers_.end()) return;
   for (const retained_event& e : events)
     for (cursor& c : it->second)
-      if (same(c.t, topic_of(e)))
+      if (same_topic(c.t, topic_of(e)))
         c.delivered = std::max(c.acked, std::min(c.delivered, e.sequence - 1));
 }
 
@@ -546,7 +523,7 @@ void nats_history::ack(std::string name, std::vector<retained_event> batch, hist
     for (const retained_event& e : batch) {
       topic t = topic_of(e);
       auto c = std::find_if(it->second.begin(), it->second.end(),
-                            [&](const cursor& c) { return same(c.t, t); });
+                            [&](const cursor& c) { return same_topic(c.t, t); });
       if (c == it->second.end())
         throw router_error("asio_signals: subscriber " + quoted(name) + " does not pull " +
                            describe(t));

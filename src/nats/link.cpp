@@ -123,14 +123,6 @@ std::string random_id() {
   return id;
 }
 
-std::string status_text(natsStatus s) {
-  std::string text = natsStatus_GetText(s);
-  natsStatus last = NATS_OK;
-  if (const char* detail = nats_GetLastError(&last); detail && *detail)
-    text += std::string(": ") + detail;
-  return text;
-}
-
 }  // namespace
 
 class nats_link_state : public std::enable_shared_from_this<nats_link_state> {

@@ -343,4 +343,12 @@ json::object parse_object(std::string_view payload) {
   return std::move(v.get_object());
 }
 
+std::string status_text(natsStatus s) {
+  std::string text = natsStatus_GetText(s);
+  natsStatus last = NATS_OK;
+  if (const char* detail = nats_GetLastError(&last); detail && *detail)
+    text += std::string(": ") + detail;
+  return text;
+}
+
 }  // namespace asio_signals::detail

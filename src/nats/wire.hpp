@@ -14,6 +14,8 @@
 
 #include <boost/json/value.hpp>
 
+#include <nats/nats.h>
+
 #include <any>
 #include <optional>
 #include <string>
@@ -28,6 +30,9 @@ std::string encode_token(std::string_view name);
 
 // The name a token encodes; throws nats_error for a malformed escape.
 std::string decode_token(std::string_view token);
+
+// cnats's text for a status, with the detail of its last error if any.
+std::string status_text(natsStatus s);
 
 // Throws std::invalid_argument unless `prefix` is dot-separated valid tokens.
 void check_prefix(std::string_view prefix);

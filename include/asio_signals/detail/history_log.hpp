@@ -10,6 +10,7 @@
 #define ASIO_SIGNALS_DETAIL_HISTORY_LOG_HPP
 
 #include <asio_signals/detail/config.hpp>
+#include <asio_signals/detail/names.hpp>
 #include <asio_signals/history.hpp>
 #include <asio_signals/kwargs.hpp>
 
@@ -33,6 +34,21 @@
 namespace asio_signals::detail {
 
 using history_clock = std::chrono::system_clock;
+
+// "topic 'e'", or "topic 'e' of sender 's'", as error messages show topics.
+inline std::string describe(const topic& t) {
+  if (t.sender().empty()) return "topic " + quoted(t.event());
+  return "topic " + quoted(t.event()) + " of sender " + quoted(t.sender());
+}
+
+// The topic a retained event belongs to.
+inline topic topic_of(const retained_event& e) {
+  return is_channel(e.event) ? topic(e.event) : topic(e.sender, e.event);
+}
+
+inline bool same_topic(const topic& a, const topic& b) {
+  return a.sender() == b.sender() && a.event() == b.event();
+}
 
 // The most events a pull returns without max_batch().
 inline constexpr std::size_t default_batch = 256;
