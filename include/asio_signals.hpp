@@ -13,6 +13,7 @@
 #include <asio_signals/connection_block.hpp>
 #include <asio_signals/event.hpp>
 #include <asio_signals/history.hpp>
+#include <asio_signals/history_subscription.hpp>
 #include <asio_signals/key.hpp>
 #include <asio_signals/kwargs.hpp>
 #include <asio_signals/router.hpp>

@@ -9,6 +9,7 @@
 // JetStream on an ephemeral loopback port, and each router with its link
 // stands for a process of its own.
 
+#include <asio_signals/history_subscription.hpp>
 #include <asio_signals/nats.hpp>
 
 #include "nats_support.hpp"
@@ -157,6 +158,26 @@ CO_TEST_CASE(a_waiting_pull_gets_the_next_event_of_another_process) {
       co_await (r.pull("s1", sig::wait_for_events()) || timer.async_wait(asio::use_awaitable));
   BOOST_TEST(result.index() == 1u);
   co_await link.stop();
+}
+
+CO_TEST_CASE(a_history_subscription_streams_another_process_until_the_link_stops) {
+  test::nats_server server({}, false, true);
+  co_await retain_changed(server);
+  sig::router r(co_await asio::this_coro::executor);
+  sig::nats_link link(r, jetstream_options(server));
+  co_await link.start();
+  co_await r.subscribe("s1", sig::topic("#changed"));
+  sig::history_subscription events(r, "s1", 2);
+  test::child_process peer(
+      std::vector<std::string>{ASIO_SIGNALS_NATS_PEER, server.url(), "t", "sensor", "5"});
+  std::vector<sig::retained_event> got;
+  for (int i = 0; i < 5; ++i) got.push_back(co_await events.receive());
+  BOOST_TEST(values(got) == std::vector<std::int64_t>({0, 1, 2, 3, 4}),
+             boost::test_tools::per_element());
+  co_await r.ack("s1", got.back());
+  co_await link.stop();
+  std::string error = co_await test::failure_of<sig::not_connected_error>(events.receive());
+  BOOST_TEST(test::contains(error, "the NATS link was stopped"), error);
 }
 
 CO_TEST_CASE(garbage_in_a_retained_stream_is_skipped_reported_and_counted) {

@@ -8,6 +8,7 @@
 // file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
 //
 
+#include <asio_signals/history_subscription.hpp>
 #include <asio_signals/router.hpp>
 
 #include <boost/asio/detached.hpp>
@@ -21,6 +22,7 @@
 #include <atomic>
 #include <exception>
 #include <future>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -95,6 +97,45 @@ BOOST_AUTO_TEST_CASE(triggers_listeners_senders_and_requests_from_several_thread
   BOOST_TEST(responses.load() > 0);
   BOOST_TEST(std::any_cast<int>(last) == 1);
   BOOST_TEST(heard.load() > 0);
+}
+
+// Two threads trigger a retained channel while the main thread receives its
+// events through a history subscription, on a strand of a four-thread
+// io_context: every event arrives once, in sequence; destroying the stream
+// ends a receive pending on another thread.
+BOOST_AUTO_TEST_CASE(a_history_subscription_receives_what_other_threads_trigger) {
+  asio::io_context ctx;
+  auto work = asio::make_work_guard(ctx);
+  std::vector<std::thread> runners;
+  for (int i = 0; i < 4; ++i) runners.emplace_back([&] { ctx.run(); });
+
+  sig::router r(asio::make_strand(ctx));
+  r.add_sender("p1", sig::events("#a"), asio::use_future).get();
+  r.add_sender("p2", sig::events("#a"), asio::use_future).get();
+  r.retain(sig::topic("#a"), sig::max_events(1000), asio::use_future).get();
+  r.subscribe("s1", sig::topic("#a"), asio::use_future).get();
+  std::optional<sig::history_subscription> events(std::in_place, r, "s1", 4);
+
+  constexpr int per_thread = 200;
+  std::vector<std::thread> producers;
+  for (const char* p : {"p1", "p2"})
+    producers.emplace_back([&, p] {
+      for (int i = 0; i < per_thread; ++i) r.trigger(p, "#a", asio::detached);
+    });
+  std::vector<std::uint64_t> sequences;
+  for (int i = 0; i < 2 * per_thread; ++i)
+    sequences.push_back(events->receive(asio::use_future).get().sequence);
+  for (auto& t : producers) t.join();
+  std::vector<std::uint64_t> expected;
+  for (std::uint64_t i = 1; i <= 2 * per_thread; ++i) expected.push_back(i);
+  BOOST_TEST(sequences == expected, boost::test_tools::per_element());
+
+  std::future<sig::retained_event> pending = events->receive(asio::use_future);
+  events.reset();
+  BOOST_CHECK_THROW(pending.get(), boost::system::system_error);
+
+  work.reset();
+  for (auto& t : runners) t.join();
 }
 
 BOOST_AUTO_TEST_SUITE_END()

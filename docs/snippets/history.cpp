@@ -12,7 +12,9 @@
 #include <asio_signals.hpp>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <exception>
@@ -24,6 +26,7 @@
 namespace asio = boost::asio;
 namespace sig = asio_signals;
 using namespace std::chrono_literals;
+using namespace asio::experimental::awaitable_operators;
 
 namespace {
 
@@ -81,6 +84,26 @@ asio::awaitable<void> durable(sig::router r) {
   expect(batch.size() == 1 && batch[0].sequence == 6, "what was not acknowledged comes again");
 }
 
+asio::awaitable<void> streamed(sig::router r) {
+  co_await r.add_sender("temp", sig::events("#changed"));
+  co_await r.retain(sig::topic("#changed"), sig::max_events(10'000));
+  for (int i = 0; i < 5; ++i) co_await r.trigger("temp", "#changed");
+
+  co_await r.subscribe("dashboard", sig::topic("#changed"));
+  sig::history_subscription events(r, "dashboard", 64);
+  for (int i = 0; i < 5; ++i) {
+    sig::retained_event e = co_await events.receive();
+    handle(e);
+    co_await r.ack("dashboard", e);
+  }
+  expect(handled.size() == 5 && handled.back() == "temp/#changed#5",
+         "a history subscription receives every kept event, in order");
+
+  asio::steady_timer timer(co_await asio::this_coro::executor, 10ms);
+  auto next = co_await (events.receive() || timer.async_wait(asio::use_awaitable));
+  expect(next.index() == 1, "then waits for what is new");
+}
+
 asio::awaitable<void> errors(sig::router r) {
   try {
     co_await r.pull(sig::topic("#unknown"));
@@ -111,5 +134,7 @@ void run(F f) {
 int main() {
   run(retaining);
   run(durable);
+  handled.clear();
+  run(streamed);
   run(errors);
 }

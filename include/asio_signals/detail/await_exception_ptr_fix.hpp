@@ -44,10 +44,11 @@ namespace asio_signals::detail {
 // The values the operations of signal and router complete with after an
 // exception_ptr.
 template <class T>
-concept fixed_completion_value = std::is_same_v<T, std::size_t> || std::is_same_v<T, bool> ||
-    std::is_same_v<T, connection> || std::is_same_v<T, filter_set> ||
-    std::is_same_v<T, std::vector<outcome>> || std::is_same_v<T, std::any> ||
-    std::is_same_v<T, std::vector<std::string>> || std::is_same_v<T, std::vector<retained_event>>;
+concept fixed_completion_value =
+    std::is_same_v<T, std::size_t> || std::is_same_v<T, bool> || std::is_same_v<T, connection> ||
+    std::is_same_v<T, filter_set> || std::is_same_v<T, std::vector<outcome>> ||
+    std::is_same_v<T, std::any> || std::is_same_v<T, std::vector<std::string>> ||
+    std::is_same_v<T, std::vector<retained_event>> || std::is_same_v<T, retained_event>;
 
 }  // namespace asio_signals::detail
 
