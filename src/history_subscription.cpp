@@ -8,6 +8,9 @@
 
 #include <asio_signals/history_subscription.hpp>
 
+#include <asio_signals/detail/names.hpp>
+#include <asio_signals/detail/router_state.hpp>
+
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -15,6 +18,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -63,6 +67,21 @@ class history_pump : public std::enable_shared_from_this<history_pump> {
 
   void pull() {
     if (stopped()) return finish();
+    // A pull goes where the router keeps its history now: one that moved
+    // since the first pull no longer knows where this stream was.
+    const router_state& state = *router_access::state(router_);
+    if (!moves_) {
+      moves_ = state.history_moves();
+    } else if (*moves_ != state.history_moves()) {
+      std::exception_ptr e;
+      if (state.history_in_memory())
+        e = std::make_exception_ptr(not_connected_error("asio_signals: the NATS link was stopped"));
+      else
+        e = std::make_exception_ptr(router_error(
+            "asio_signals: the router was linked to NATS while subscriber " + quoted(subscriber_) +
+            " was streamed: subscribe it again and make a new history_subscription"));
+      return pulled(std::move(e), {});
+    }
     router_.pull(
         subscriber_, max_batch(batch_), wait_for_events(),
         asio::bind_cancellation_slot(
@@ -110,6 +129,7 @@ class history_pump : public std::enable_shared_from_this<history_pump> {
   std::optional<signal> events_;
   std::vector<retained_event> batch_events_;
   std::size_t next_ = 0;
+  std::optional<std::uint64_t> moves_;
   asio::cancellation_signal cancel_;
   std::atomic<bool> stopped_{false};
   mutable std::mutex mutex_;

@@ -180,6 +180,39 @@ CO_TEST_CASE(a_history_subscription_streams_another_process_until_the_link_stops
   BOOST_TEST(test::contains(error, "the NATS link was stopped"), error);
 }
 
+CO_TEST_CASE(a_history_subscription_ends_after_what_it_pulled_when_the_link_stops) {
+  test::nats_server server({}, false, true);
+  co_await retain_changed(server);
+  sig::router r(co_await asio::this_coro::executor);
+  sig::nats_link link(r, jetstream_options(server));
+  co_await link.start();
+  co_await r.subscribe("s1", sig::topic("#changed"));
+  test::child_process peer(
+      std::vector<std::string>{ASIO_SIGNALS_NATS_PEER, server.url(), "t", "sensor", "6"});
+  BOOST_TEST((co_await pull_until(r, 6)).size() == 6u);
+  // Its buffer full, the stream waits for room, not for JetStream.
+  sig::history_subscription events(r, "s1", 2);
+  std::vector<sig::retained_event> got;
+  got.push_back(co_await events.receive());
+  co_await test::sleep(200ms);
+  co_await link.stop();
+  std::string error;
+  while (error.empty()) {
+    try {
+      got.push_back(co_await events.receive());
+    } catch (const sig::not_connected_error& e) {
+      error = e.what();
+    } catch (const std::exception& e) {
+      error = std::string("another exception: ") + e.what();
+    }
+  }
+  BOOST_TEST(test::contains(error, "the NATS link was stopped"), error);
+  BOOST_TEST_REQUIRE(got.size() >= 2u);
+  std::vector<std::int64_t> expected;
+  for (std::int64_t i = 0; i < static_cast<std::int64_t>(got.size()); ++i) expected.push_back(i);
+  BOOST_TEST(values(got) == expected, boost::test_tools::per_element());
+}
+
 CO_TEST_CASE(garbage_in_a_retained_stream_is_skipped_reported_and_counted) {
   test::nats_server server({}, false, true);
   co_await retain_changed(server);

@@ -17,6 +17,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/compose.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/error_code.hpp>
@@ -60,10 +61,11 @@ class history_pump;
  * each pull takes what the previous one left.
  *
  * The stream ends when a pull fails — the subscriber unknown or
- * unsubscribed, the router's NATS link stopped: the events already in the
- * buffer can still be received, then every receive completes with that
- * pull's exception. Destroying the history subscription stops its pulls and
- * completes pending receives with @c operation_aborted.
+ * unsubscribed (@ref router_error), the router's NATS link stopped
+ * (@ref not_connected_error), the router linked to NATS after the first pull
+ * (@ref router_error): the events already pulled can still be received,
+ * then every receive completes with that pull's exception. Destroying the history subscription
+ * stops its pulls and completes pending receives with @c operation_aborted.
  *
  * @par Thread Safety
  * @e Distinct @e objects: Safe.@n
@@ -122,19 +124,23 @@ class ASIO_SIGNALS_DECL history_subscription {
   template <class Token = asio::use_awaitable_t<>>
   auto receive(Token&& token = {}) {
     return asio::async_compose<Token, void(std::exception_ptr, retained_event)>(
-        receive_op{&events_, pump_}, token, events_.get_executor());
+        receive_op<decltype(events_.receive(asio::deferred))>{events_.receive(asio::deferred),
+                                                              pump_},
+        token, events_.get_executor());
   }
 
  private:
-  // Receives one event of the buffer and unwraps it.
+  // Receives one event of the buffer and unwraps it. The buffer's receive
+  // is made at the call, so that it holds what it needs to start later.
+  template <class Receive>
   struct receive_op {
-    subscription* buffer;
+    Receive receive;
     std::shared_ptr<detail::history_pump> pump;
 
     template <class Self>
     void operator()(Self& self) {
       self.reset_cancellation_state(asio::enable_total_cancellation());
-      buffer->receive(std::move(self));
+      std::move(receive)(std::move(self));
     }
 
     template <class Self>

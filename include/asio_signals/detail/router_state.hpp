@@ -211,7 +211,11 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   // Sets where the history is kept from now on; null: in memory.
   void set_history_backend(std::shared_ptr<history_backend> backend) {
     backend_ = std::move(backend);
+    ++history_moves_;
   }
+  // How many times the history moved; whether it is in memory now.
+  std::uint64_t history_moves() const noexcept { return history_moves_; }
+  bool history_in_memory() const noexcept { return backend_ == nullptr; }
 
  private:
   // A retained topic: an empty sender and a channel's name, or a sender's
@@ -292,6 +296,7 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   name_map<std::vector<history_cursor>> subscribers_;
   std::vector<std::shared_ptr<pending_pull>> waiting_pulls_;
   std::shared_ptr<history_backend> backend_;
+  std::uint64_t history_moves_ = 0;
 };
 
 // A router's state, for the components built on a router (the NATS link).
