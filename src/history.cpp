@@ -368,6 +368,18 @@ void router_state::ack_here(const std::string& name, const std::vector<retained_
   }
 }
 
+void router_state::set_history_backend(std::shared_ptr<history_backend> backend) {
+  backend_ = std::move(backend);
+  ++history_moves_;
+  std::vector<std::shared_ptr<pending_pull>> waiting = std::exchange(waiting_pulls_, {});
+  for (const std::shared_ptr<pending_pull>& p : waiting)
+    finish_pull(p,
+                std::make_exception_ptr(router_error(
+                    "asio_signals: the router was linked to NATS while a pull of subscriber " +
+                    quoted(p->name) + " waited: its history is in JetStream now")),
+                {});
+}
+
 bool router_state::unsubscribe_here(const std::string& name) {
   auto it = subscribers_.find(name);
   if (it == subscribers_.end()) return false;

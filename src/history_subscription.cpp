@@ -67,21 +67,7 @@ class history_pump : public std::enable_shared_from_this<history_pump> {
 
   void pull() {
     if (stopped()) return finish();
-    // A pull goes where the router keeps its history now: one that moved
-    // since the first pull no longer knows where this stream was.
-    const router_state& state = *router_access::state(router_);
-    if (!moves_) {
-      moves_ = state.history_moves();
-    } else if (*moves_ != state.history_moves()) {
-      std::exception_ptr e;
-      if (state.history_in_memory())
-        e = std::make_exception_ptr(not_connected_error("asio_signals: the NATS link was stopped"));
-      else
-        e = std::make_exception_ptr(router_error(
-            "asio_signals: the router was linked to NATS while subscriber " + quoted(subscriber_) +
-            " was streamed: subscribe it again and make a new history_subscription"));
-      return pulled(std::move(e), {});
-    }
+    if (!moves_) moves_ = router_access::state(router_)->history_moves();
     router_.pull(
         subscriber_, max_batch(batch_), wait_for_events(),
         asio::bind_cancellation_slot(
@@ -95,6 +81,17 @@ class history_pump : public std::enable_shared_from_this<history_pump> {
 
   void pulled(std::exception_ptr e, std::vector<retained_event> batch) {
     if (stopped()) return finish();
+    // A pull goes where the router keeps its history when it starts: after
+    // a move since the first pull, what it returns is of another history.
+    const router_state& state = *router_access::state(router_);
+    if (*moves_ != state.history_moves()) {
+      if (state.history_in_memory())
+        e = std::make_exception_ptr(not_connected_error("asio_signals: the NATS link was stopped"));
+      else
+        e = std::make_exception_ptr(router_error(
+            "asio_signals: the router was linked to NATS while subscriber " + quoted(subscriber_) +
+            " was streamed: subscribe it again and make a new history_subscription"));
+    }
     if (e) {
       {
         std::lock_guard lock(mutex_);

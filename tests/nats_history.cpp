@@ -213,6 +213,29 @@ CO_TEST_CASE(a_history_subscription_ends_after_what_it_pulled_when_the_link_stop
   BOOST_TEST(values(got) == expected, boost::test_tools::per_element());
 }
 
+CO_TEST_CASE(pulls_waiting_in_memory_fail_when_the_router_is_linked) {
+  test::nats_server server({}, false, true);
+  sig::router r(co_await asio::this_coro::executor);
+  co_await r.add_sender("sensor", sig::events("#changed"));
+  co_await r.retain(sig::topic("#changed"), sig::max_events(10));
+  co_await r.subscribe("s1", sig::topic("#changed"));
+  co_await r.subscribe("s2", sig::topic("#changed"));
+  sig::history_subscription events(r, "s1", 4);
+  std::string error;
+  r.pull("s2", sig::wait_for_events(), [&](std::exception_ptr e, std::vector<sig::retained_event>) {
+    if (e) error = test::message_of(e);
+  });
+  co_await test::sleep(50ms);
+  sig::nats_link link(r, jetstream_options(server));
+  co_await link.start();
+  BOOST_TEST(co_await eventually([&] { return !error.empty(); }));
+  BOOST_TEST(test::contains(error, "linked to NATS while a pull of subscriber 's2' waited"), error);
+  std::string streamed = co_await test::failure_of<sig::router_error>(events.receive());
+  BOOST_TEST(test::contains(streamed, "linked to NATS while subscriber 's1' was streamed"),
+             streamed);
+  co_await link.stop();
+}
+
 CO_TEST_CASE(garbage_in_a_retained_stream_is_skipped_reported_and_counted) {
   test::nats_server server({}, false, true);
   co_await retain_changed(server);

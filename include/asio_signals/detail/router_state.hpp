@@ -208,11 +208,9 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   // one of its topic.
   void ack(std::string name, std::vector<retained_event> batch, history_done<> done);
   void unsubscribe(std::string name, history_done<bool> done);
-  // Sets where the history is kept from now on; null: in memory.
-  void set_history_backend(std::shared_ptr<history_backend> backend) {
-    backend_ = std::move(backend);
-    ++history_moves_;
-  }
+  // Sets where the history is kept from now on; null: in memory. Pulls
+  // waiting in memory fail: their events will be kept elsewhere.
+  void set_history_backend(std::shared_ptr<history_backend> backend);
   // How many times the history moved; whether it is in memory now.
   std::uint64_t history_moves() const noexcept { return history_moves_; }
   bool history_in_memory() const noexcept { return backend_ == nullptr; }
