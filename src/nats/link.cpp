@@ -225,6 +225,8 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   std::shared_ptr<nats_mailbox> mailbox_ = std::make_shared<nats_mailbox>();
   // The messages of one drain, kept to reuse their capacity.
   std::vector<std::pair<nats_source, nats_message>> drained_;
+  // Parses the payloads of events, one after another in the signal loop.
+  object_parser events_parser_;
   // The remote requests being served, until their reply is published.
   int serving_ = 0;
   bool starting_ = false;
@@ -705,7 +707,7 @@ bool nats_link_state::deliver_event(const nats_message& m) {
   try {
     std::string sender = decode_token((*tokens)[2]);
     std::string event = decode_token((*tokens)[3]);
-    kwargs data = decode_kwargs(parse_object(m.data));
+    kwargs data = decode_kwargs(events_parser_.parse(m.data));
     // Events of a sender not yet announced are dropped, as a local trigger
     // of a sender not yet added fails.
     if (!proxies_.count(sender)) return true;

@@ -259,11 +259,14 @@ class exact_handler {
   static constexpr std::size_t max_key_size = json::string::max_size();
   static constexpr std::size_t max_string_size = json::string::max_size();
 
-  exact_handler() { stack_.reset(); }
-
   json::value release() { return stack_.release(); }
 
-  bool on_document_begin(json::error_code&) { return true; }
+  // The stack keeps its memory from one document to the next.
+  bool on_document_begin(json::error_code&) {
+    stack_.reset();
+    number_.clear();
+    return true;
+  }
   bool on_document_end(json::error_code&) { return true; }
   bool on_object_begin(json::error_code&) { return true; }
   bool on_object_end(std::size_t n, json::error_code&) {
@@ -332,8 +335,17 @@ class exact_handler {
 
 }  // namespace
 
-json::object parse_object(std::string_view payload) {
+struct object_parser::impl {
   json::basic_parser<exact_handler> parser{json::parse_options()};
+};
+
+object_parser::object_parser() : impl_(std::make_unique<impl>()) {}
+
+object_parser::~object_parser() = default;
+
+json::object object_parser::parse(std::string_view payload) {
+  json::basic_parser<exact_handler>& parser = impl_->parser;
+  parser.reset();
   json::error_code ec;
   std::size_t used = parser.write_some(false, payload.data(), payload.size(), ec);
   if (!ec && used < payload.size()) ec = json::error::extra_data;
@@ -341,6 +353,10 @@ json::object parse_object(std::string_view payload) {
   json::value v = parser.handler().release();
   if (!v.is_object()) throw nats_error("asio_signals: payload is not a JSON object");
   return std::move(v.get_object());
+}
+
+json::object parse_object(std::string_view payload) {
+  return object_parser().parse(payload);
 }
 
 std::string status_text(natsStatus s) {

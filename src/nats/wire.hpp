@@ -17,6 +17,7 @@
 #include <nats/nats.h>
 
 #include <any>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,6 +57,23 @@ kwargs decode_kwargs(const boost::json::object& o);
 
 // A JSON value as a response, typed as decode_kwargs types a kwarg.
 std::any decode_any(const boost::json::value& v);
+
+// Parses message payloads as parse_object does, keeping its buffers from
+// one payload to the next: one per thread that reads many.
+class object_parser {
+ public:
+  object_parser();
+  ~object_parser();
+  object_parser(const object_parser&) = delete;
+  object_parser& operator=(const object_parser&) = delete;
+
+  // Throws nats_error unless `payload` is a JSON object.
+  boost::json::object parse(std::string_view payload);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
 
 // Parses a message payload; throws nats_error unless it is a JSON object.
 boost::json::object parse_object(std::string_view payload);
