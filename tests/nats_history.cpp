@@ -131,6 +131,36 @@ CO_TEST_CASE(history_in_jetstream_outlives_its_publisher_its_subscriber_and_the_
   }
 }
 
+CO_TEST_CASE(each_pulled_event_keeps_its_sender_sequence_and_time) {
+  test::nats_server server({}, false, true);
+  co_await retain_changed(server);
+  auto ex = co_await asio::this_coro::executor;
+  auto before = std::chrono::system_clock::now();
+  sig::router publisher(ex), reader(ex);
+  sig::nats_link publishing(publisher, jetstream_options(server));
+  co_await publishing.start();
+  co_await publisher.add_sender("front door", sig::events("#changed"));
+  co_await publisher.add_sender("window", sig::events("#changed"));
+  for (std::int64_t i = 0; i < 4; ++i)
+    co_await publisher.trigger(i % 2 ? "window" : "front door", "#changed", sig::arg("value", i));
+  sig::nats_link reading(reader, jetstream_options(server));
+  co_await reading.start();
+  // One batch, whose subjects alternate between the two senders.
+  std::vector<sig::retained_event> got = co_await pull_until(reader, 4);
+  auto after = std::chrono::system_clock::now();
+  BOOST_TEST_REQUIRE(got.size() == 4u);
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    BOOST_TEST(got[i].sender == (i % 2 ? "window" : "front door"));
+    BOOST_TEST(got[i].data.get<std::int64_t>("value") == static_cast<std::int64_t>(i));
+    BOOST_TEST(got[i].sequence == i + 1);
+    // The server's clock is this machine's.
+    BOOST_TEST((got[i].time >= before - 1s && got[i].time <= after + 1s));
+    if (i > 0) BOOST_TEST((got[i - 1].time <= got[i].time));
+  }
+  co_await publishing.stop();
+  co_await reading.stop();
+}
+
 CO_TEST_CASE(a_waiting_pull_gets_the_next_event_of_another_process) {
   test::nats_server server({}, false, true);
   co_await retain_changed(server);
