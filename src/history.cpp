@@ -39,6 +39,10 @@ std::size_t size_of(const std::string& sender, const std::string& event, const k
 
 }  // namespace
 
+std::exception_ptr link_stopped_error() {
+  return std::make_exception_ptr(not_connected_error("asio_signals: the NATS link was stopped"));
+}
+
 std::exception_ptr history_error(const history_request& r, std::string_view operation,
                                  std::optional<std::string_view> subscriber) {
   try {

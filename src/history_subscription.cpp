@@ -86,7 +86,7 @@ class history_pump : public std::enable_shared_from_this<history_pump> {
     const router_state& state = *router_access::state(router_);
     if (*moves_ != state.history_moves()) {
       if (state.history_in_memory())
-        e = std::make_exception_ptr(not_connected_error("asio_signals: the NATS link was stopped"));
+        e = link_stopped_error();
       else
         e = std::make_exception_ptr(router_error(
             "asio_signals: the router was linked to NATS while subscriber " + quoted(subscriber_) +

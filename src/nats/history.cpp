@@ -187,8 +187,7 @@ std::string nats_history::stream_subject(const topic& t) const {
 template <class F, class... T>
 void nats_history::run(history_done<T...> done, F f) {
   if (closed_) {
-    std::exception_ptr stopped =
-        std::make_exception_ptr(not_connected_error("asio_signals: the NATS link was stopped"));
+    std::exception_ptr stopped = link_stopped_error();
     asio::post(executor_, [done = std::move(done), stopped] { done(stopped, T()...); });
     return;
   }

@@ -81,6 +81,10 @@ ASIO_SIGNALS_DECL std::exception_ptr history_error(const history_request& r,
                                                    std::string_view operation,
                                                    std::optional<std::string_view> subscriber = {});
 
+// What a history operation fails with once the router's NATS link stopped:
+// not_connected_error.
+ASIO_SIGNALS_DECL std::exception_ptr link_stopped_error();
+
 template <class T, class... Allowed>
 constexpr bool is_one_of_v = (std::is_same_v<std::remove_cvref_t<T>, Allowed> || ...);
 
