@@ -69,6 +69,29 @@ asio::awaitable<void> retain_changed(const test::nats_server& server) {
   co_await link.stop();
 }
 
+// A process whose router is linked to a server of its own with JetStream,
+// "#changed" retained and subscriber "s1" subscribed to it once started.
+struct subscribed_process {
+  test::nats_server server{{}, false, true};
+  sig::router r;
+  sig::nats_link link;
+
+  explicit subscribed_process(const asio::any_io_executor& ex)
+      : r(ex), link(r, jetstream_options(server)) {}
+
+  asio::awaitable<void> start() {
+    co_await retain_changed(server);
+    co_await link.start();
+    co_await r.subscribe("s1", sig::topic("#changed"));
+  }
+
+  // Another process that triggers "#changed" `n` times, values 0 to n - 1.
+  test::child_process publisher(int n) const {
+    return test::child_process(std::vector<std::string>{ASIO_SIGNALS_NATS_PEER, server.url(), "t",
+                                                        "sensor", std::to_string(n)});
+  }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(nats_history_test)
@@ -162,12 +185,9 @@ CO_TEST_CASE(each_pulled_event_keeps_its_sender_sequence_and_time) {
 }
 
 CO_TEST_CASE(a_waiting_pull_gets_the_next_event_of_another_process) {
-  test::nats_server server({}, false, true);
-  co_await retain_changed(server);
-  sig::router r(co_await asio::this_coro::executor);
-  sig::nats_link link(r, jetstream_options(server));
-  co_await link.start();
-  co_await r.subscribe("s1", sig::topic("#changed"));
+  subscribed_process p(co_await asio::this_coro::executor);
+  co_await p.start();
+  sig::router& r = p.r;
   std::optional<std::vector<sig::retained_event>> got;
   r.pull("s1", sig::wait_for_events(),
          [&](std::exception_ptr e, std::vector<sig::retained_event> batch) {
@@ -175,8 +195,7 @@ CO_TEST_CASE(a_waiting_pull_gets_the_next_event_of_another_process) {
          });
   co_await test::sleep(100ms);
   BOOST_TEST(!got.has_value());
-  test::child_process peer(
-      std::vector<std::string>{ASIO_SIGNALS_NATS_PEER, server.url(), "t", "sensor", "1"});
+  test::child_process peer = p.publisher(1);
   BOOST_TEST(co_await eventually([&] { return got.has_value(); }));
   if (got) {
     BOOST_TEST(values(*got) == std::vector<std::int64_t>({0}), boost::test_tools::per_element());
@@ -187,45 +206,35 @@ CO_TEST_CASE(a_waiting_pull_gets_the_next_event_of_another_process) {
   auto result =
       co_await (r.pull("s1", sig::wait_for_events()) || timer.async_wait(asio::use_awaitable));
   BOOST_TEST(result.index() == 1u);
-  co_await link.stop();
+  co_await p.link.stop();
 }
 
 CO_TEST_CASE(a_history_subscription_streams_another_process_until_the_link_stops) {
-  test::nats_server server({}, false, true);
-  co_await retain_changed(server);
-  sig::router r(co_await asio::this_coro::executor);
-  sig::nats_link link(r, jetstream_options(server));
-  co_await link.start();
-  co_await r.subscribe("s1", sig::topic("#changed"));
-  sig::history_subscription events(r, "s1", 2);
-  test::child_process peer(
-      std::vector<std::string>{ASIO_SIGNALS_NATS_PEER, server.url(), "t", "sensor", "5"});
+  subscribed_process p(co_await asio::this_coro::executor);
+  co_await p.start();
+  sig::history_subscription events(p.r, "s1", 2);
+  test::child_process peer = p.publisher(5);
   std::vector<sig::retained_event> got;
   for (int i = 0; i < 5; ++i) got.push_back(co_await events.receive());
   BOOST_TEST(values(got) == std::vector<std::int64_t>({0, 1, 2, 3, 4}),
              boost::test_tools::per_element());
-  co_await r.ack("s1", got.back());
-  co_await link.stop();
+  co_await p.r.ack("s1", got.back());
+  co_await p.link.stop();
   std::string error = co_await test::failure_of<sig::not_connected_error>(events.receive());
   BOOST_TEST(test::contains(error, "the NATS link was stopped"), error);
 }
 
 CO_TEST_CASE(a_history_subscription_ends_after_what_it_pulled_when_the_link_stops) {
-  test::nats_server server({}, false, true);
-  co_await retain_changed(server);
-  sig::router r(co_await asio::this_coro::executor);
-  sig::nats_link link(r, jetstream_options(server));
-  co_await link.start();
-  co_await r.subscribe("s1", sig::topic("#changed"));
-  test::child_process peer(
-      std::vector<std::string>{ASIO_SIGNALS_NATS_PEER, server.url(), "t", "sensor", "6"});
-  BOOST_TEST((co_await pull_until(r, 6)).size() == 6u);
+  subscribed_process p(co_await asio::this_coro::executor);
+  co_await p.start();
+  test::child_process peer = p.publisher(6);
+  BOOST_TEST((co_await pull_until(p.r, 6)).size() == 6u);
   // Its buffer full, the stream waits for room, not for JetStream.
-  sig::history_subscription events(r, "s1", 2);
+  sig::history_subscription events(p.r, "s1", 2);
   std::vector<sig::retained_event> got;
   got.push_back(co_await events.receive());
   co_await test::sleep(200ms);
-  co_await link.stop();
+  co_await p.link.stop();
   std::string error;
   while (error.empty()) {
     try {
