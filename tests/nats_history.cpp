@@ -162,24 +162,34 @@ CO_TEST_CASE(each_pulled_event_keeps_its_sender_sequence_and_time) {
   sig::router publisher(ex), reader(ex);
   sig::nats_link publishing(publisher, jetstream_options(server));
   co_await publishing.start();
+  // Runs of one sender, then another: one batch holds both.
+  const std::vector<std::string> senders = {"front door", "front door", "window", "window",
+                                            "window"};
   co_await publisher.add_sender("front door", sig::events("#changed"));
   co_await publisher.add_sender("window", sig::events("#changed"));
-  for (std::int64_t i = 0; i < 4; ++i)
-    co_await publisher.trigger(i % 2 ? "window" : "front door", "#changed", sig::arg("value", i));
+  for (std::size_t i = 0; i < senders.size(); ++i)
+    co_await publisher.trigger(senders[i], "#changed",
+                               sig::arg("value", static_cast<std::int64_t>(i)));
   sig::nats_link reading(reader, jetstream_options(server));
   co_await reading.start();
-  // One batch, whose subjects alternate between the two senders.
-  std::vector<sig::retained_event> got = co_await pull_until(reader, 4);
+  std::vector<sig::retained_event> got = co_await pull_until(reader, senders.size());
   auto after = std::chrono::system_clock::now();
-  BOOST_TEST_REQUIRE(got.size() == 4u);
+  BOOST_TEST_REQUIRE(got.size() == senders.size());
   for (std::size_t i = 0; i < got.size(); ++i) {
-    BOOST_TEST(got[i].sender == (i % 2 ? "window" : "front door"));
+    BOOST_TEST(got[i].sender == senders[i]);
+    BOOST_TEST(got[i].event == "#changed");
     BOOST_TEST(got[i].data.get<std::int64_t>("value") == static_cast<std::int64_t>(i));
     BOOST_TEST(got[i].sequence == i + 1);
     // The server's clock is this machine's.
     BOOST_TEST((got[i].time >= before - 1s && got[i].time <= after + 1s));
     if (i > 0) BOOST_TEST((got[i - 1].time <= got[i].time));
   }
+  // Pulled since the third: the stream's sequences, not the new consumer's.
+  std::vector<sig::retained_event> later =
+      co_await reader.pull(sig::topic("#changed"), sig::since(got[2].time));
+  std::vector<std::uint64_t> sequences;
+  for (const sig::retained_event& e : later) sequences.push_back(e.sequence);
+  BOOST_TEST(sequences == std::vector<std::uint64_t>({3, 4, 5}), boost::test_tools::per_element());
   co_await publishing.stop();
   co_await reading.stop();
 }

@@ -85,8 +85,8 @@ struct delivery {
 // Reads the acknowledgement subject of a message that JetStream delivered,
 // "$JS.ACK.<stream>.<consumer>.<delivered>.<stream sequence>.<consumer
 // sequence>.<time>.<pending>", without natsMsg_GetMetaData's allocations (a
-// third of what a pull costs per event beyond the fetch); another form of the
-// subject (newer servers insert a domain and an account) is left to cnats.
+// third of what a pull costs per event beyond the fetch); the form with a
+// domain and an account hash, which cnats also accepts, is left to cnats.
 std::optional<delivery> delivery_of(natsMsg* m) {
   constexpr std::string_view head = "$JS.ACK.";
   const char* reply = natsMsg_GetReply(m);
@@ -105,10 +105,16 @@ std::optional<delivery> delivery_of(natsMsg* m) {
     auto [end, error] = std::from_chars(token.data(), token.data() + token.size(), value);
     return error == std::errc() && end == token.data() + token.size() && !token.empty();
   };
+  // Every count is a number, as cnats requires; the time is not negative.
+  std::uint64_t delivered = 0, consumer_sequence = 0, time = 0;
   delivery d;
-  if (n == 7 && number(tokens[3], d.sequence) && number(tokens[5], d.time) &&
-      number(tokens[6], d.pending))
+  if (n == 7 && number(tokens[2], delivered) && number(tokens[3], d.sequence) &&
+      number(tokens[4], consumer_sequence) && number(tokens[5], time) &&
+      time <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) &&
+      number(tokens[6], d.pending)) {
+    d.time = static_cast<std::int64_t>(time);
     return d;
+  }
   jsMsgMetaData* meta = nullptr;
   if (natsMsg_GetMetaData(&meta, m) != NATS_OK) return std::nullopt;
   d.sequence = meta->Sequence.Stream;
@@ -265,15 +271,13 @@ std::uint64_t nats_history::pending_of(const topic& t, natsSubscription* sub) {
 
 std::vector<retained_event> nats_history::read(const topic& t, natsSubscription* sub, std::size_t n,
                                                std::uint64_t& last, std::uint64_t& left) {
-  // A fetch asks for no more than the consumer has, with NoWait: the server
-  // answers at once with what it has.
+  // A fetch waits until it has its batch or it expires: it asks for no more
+  // than the consumer has, so that it returns at once.
   jsFetchRequest request;
   jsFetchRequest_Init(&request);
   request.Batch = static_cast<int>(std::min<std::size_t>(n, 1 << 20));
-  request.NoWait = true;
   // The count may be stale (the stream's bounds dropped events meanwhile):
-  // then the fetch gets fewer, or none. cnats waits for the answer only
-  // when the request has an expiry.
+  // then the fetch gets fewer within the expiry, or none.
   request.Expires = std::chrono::nanoseconds(fetch_expiry).count();
   natsMsgList list{};
   natsStatus s = natsSubscription_FetchRequest(&list, sub, &request);
@@ -281,6 +285,7 @@ std::vector<retained_event> nats_history::read(const topic& t, natsSubscription*
   events.reserve(static_cast<std::size_t>(list.Count));
   object_parser parser;
   // The names of the last subject: a topic's messages mostly share one.
+  bool named = false;
   std::string last_subject, sender, event;
   for (int i = 0; i < list.Count; ++i) {
     natsMsg* m = list.Msgs[i];
@@ -295,14 +300,15 @@ std::vector<retained_event> nats_history::read(const topic& t, natsSubscription*
     std::string_view subject_of = natsMsg_GetSubject(m);
     std::exception_ptr garbage;
     try {
-      if (subject_of != last_subject) {
-        last_subject.clear();
+      if (!named || subject_of != last_subject) {
+        named = false;
         auto tokens = subject_tokens(subject_of, prefix_);
         if (!tokens || tokens->size() != 4)
           throw nats_error("asio_signals: a message of " + describe(t) + " on another subject");
         sender = decode_token((*tokens)[2]);
         event = decode_token((*tokens)[3]);
         last_subject = subject_of;
+        named = true;
       }
       e.sender = sender;
       e.event = event;
@@ -322,7 +328,7 @@ std::vector<retained_event> nats_history::read(const topic& t, natsSubscription*
   }
   int count = list.Count;
   natsMsgList_Destroy(&list);
-  if (s != NATS_OK && count == 0 && s != NATS_TIMEOUT && s != NATS_NOT_FOUND)
+  if (s != NATS_OK && count == 0 && s != NATS_TIMEOUT)
     fail("cannot read the stream of " + describe(t), s);
   if (count == 0) left = 0;
   return events;
