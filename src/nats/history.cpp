@@ -284,9 +284,7 @@ std::vector<retained_event> nats_history::read(const topic& t, natsSubscription*
   std::vector<retained_event> events;
   events.reserve(static_cast<std::size_t>(list.Count));
   object_parser parser;
-  // The names of the last subject: a topic's messages mostly share one.
-  bool named = false;
-  std::string last_subject, sender, event;
+  event_subject_names names(prefix_);
   for (int i = 0; i < list.Count; ++i) {
     natsMsg* m = list.Msgs[i];
     std::optional<delivery> d = delivery_of(m);
@@ -300,18 +298,10 @@ std::vector<retained_event> nats_history::read(const topic& t, natsSubscription*
     std::string_view subject_of = natsMsg_GetSubject(m);
     std::exception_ptr garbage;
     try {
-      if (!named || subject_of != last_subject) {
-        named = false;
-        auto tokens = subject_tokens(subject_of, prefix_);
-        if (!tokens || tokens->size() != 4)
-          throw nats_error("asio_signals: a message of " + describe(t) + " on another subject");
-        sender = decode_token((*tokens)[2]);
-        event = decode_token((*tokens)[3]);
-        last_subject = subject_of;
-        named = true;
-      }
-      e.sender = sender;
-      e.event = event;
+      if (!names.decode(subject_of))
+        throw nats_error("asio_signals: a message of " + describe(t) + " on another subject");
+      e.sender = names.sender();
+      e.event = names.event();
       e.data = decode_kwargs(parser.parse(std::string_view(
           natsMsg_GetData(m), static_cast<std::size_t>(natsMsg_GetDataLength(m)))));
       events.push_back(std::move(e));

@@ -25,15 +25,18 @@
 
 #include <nats/nats.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
 #include <set>
+#include <string_view>
 #include <tuple>
 #include <utility>
 
@@ -43,14 +46,26 @@ namespace detail {
 
 namespace json = boost::json;
 
-// What a cnats thread copies out of a message before posting it.
+// A message from cnats, posted as it came: its subject and payload are read
+// in place, and it is destroyed on the executor.
 struct nats_message {
-  std::string subject;
-  std::string reply;
-  std::string data;
-  bool no_responders = false;
-  // Set instead of the rest for the expiry of a silent link's senders.
+  struct destroy {
+    void operator()(natsMsg* m) const noexcept { natsMsg_Destroy(m); }
+  };
+  std::unique_ptr<natsMsg, destroy> msg;
+  // Set instead of a message for the expiry of a silent link's senders.
   std::string expired_link;
+
+  std::string_view subject() const { return natsMsg_GetSubject(msg.get()); }
+  std::string_view reply() const {
+    const char* r = natsMsg_GetReply(msg.get());
+    return r ? r : std::string_view();
+  }
+  std::string_view data() const {
+    return std::string_view(natsMsg_GetData(msg.get()),
+                            static_cast<std::size_t>(natsMsg_GetDataLength(msg.get())));
+  }
+  bool no_responders() const { return natsMsg_IsNoResponders(msg.get()); }
 };
 
 enum class nats_source { signals, replies, requests, connection };
@@ -82,6 +97,12 @@ struct nats_pending_request {
   asio::steady_timer timer;
   std::string sender;
   std::optional<nats_message> reply;
+};
+
+// A local sender the link shares: its events, and the subject of each.
+struct nats_local_sender {
+  std::vector<std::string> events;
+  std::vector<std::string> subjects;
 };
 
 // A sender of another link, added to the router as a proxy.
@@ -170,20 +191,23 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
     return subject("rq.") + encode_token(sender);
   }
 
-  void report(const std::string& subject, std::exception_ptr e);
+  void report(std::string_view subject, std::exception_ptr e);
   natsSubscription* subscribe(natsConnection* conn, const std::string& subject, nats_source source);
   // Publishes on the main connection, or with `at_once` on the requests'.
-  natsStatus publish(const std::string& subject, const std::string& payload,
+  natsStatus publish(const std::string& subject, std::string_view payload,
                      const std::string& reply = std::string(), bool at_once = false);
-  void publish_or_report(const std::string& subject, const std::string& payload,
+  void publish_or_report(const std::string& subject, std::string_view payload,
                          const std::string& reply = std::string(), bool at_once = false);
   void publish_presence(bool bye = false);
-  // Shares the local sender `name`: announced, and its requests served.
+  // Shares the local sender `name`: announced, its triggers published, and
+  // its requests served.
   void share(const std::string& name, std::vector<std::string> events);
-  // The callbacks of the link's listeners of the router: the presence of
-  // every sender, and the events of each shared one.
+  // The callback of the link's listeners of the presence of every sender.
   void on_presence(const event& ev);
-  void on_local_trigger(const event& ev);
+  // Publishes a trigger of a shared sender, from within the router's
+  // trigger; throws nats_error, failing the trigger, for kwargs without
+  // encoding.
+  void on_local_trigger(std::string_view sender, std::string_view event, const kwargs& data);
   // Connects `callback` to the listeners `target` names, within this task.
   template <class Callback>
   connection listen(listen_target target, Callback callback);
@@ -225,8 +249,12 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   std::shared_ptr<nats_mailbox> mailbox_ = std::make_shared<nats_mailbox>();
   // The messages of one drain, kept to reuse their capacity.
   std::vector<std::pair<nats_source, nats_message>> drained_;
-  // Parses the payloads of events, one after another in the signal loop.
+  // Parses the payloads of events, one after another in the signal loop,
+  // and decodes their names.
   object_parser events_parser_;
+  event_subject_names event_names_{options_.prefix};
+  // Encodes the kwargs of the local triggers.
+  kwargs_writer events_writer_;
   // The remote requests being served, until their reply is published.
   int serving_ = 0;
   bool starting_ = false;
@@ -234,17 +262,16 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   std::optional<asio::any_io_executor> work_;
   // The router's history in JetStream, when the options ask for it.
   std::shared_ptr<nats_history> history_;
-  // The link's listeners: of #connect, of #disconnect, of each shared sender.
+  // The link's listeners: of #connect, of #disconnect.
   connection connect_listener_;
   connection disconnect_listener_;
-  std::map<std::string, connection> sender_listeners_;
 
   std::deque<nats_message> queue_;
   asio::steady_timer wake_;
   asio::steady_timer heartbeat_;
 
-  // The local senders the link announces, with their events.
-  std::map<std::string, std::vector<std::string>, std::less<>> local_senders_;
+  // The local senders the link shares.
+  std::map<std::string, nats_local_sender, std::less<>> local_senders_;
   // The proxies of remote senders, by name.
   std::map<std::string, nats_remote_sender> proxies_;
   // Per proxy, the presence callbacks still to come from what the link itself
@@ -262,11 +289,7 @@ namespace {
 void on_nats_message(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
   auto* anchor = static_cast<nats_anchor*>(closure);
   nats_message m;
-  m.subject = natsMsg_GetSubject(msg);
-  if (const char* reply = natsMsg_GetReply(msg)) m.reply = reply;
-  m.data.assign(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
-  m.no_responders = natsMsg_IsNoResponders(msg);
-  natsMsg_Destroy(msg);
+  m.msg.reset(msg);
   bool post = false;
   {
     std::lock_guard lock(anchor->mailbox->mutex);
@@ -348,10 +371,10 @@ natsConnection* connect_to_nats(const nats_options& options, nats_anchor* anchor
 
 }  // namespace
 
-void nats_link_state::report(const std::string& subject, std::exception_ptr e) {
+void nats_link_state::report(std::string_view subject, std::exception_ptr e) {
   if (!options_.on_error) return;
   try {
-    options_.on_error(subject, e);
+    options_.on_error(std::string(subject), e);
   } catch (...) {
     // An error handler that throws has nowhere to report to.
   }
@@ -372,7 +395,7 @@ natsSubscription* nats_link_state::subscribe(natsConnection* conn, const std::st
   return sub;
 }
 
-natsStatus nats_link_state::publish(const std::string& subject, const std::string& payload,
+natsStatus nats_link_state::publish(const std::string& subject, std::string_view payload,
                                     const std::string& reply, bool at_once) {
   natsConnection* conn = at_once ? requests_conn_ : conn_;
   if (!conn) return NATS_CONNECTION_CLOSED;
@@ -383,7 +406,7 @@ natsStatus nats_link_state::publish(const std::string& subject, const std::strin
                                        static_cast<int>(payload.size()));
 }
 
-void nats_link_state::publish_or_report(const std::string& subject, const std::string& payload,
+void nats_link_state::publish_or_report(const std::string& subject, std::string_view payload,
                                         const std::string& reply, bool at_once) {
   if (natsStatus s = publish(subject, payload, reply, at_once); s != NATS_OK) {
     ++failed;
@@ -395,9 +418,9 @@ void nats_link_state::publish_or_report(const std::string& subject, const std::s
 void nats_link_state::publish_presence(bool bye) {
   json::object senders;
   if (!bye)
-    for (const auto& [name, events] : local_senders_) {
+    for (const auto& [name, shared] : local_senders_) {
       json::array list;
-      for (const auto& e : events) list.emplace_back(json::string(e));
+      for (const auto& e : shared.events) list.emplace_back(json::string(e));
       senders[name] = std::move(list);
     }
   json::object presence;
@@ -420,13 +443,10 @@ connection nats_link_state::listen(listen_target target, Callback callback) {
 }
 
 void nats_link_state::share(const std::string& name, std::vector<std::string> events) {
-  local_senders_[name] = std::move(events);
-  if (!sender_listeners_.count(name)) {
-    auto forward = [weak = weak_from_this()](const event& ev) {
-      if (auto s = weak.lock()) s->on_local_trigger(ev);
-    };
-    sender_listeners_[name] = listen(listen_target{name, std::nullopt}, std::move(forward));
-  }
+  nats_local_sender& shared = local_senders_[name];
+  shared.subjects.clear();
+  for (const auto& e : events) shared.subjects.push_back(event_subject(name, e));
+  shared.events = std::move(events);
   if (request_subscriptions_.count(name)) return;
   try {
     request_subscriptions_[name] = subscribe(conn_, request_subject(name), nats_source::requests);
@@ -443,10 +463,6 @@ void nats_link_state::on_presence(const event& ev) {
     share(name, event_data(ev).get<std::vector<std::string>>("events"));
   } else {
     local_senders_.erase(name);
-    if (auto it = sender_listeners_.find(name); it != sender_listeners_.end()) {
-      it->second.disconnect();
-      sender_listeners_.erase(it);
-    }
     if (auto it = request_subscriptions_.find(name); it != request_subscriptions_.end()) {
       natsSubscription_Unsubscribe(it->second);
       natsSubscription_Destroy(it->second);
@@ -456,22 +472,15 @@ void nats_link_state::on_presence(const event& ev) {
   publish_presence();
 }
 
-void nats_link_state::on_local_trigger(const event& ev) {
-  const std::string& name = sender_name(ev);
-  const std::string& event = event_name(ev);
-  if (!started_ || !local_senders_.count(name) || event == connect_event ||
-      event == disconnect_event)
-    return;
-  std::string subject = event_subject(name, event);
-  std::string payload;
-  try {
-    payload = json::serialize(encode_kwargs(event_data(ev), options_));
-  } catch (...) {
-    ++failed;
-    report(subject, std::current_exception());
-    return;
-  }
-  publish_or_report(subject, payload);
+void nats_link_state::on_local_trigger(std::string_view sender, std::string_view event,
+                                       const kwargs& data) {
+  auto it = local_senders_.find(sender);
+  if (it == local_senders_.end()) return;
+  const nats_local_sender& shared = it->second;
+  auto e = std::find(shared.events.begin(), shared.events.end(), event);
+  if (e == shared.events.end()) return;
+  const std::string& subject = shared.subjects[static_cast<std::size_t>(e - shared.events.begin())];
+  publish_or_report(subject, events_writer_.write(data, options_));
 }
 
 void nats_link_state::drain(nats_mailbox& mailbox) {
@@ -492,10 +501,10 @@ void nats_link_state::on_message(nats_source source, nats_message m) {
       wake_.cancel();
       break;
     case nats_source::replies: {
-      auto id = m.subject.substr(m.subject.rfind('.') + 1);
+      std::string_view subject = m.subject();
       auto it = pending_.end();
       try {
-        it = pending_.find(std::stoull(id));
+        it = pending_.find(std::stoull(std::string(subject.substr(subject.rfind('.') + 1))));
       } catch (...) {
         // Not a reply to this link's requests: ignored, as a late one is.
       }
@@ -582,12 +591,12 @@ asio::awaitable<void> nats_link_state::start() {
   disconnect_listener_ =
       listen(listen_target{std::nullopt, std::string(disconnect_event)}, presence);
   // A trigger of a shared sender whose kwargs cannot go on the wire fails.
-  auto check = [weak = weak_from_this()](std::string_view sender, const kwargs& data) {
-    auto s = weak.lock();
-    if (s && s->local_senders_.count(sender)) check_encodable(data, s->options_);
+  auto tap = [weak = weak_from_this()](std::string_view sender, std::string_view event,
+                                       const kwargs& data) {
+    if (auto s = weak.lock()) s->on_local_trigger(sender, event, data);
   };
   auto& state = *router_access::state(router_);
-  state.set_trigger_check(std::move(check));
+  state.set_trigger_tap(std::move(tap));
   // The senders added before the link started are shared too.
   for (const auto& name : state.connected_senders()) share(name, state.declared_events(name));
   subscriptions_.push_back(subscribe(conn_, subject("s.>"), nats_source::signals));
@@ -619,9 +628,7 @@ asio::awaitable<void> nats_link_state::stop() {
   started_ = false;
   connect_listener_.disconnect();
   disconnect_listener_.disconnect();
-  for (auto& [name, listener] : sender_listeners_) listener.disconnect();
-  sender_listeners_.clear();
-  router_access::state(router_)->set_trigger_check(nullptr);
+  router_access::state(router_)->set_trigger_tap(nullptr);
   if (history_) {
     router_access::state(router_)->set_history_backend(nullptr);
     history_->close();
@@ -702,21 +709,18 @@ asio::awaitable<void> nats_link_state::heartbeat(std::shared_ptr<nats_link_state
 
 bool nats_link_state::deliver_event(const nats_message& m) {
   if (!m.expired_link.empty()) return false;
-  auto tokens = subject_tokens(m.subject, options_.prefix);
-  if (!tokens || tokens->size() != 4 || (*tokens)[0] != "s" || (*tokens)[1] != "ev") return false;
   try {
-    std::string sender = decode_token((*tokens)[2]);
-    std::string event = decode_token((*tokens)[3]);
-    kwargs data = decode_kwargs(events_parser_.parse(m.data));
+    if (!event_names_.decode(m.subject())) return false;
+    kwargs data = decode_kwargs(events_parser_.parse(m.data()));
     // Events of a sender not yet announced are dropped, as a local trigger
     // of a sender not yet added fails.
-    if (!proxies_.count(sender)) return true;
+    if (!proxies_.count(event_names_.sender())) return true;
     // The link runs on the router's executor, and the events of one sender
     // are triggered in the order they arrive: within this call.
-    router_access::state(router_)->trigger(sender, event, data);
+    router_access::state(router_)->trigger(event_names_.sender(), event_names_.event(), data);
   } catch (...) {
     ++dropped;
-    report(m.subject, std::current_exception());
+    report(m.subject(), std::current_exception());
   }
   return true;
 }
@@ -728,12 +732,12 @@ asio::awaitable<void> nats_link_state::handle(nats_message m) {
   }
   std::exception_ptr error;
   try {
-    auto tokens = subject_tokens(m.subject, options_.prefix);
+    auto tokens = subject_tokens(m.subject(), options_.prefix);
     if (!tokens || tokens->size() < 2 || (*tokens)[0] != "s")
       throw nats_error("asio_signals: not a subject of the link");
     const auto& t = *tokens;
     if (t.size() == 3 && t[1] == "pr") {
-      co_await reconcile(std::string(t[2]), parse_object(m.data));
+      co_await reconcile(std::string(t[2]), parse_object(m.data()));
     } else if (t.size() == 2 && t[1] == "q") {
       publish_presence();
     } else {
@@ -744,7 +748,7 @@ asio::awaitable<void> nats_link_state::handle(nats_message m) {
   }
   if (error) {
     ++dropped;
-    report(m.subject, error);
+    report(m.subject(), error);
   }
 }
 
@@ -863,10 +867,10 @@ asio::awaitable<std::any> nats_link_state::remote_request(std::string sender, st
     throw boost::system::system_error(
         asio::error::timed_out, "asio_signals: no reply from '" + sender + "' to '" + method + "'");
   }
-  if (pending->reply->no_responders)
+  if (pending->reply->no_responders())
     throw not_connected_error("asio_signals: no process answers the requests of sender '" + sender +
                               "' (NATS: no responders)");
-  json::object answer = parse_object(pending->reply->data);
+  json::object answer = parse_object(pending->reply->data());
   if (const json::value* kind = answer.if_contains("error")) {
     std::string message =
         answer.contains("message") ? std::string(answer.at("message").as_string()) : std::string();
@@ -891,15 +895,15 @@ asio::awaitable<void> nats_link_state::serve_request(std::shared_ptr<nats_link_s
   std::string method;
   kwargs params;
   try {
-    auto tokens = subject_tokens(m.subject, options_.prefix);
+    auto tokens = subject_tokens(m.subject(), options_.prefix);
     if (!tokens || tokens->size() != 2) throw nats_error("asio_signals: not a request subject");
     sender = decode_token((*tokens)[1]);
-    json::object request = parse_object(m.data);
+    json::object request = parse_object(m.data());
     method = std::string(request.at("method").as_string());
     params = decode_kwargs(request.at("params").as_object());
   } catch (...) {
     ++dropped;
-    report(m.subject, std::current_exception());
+    report(m.subject(), std::current_exception());
     co_return;
   }
   try {
@@ -920,8 +924,8 @@ asio::awaitable<void> nats_link_state::serve_request(std::shared_ptr<nats_link_s
     answer["message"] = "a non-standard exception";
   }
   // A stopping link still answers: stop() waits for it.
-  if (!m.reply.empty() && requests_conn_)
-    publish_or_report(m.reply, json::serialize(answer), std::string(), true);
+  if (!m.reply().empty() && requests_conn_)
+    publish_or_report(std::string(m.reply()), json::serialize(answer), std::string(), true);
 }
 
 }  // namespace detail

@@ -65,12 +65,6 @@ json::value to_json(const T& v) {
   }
 }
 
-bool is_builtin(const std::type_info& type) {
-  return []<class... T>(const std::type_info& t, std::tuple<T...>*) {
-    return ((t == typeid(T)) || ...);
-  }(type, static_cast<builtin_types*>(nullptr));
-}
-
 // The JSON of a value held as one of the built-in types, if it is one; `get`
 // returns a const T* to the value if it has type T.
 template <class Get>
@@ -162,14 +156,63 @@ std::optional<std::vector<std::string_view>> subject_tokens(std::string_view sub
   }
 }
 
-void check_encodable(const kwargs& k, const nats_options& options) {
-  for (const auto& entry : k) {
-    const std::type_info& type = entry.second.type();
-    if (is_builtin(type)) continue;
-    bool declared = false;
-    for (const auto& e : options.json_encoders) declared = declared || e.type == type;
-    if (!declared) throw_unencodable(type);
+event_subject_names::event_subject_names(std::string_view prefix)
+    : head_(std::string(prefix) + ".s.ev.") {}
+
+bool event_subject_names::decode(std::string_view subject) {
+  if (named_ && subject == last_) return true;
+  named_ = false;
+  if (subject.size() <= head_.size() || subject.substr(0, head_.size()) != head_) return false;
+  std::string_view names = subject.substr(head_.size());
+  std::size_t dot = names.find('.');
+  if (dot == std::string_view::npos || names.find('.', dot + 1) != std::string_view::npos)
+    return false;
+  sender_ = decode_token(names.substr(0, dot));
+  event_ = decode_token(names.substr(dot + 1));
+  last_ = subject;
+  named_ = true;
+  return true;
+}
+
+template <class T>
+void kwargs_writer::append(const T& v) {
+  if constexpr (std::is_same_v<T, std::string>)
+    serializer_.reset(json::string_view(v));
+  else
+    serializer_.reset(&v);
+  char buffer[256];
+  while (!serializer_.done()) {
+    json::string_view part = serializer_.read(buffer);
+    text_.append(part.data(), part.size());
   }
+}
+
+std::string_view kwargs_writer::write(const kwargs& k, const nats_options& options) {
+  text_.assign(1, '{');
+  for (const auto& entry : k) {
+    if (text_.size() > 1) text_ += ',';
+    append(entry.first);
+    text_ += ':';
+    const kwargs::value& v = entry.second;
+    // Strings and JSON values as they are; other types through their JSON
+    // value, which holds no memory for a number, a bool or null.
+    if (const auto* s = v.get_if<std::string>()) {
+      append(*s);
+      continue;
+    }
+    if (const auto* j = v.get_if<json::value>()) {
+      append(*j);
+      continue;
+    }
+    auto get = [&v]<class T>() { return v.get_if<T>(); };
+    std::optional<json::value> j = encode_builtin(get);
+    for (auto e = options.json_encoders.begin(); !j && e != options.json_encoders.end(); ++e)
+      if (e->type == std::type_index(v.type())) j = e->from_kwarg(v);
+    if (!j) throw_unencodable(v.type());
+    append(*j);
+  }
+  text_ += '}';
+  return text_;
 }
 
 json::object encode_kwargs(const kwargs& k, const nats_options& options) {

@@ -12,6 +12,7 @@
 #include <asio_signals/kwargs.hpp>
 #include <asio_signals/nats.hpp>
 
+#include <boost/json/serializer.hpp>
 #include <boost/json/value.hpp>
 
 #include <nats/nats.h>
@@ -42,11 +43,47 @@ void check_prefix(std::string_view prefix);
 std::optional<std::vector<std::string_view>> subject_tokens(std::string_view subject,
                                                             std::string_view prefix);
 
-// Throws nats_error, naming the type, for a kwarg without encoding.
-void check_encodable(const kwargs& k, const nats_options& options);
+// The names an event's subject carries, `PREFIX.s.ev.SENDER.EVENT`, decoded
+// again only when the subject is not the last one's: the events of a burst
+// mostly share one. One per thread that reads many.
+class event_subject_names {
+ public:
+  explicit event_subject_names(std::string_view prefix);
+
+  // Returns whether `subject` is an event's; throws nats_error for a
+  // malformed escape. sender() and event() then name it.
+  bool decode(std::string_view subject);
+
+  const std::string& sender() const noexcept { return sender_; }
+  const std::string& event() const noexcept { return event_; }
+
+ private:
+  std::string head_;
+  std::string last_;
+  bool named_ = false;
+  std::string sender_;
+  std::string event_;
+};
 
 // Kwargs as a JSON object; throws nats_error for a value without encoding.
 boost::json::object encode_kwargs(const kwargs& k, const nats_options& options);
+
+// Writes kwargs as the JSON text of encode_kwargs, into a buffer kept from
+// one call to the next, without a JSON object between: one per thread that
+// encodes many.
+class kwargs_writer {
+ public:
+  // The text, valid until the next call; throws nats_error for a value
+  // without encoding.
+  std::string_view write(const kwargs& k, const nats_options& options);
+
+ private:
+  template <class T>
+  void append(const T& v);
+
+  boost::json::serializer serializer_;
+  std::string text_;
+};
 
 // A response as JSON; throws nats_error for a value without encoding.
 boost::json::value encode_any(const std::any& a, const nats_options& options);

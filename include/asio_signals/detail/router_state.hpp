@@ -174,10 +174,12 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
 
   void trigger(std::string_view sender, std::string_view event, const kwargs& data);
 
-  // Called by trigger() with the sender's name and the data once the event
-  // is found, before anything is scheduled; what it throws fails the trigger.
-  using trigger_check = std::function<void(std::string_view sender, const kwargs& data)>;
-  void set_trigger_check(trigger_check check) { trigger_check_ = std::move(check); }
+  // Called by trigger() with the names and the data once the event is
+  // found, before anything is scheduled; what it throws fails the trigger.
+  // A NATS link publishes the triggers of the senders it shares from it.
+  using trigger_tap =
+      std::function<void(std::string_view sender, std::string_view event, const kwargs& data)>;
+  void set_trigger_tap(trigger_tap tap) { trigger_tap_ = std::move(tap); }
 
   // Sends on the named signal `name` and returns the number of callbacks
   // scheduled: 0 without callbacks or without a signal of that name.
@@ -289,7 +291,7 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   name_map<signal> channels_;
   name_map<named_entry> named_;
   kwargs::value empty_data_;
-  trigger_check trigger_check_;
+  trigger_tap trigger_tap_;
   std::map<topic_key, topic_log> logs_;
   name_map<std::vector<history_cursor>> subscribers_;
   std::vector<std::shared_ptr<pending_pull>> waiting_pulls_;
