@@ -194,6 +194,46 @@ CO_TEST_CASE(each_pulled_event_keeps_its_sender_sequence_and_time) {
   co_await reading.stop();
 }
 
+CO_TEST_CASE(a_pull_since_a_time_early_in_its_second_gets_what_came_from_it_on) {
+  // A time whose fraction of a second has a leading zero (S.090 here), which
+  // cnats 3.4 would send JetStream as S.9.
+  test::nats_server server({}, false, true);
+  co_await retain_changed(server);
+  auto ex = co_await asio::this_coro::executor;
+  sig::router publisher(ex), reader(ex);
+  sig::nats_link publishing(publisher, jetstream_options(server));
+  sig::nats_link reading(reader, jetstream_options(server));
+  co_await publishing.start();
+  co_await reading.start();
+  co_await publisher.add_sender("sensor", sig::events("#changed"));
+  auto now = std::chrono::system_clock::now();
+  auto second = std::chrono::floor<std::chrono::seconds>(now) + 1s;
+  // One event early in the second, before the time; two after it.
+  co_await test::sleep(std::chrono::duration_cast<std::chrono::milliseconds>(second - now) + 2ms);
+  co_await publisher.trigger("sensor", "#changed", sig::arg("value", std::int64_t(0)));
+  auto time = second + 90ms;
+  co_await test::sleep(std::chrono::duration_cast<std::chrono::milliseconds>(
+                           time - std::chrono::system_clock::now()) +
+                       5ms);
+  for (std::int64_t i = 1; i < 3; ++i)
+    co_await publisher.trigger("sensor", "#changed", sig::arg("value", i));
+  std::vector<sig::retained_event> all = co_await pull_until(reader, 3);
+  BOOST_TEST_REQUIRE(all.size() == 3u);
+  // What the server stamped at the time or later: the last two at least.
+  std::vector<std::int64_t> expected;
+  for (const sig::retained_event& e : all)
+    if (e.time >= time) expected.push_back(e.data.get<std::int64_t>("value"));
+  BOOST_TEST_REQUIRE(expected.size() >= 2u);
+  std::vector<sig::retained_event> later =
+      co_await reader.pull(sig::topic("#changed"), sig::since(time));
+  BOOST_TEST(values(later) == expected, boost::test_tools::per_element());
+  // A durable subscriber from that time starts at the same event.
+  co_await reader.subscribe("s1", sig::topic("#changed"), sig::since(time));
+  BOOST_TEST(values(co_await reader.pull("s1")) == expected, boost::test_tools::per_element());
+  co_await publishing.stop();
+  co_await reading.stop();
+}
+
 CO_TEST_CASE(a_waiting_pull_gets_the_next_event_of_another_process) {
   subscribed_process p(co_await asio::this_coro::executor);
   co_await p.start();

@@ -42,6 +42,24 @@ constexpr std::chrono::seconds consumer_lifetime{30};
 // How long a fetch waits for the events its consumer said it has.
 constexpr std::chrono::milliseconds fetch_expiry{200};
 
+// How many events a fetch from a time reads at least: those before the time
+// are dropped (start_time).
+constexpr std::uint64_t time_read_size = 256;
+
+// The start time to ask JetStream for, in nanoseconds since the epoch: `t`,
+// or its whole second when its fraction of a second has a leading zero,
+// which cnats 3.4 writes without it (S.05 as S.5, a time later than `t`);
+// fetch drops the events before `t`. 0 for a time at or before the epoch,
+// which cnats cannot send: then from the first event.
+std::int64_t start_time(history_clock::time_point t) {
+  constexpr std::int64_t second = 1'000'000'000;
+  std::int64_t ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+  if (ns <= 0) return 0;
+  if (ns % second < second / 10) ns -= ns % second;
+  return ns;
+}
+
 // A name as part of a stream's or a bucket's name: letters and digits as
 // they are, every other byte as _XX, so that '-' can separate the parts.
 std::string name_part(std::string_view name) {
@@ -238,10 +256,9 @@ natsSubscription* nats_history::open(const topic& t, start from) {
   so.Stream = name.c_str();
   so.Config.AckPolicy = js_AckNone;
   so.Config.InactiveThreshold = std::chrono::nanoseconds(consumer_lifetime).count();
-  if (from.time) {
+  if (std::int64_t since = from.time ? start_time(*from.time) : 0; since > 0) {
     so.Config.DeliverPolicy = js_DeliverByStartTime;
-    so.Config.OptStartTime =
-        std::chrono::duration_cast<std::chrono::nanoseconds>(from.time->time_since_epoch()).count();
+    so.Config.OptStartTime = since;
   } else if (from.after > 0) {
     so.Config.DeliverPolicy = js_DeliverByStartSequence;
     so.Config.OptStartSeq = from.after + 1;
@@ -328,10 +345,19 @@ std::vector<retained_event> nats_history::fetch(const topic& t, start from, std:
   natsSubscription* sub = open(t, from);
   std::vector<retained_event> events;
   try {
-    if (std::uint64_t pending = pending_of(t, sub); pending > 0) {
-      std::uint64_t last = 0, left = 0;
-      events = read(t, sub, std::min<std::uint64_t>(batch, pending), last, left);
+    // Until the batch is full: a consumer opened from a time may start
+    // before it (start_time).
+    std::uint64_t pending = pending_of(t, sub);
+    while (pending > 0 && events.size() < batch) {
+      std::uint64_t wanted = batch - events.size();
+      if (from.time) wanted = std::max(wanted, time_read_size);
+      std::uint64_t last = 0;
+      std::vector<retained_event> more = read(t, sub, std::min(wanted, pending), last, pending);
+      if (last == 0) break;
+      for (retained_event& e : more)
+        if (!from.time || e.time >= *from.time) events.push_back(std::move(e));
     }
+    if (events.size() > batch) events.resize(batch);
   } catch (...) {
     natsSubscription_Unsubscribe(sub);
     natsSubscription_Destroy(sub);
