@@ -259,6 +259,20 @@ CO_TEST_CASE(a_waiting_pull_gets_the_next_event_of_another_process) {
   co_await p.link.stop();
 }
 
+CO_TEST_CASE(a_waiting_pull_cancelled_at_any_moment_of_its_polling_completes) {
+  subscribed_process p(co_await asio::this_coro::executor);
+  co_await p.start();
+  using namespace asio::experimental::awaitable_operators;
+  // The cancellation lands before, during and after a poll of JetStream.
+  for (int i = 0; i < 100; ++i) {
+    asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::milliseconds(i % 50));
+    auto result =
+        co_await (p.r.pull("s1", sig::wait_for_events()) || timer.async_wait(asio::use_awaitable));
+    BOOST_TEST(result.index() == 1u);
+  }
+  co_await p.link.stop();
+}
+
 CO_TEST_CASE(a_history_subscription_streams_another_process_until_the_link_stops) {
   subscribed_process p(co_await asio::this_coro::executor);
   co_await p.start();
