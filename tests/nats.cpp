@@ -97,6 +97,13 @@ point tag_invoke(boost::json::value_to_tag<point>, const boost::json::value& v) 
 
 struct opaque {};
 
+// Declared to the link, but its encoding throws.
+struct faulty {};
+
+void tag_invoke(boost::json::value_from_tag, boost::json::value&, const faulty&) {
+  throw std::runtime_error("faulty cannot be encoded");
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(nats_test)
@@ -402,6 +409,7 @@ CO_TEST_CASE(values_are_json_and_unencodable_ones_fail_the_trigger) {
   auto oa = options_for(server);
   oa.on_error = errors.handler();
   oa.json_type<point>();
+  oa.json_type<faulty>();
   sig::nats_link la(a, oa), lb(b, options_for(server));
   sig::kwargs got;
   co_await b.add_listener([&](const sig::event& ev) { got = sig::event_data(ev); }, "s", "e");
@@ -416,6 +424,10 @@ CO_TEST_CASE(values_are_json_and_unencodable_ones_fail_the_trigger) {
   std::string error = co_await test::failure_of<sig::nats_error>(std::move(unencodable));
   BOOST_TEST(test::contains(error, "opaque"), error);
   BOOST_TEST(test::contains(error, "json_type"), error);
+  // An encoding that throws fails the trigger with what it threw.
+  error =
+      co_await test::failure_of<std::runtime_error>(a.trigger("s", "e", sig::arg("f", faulty{})));
+  BOOST_TEST(test::contains(error, "faulty cannot be encoded"), error);
   BOOST_TEST(la.failed_publishes() == 0u);
   BOOST_TEST(errors.messages.empty());
   boost::json::value pair = {1, 2};

@@ -227,8 +227,8 @@ class nats_link {
   /// and were dropped.
   std::uint64_t dropped_messages() const noexcept;
 
-  /// The events, announcements and replies that could not be sent: a user
-  /// type's encoding that threw, a full reconnect buffer, a closed connection.
+  /// The events, announcements and replies that could not be sent: a full
+  /// reconnect buffer, a closed connection.
   std::uint64_t failed_publishes() const noexcept;
 
  private:
