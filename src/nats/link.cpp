@@ -46,26 +46,16 @@ namespace detail {
 
 namespace json = boost::json;
 
-// A message from cnats, posted as it came: its subject and payload are read
-// in place, and it is destroyed on the executor.
+// What a cnats thread copies out of a message before posting it. (Posting
+// the message itself costs more: cnats frees every message on a thread of
+// its own, which the executor's thread would then wake once per message.)
 struct nats_message {
-  struct destroy {
-    void operator()(natsMsg* m) const noexcept { natsMsg_Destroy(m); }
-  };
-  std::unique_ptr<natsMsg, destroy> msg;
-  // Set instead of a message for the expiry of a silent link's senders.
+  std::string subject;
+  std::string reply;
+  std::string data;
+  bool no_responders = false;
+  // Set instead of the rest for the expiry of a silent link's senders.
   std::string expired_link;
-
-  std::string_view subject() const { return natsMsg_GetSubject(msg.get()); }
-  std::string_view reply() const {
-    const char* r = natsMsg_GetReply(msg.get());
-    return r ? r : std::string_view();
-  }
-  std::string_view data() const {
-    return std::string_view(natsMsg_GetData(msg.get()),
-                            static_cast<std::size_t>(natsMsg_GetDataLength(msg.get())));
-  }
-  bool no_responders() const { return natsMsg_IsNoResponders(msg.get()); }
 };
 
 enum class nats_source { signals, replies, requests, connection };
@@ -191,7 +181,7 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
     return subject("rq.") + encode_token(sender);
   }
 
-  void report(std::string_view subject, std::exception_ptr e);
+  void report(const std::string& subject, std::exception_ptr e);
   natsSubscription* subscribe(natsConnection* conn, const std::string& subject, nats_source source);
   // Publishes on the main connection, or with `at_once` on the requests'.
   natsStatus publish(const std::string& subject, std::string_view payload,
@@ -289,7 +279,11 @@ namespace {
 void on_nats_message(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
   auto* anchor = static_cast<nats_anchor*>(closure);
   nats_message m;
-  m.msg.reset(msg);
+  m.subject = natsMsg_GetSubject(msg);
+  if (const char* reply = natsMsg_GetReply(msg)) m.reply = reply;
+  m.data.assign(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
+  m.no_responders = natsMsg_IsNoResponders(msg);
+  natsMsg_Destroy(msg);
   bool post = false;
   {
     std::lock_guard lock(anchor->mailbox->mutex);
@@ -371,10 +365,10 @@ natsConnection* connect_to_nats(const nats_options& options, nats_anchor* anchor
 
 }  // namespace
 
-void nats_link_state::report(std::string_view subject, std::exception_ptr e) {
+void nats_link_state::report(const std::string& subject, std::exception_ptr e) {
   if (!options_.on_error) return;
   try {
-    options_.on_error(std::string(subject), e);
+    options_.on_error(subject, e);
   } catch (...) {
     // An error handler that throws has nowhere to report to.
   }
@@ -501,10 +495,10 @@ void nats_link_state::on_message(nats_source source, nats_message m) {
       wake_.cancel();
       break;
     case nats_source::replies: {
-      std::string_view subject = m.subject();
+      auto id = m.subject.substr(m.subject.rfind('.') + 1);
       auto it = pending_.end();
       try {
-        it = pending_.find(std::stoull(std::string(subject.substr(subject.rfind('.') + 1))));
+        it = pending_.find(std::stoull(id));
       } catch (...) {
         // Not a reply to this link's requests: ignored, as a late one is.
       }
@@ -710,8 +704,8 @@ asio::awaitable<void> nats_link_state::heartbeat(std::shared_ptr<nats_link_state
 bool nats_link_state::deliver_event(const nats_message& m) {
   if (!m.expired_link.empty()) return false;
   try {
-    if (!event_names_.decode(m.subject())) return false;
-    kwargs data = decode_kwargs(events_parser_.parse(m.data()));
+    if (!event_names_.decode(m.subject)) return false;
+    kwargs data = decode_kwargs(events_parser_.parse(m.data));
     // Events of a sender not yet announced are dropped, as a local trigger
     // of a sender not yet added fails.
     if (!proxies_.count(event_names_.sender())) return true;
@@ -720,7 +714,7 @@ bool nats_link_state::deliver_event(const nats_message& m) {
     router_access::state(router_)->trigger(event_names_.sender(), event_names_.event(), data);
   } catch (...) {
     ++dropped;
-    report(m.subject(), std::current_exception());
+    report(m.subject, std::current_exception());
   }
   return true;
 }
@@ -732,12 +726,12 @@ asio::awaitable<void> nats_link_state::handle(nats_message m) {
   }
   std::exception_ptr error;
   try {
-    auto tokens = subject_tokens(m.subject(), options_.prefix);
+    auto tokens = subject_tokens(m.subject, options_.prefix);
     if (!tokens || tokens->size() < 2 || (*tokens)[0] != "s")
       throw nats_error("asio_signals: not a subject of the link");
     const auto& t = *tokens;
     if (t.size() == 3 && t[1] == "pr") {
-      co_await reconcile(std::string(t[2]), parse_object(m.data()));
+      co_await reconcile(std::string(t[2]), parse_object(m.data));
     } else if (t.size() == 2 && t[1] == "q") {
       publish_presence();
     } else {
@@ -748,7 +742,7 @@ asio::awaitable<void> nats_link_state::handle(nats_message m) {
   }
   if (error) {
     ++dropped;
-    report(m.subject(), error);
+    report(m.subject, error);
   }
 }
 
@@ -867,10 +861,10 @@ asio::awaitable<std::any> nats_link_state::remote_request(std::string sender, st
     throw boost::system::system_error(
         asio::error::timed_out, "asio_signals: no reply from '" + sender + "' to '" + method + "'");
   }
-  if (pending->reply->no_responders())
+  if (pending->reply->no_responders)
     throw not_connected_error("asio_signals: no process answers the requests of sender '" + sender +
                               "' (NATS: no responders)");
-  json::object answer = parse_object(pending->reply->data());
+  json::object answer = parse_object(pending->reply->data);
   if (const json::value* kind = answer.if_contains("error")) {
     std::string message =
         answer.contains("message") ? std::string(answer.at("message").as_string()) : std::string();
@@ -895,15 +889,15 @@ asio::awaitable<void> nats_link_state::serve_request(std::shared_ptr<nats_link_s
   std::string method;
   kwargs params;
   try {
-    auto tokens = subject_tokens(m.subject(), options_.prefix);
+    auto tokens = subject_tokens(m.subject, options_.prefix);
     if (!tokens || tokens->size() != 2) throw nats_error("asio_signals: not a request subject");
     sender = decode_token((*tokens)[1]);
-    json::object request = parse_object(m.data());
+    json::object request = parse_object(m.data);
     method = std::string(request.at("method").as_string());
     params = decode_kwargs(request.at("params").as_object());
   } catch (...) {
     ++dropped;
-    report(m.subject(), std::current_exception());
+    report(m.subject, std::current_exception());
     co_return;
   }
   try {
@@ -924,8 +918,8 @@ asio::awaitable<void> nats_link_state::serve_request(std::shared_ptr<nats_link_s
     answer["message"] = "a non-standard exception";
   }
   // A stopping link still answers: stop() waits for it.
-  if (!m.reply().empty() && requests_conn_)
-    publish_or_report(std::string(m.reply()), json::serialize(answer), std::string(), true);
+  if (!m.reply.empty() && requests_conn_)
+    publish_or_report(m.reply, json::serialize(answer), std::string(), true);
 }
 
 }  // namespace detail
