@@ -181,7 +181,7 @@ void router_state::trigger(std::string_view sender, std::string_view event, cons
                        quoted(event));
   if (e->second.presence)
     throw router_error("asio_signals: " + quoted(event) + " is announced by the router only");
-  if (trigger_tap_) trigger_tap_(sender, event, data);
+  for (const auto& [owner, tap] : trigger_taps_) tap(sender, event, data);
   deliver(s, e->second, data);
 }
 

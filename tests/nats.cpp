@@ -324,6 +324,43 @@ CO_TEST_CASE(senders_added_before_the_link_started_are_shared) {
   co_await lb.stop();
 }
 
+CO_TEST_CASE(each_link_of_a_router_publishes_its_triggers) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex), b(ex), c(ex);
+  auto other = options_for(server);
+  other.prefix = "other";
+  // Router a is linked twice, under two prefixes; b and c hear one each.
+  sig::nats_link la(a, options_for(server)), la_other(a, other);
+  sig::nats_link lb(b, options_for(server)), lc(c, other);
+  std::vector<std::int64_t> heard_b, heard_c;
+  auto into = [](std::vector<std::int64_t>& heard) {
+    return [&heard](const sig::event& ev) {
+      heard.push_back(sig::event_data(ev).get<std::int64_t>("i"));
+    };
+  };
+  co_await b.add_listener(into(heard_b), "s", "e");
+  co_await c.add_listener(into(heard_c), "s", "e");
+  co_await lb.start();
+  co_await lc.start();
+  co_await la.start();
+  co_await la_other.start();
+  co_await a.add_sender("s", sig::events("e"));
+  BOOST_TEST(co_await connected_eventually(b, "s"));
+  BOOST_TEST(co_await connected_eventually(c, "s"));
+  co_await a.trigger("s", "e", sig::arg("i", std::int64_t(1)));
+  BOOST_TEST(co_await eventually([&] { return heard_b.size() == 1 && heard_c.size() == 1; }));
+  // One link stopped, the other still publishes.
+  co_await la.stop();
+  co_await a.trigger("s", "e", sig::arg("i", std::int64_t(2)));
+  BOOST_TEST(co_await eventually([&] { return heard_c.size() == 2; }));
+  BOOST_TEST(heard_c == std::vector<std::int64_t>({1, 2}), boost::test_tools::per_element());
+  BOOST_TEST(heard_b == std::vector<std::int64_t>({1}), boost::test_tools::per_element());
+  co_await la_other.stop();
+  co_await lb.stop();
+  co_await lc.stop();
+}
+
 CO_TEST_CASE(a_stopping_link_answers_the_requests_it_serves) {
   test::nats_server server;
   auto ex = co_await asio::this_coro::executor;

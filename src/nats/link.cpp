@@ -195,8 +195,8 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   // The callback of the link's listeners of the presence of every sender.
   void on_presence(const event& ev);
   // Publishes a trigger of a shared sender, from within the router's
-  // trigger; throws nats_error, failing the trigger, for kwargs without
-  // encoding.
+  // trigger; what the kwargs' encoding throws (nats_error for a type without
+  // one) fails the trigger.
   void on_local_trigger(std::string_view sender, std::string_view event, const kwargs& data);
   // Connects `callback` to the listeners `target` names, within this task.
   template <class Callback>
@@ -437,10 +437,10 @@ connection nats_link_state::listen(listen_target target, Callback callback) {
 }
 
 void nats_link_state::share(const std::string& name, std::vector<std::string> events) {
-  nats_local_sender& shared = local_senders_[name];
-  shared.subjects.clear();
+  nats_local_sender shared;
   for (const auto& e : events) shared.subjects.push_back(event_subject(name, e));
   shared.events = std::move(events);
+  local_senders_[name] = std::move(shared);
   if (request_subscriptions_.count(name)) return;
   try {
     request_subscriptions_[name] = subscribe(conn_, request_subject(name), nats_source::requests);
@@ -584,18 +584,19 @@ asio::awaitable<void> nats_link_state::start() {
   connect_listener_ = listen(listen_target{std::nullopt, std::string(connect_event)}, presence);
   disconnect_listener_ =
       listen(listen_target{std::nullopt, std::string(disconnect_event)}, presence);
-  // A trigger of a shared sender whose kwargs cannot go on the wire fails.
-  auto tap = [weak = weak_from_this()](std::string_view sender, std::string_view event,
-                                       const kwargs& data) {
-    if (auto s = weak.lock()) s->on_local_trigger(sender, event, data);
-  };
   auto& state = *router_access::state(router_);
-  state.set_trigger_tap(std::move(tap));
   // The senders added before the link started are shared too.
   for (const auto& name : state.connected_senders()) share(name, state.declared_events(name));
   subscriptions_.push_back(subscribe(conn_, subject("s.>"), nats_source::signals));
   // NATS's "no responders" comes back on the connection of the request.
   subscriptions_.push_back(subscribe(requests_conn_, inbox_ + ".*", nats_source::replies));
+  // From here on the triggers of the shared senders are published; one whose
+  // kwargs cannot go on the wire fails.
+  auto tap = [weak = weak_from_this()](std::string_view sender, std::string_view event,
+                                       const kwargs& data) {
+    if (auto s = weak.lock()) s->on_local_trigger(sender, event, data);
+  };
+  state.add_trigger_tap(this, std::move(tap));
   started_ = true;
   starting_ = false;
   if (options_.jetstream_history) {
@@ -622,7 +623,7 @@ asio::awaitable<void> nats_link_state::stop() {
   started_ = false;
   connect_listener_.disconnect();
   disconnect_listener_.disconnect();
-  router_access::state(router_)->set_trigger_tap(nullptr);
+  router_access::state(router_)->remove_trigger_tap(this);
   if (history_) {
     router_access::state(router_)->set_history_backend(nullptr);
     history_->close();

@@ -175,11 +175,17 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   void trigger(std::string_view sender, std::string_view event, const kwargs& data);
 
   // Called by trigger() with the names and the data once the event is
-  // found, before anything is scheduled; what it throws fails the trigger.
-  // A NATS link publishes the triggers of the senders it shares from it.
+  // found, before anything is scheduled, in the order they were added; what
+  // one throws fails the trigger. Each NATS link on the router publishes the
+  // triggers of the senders it shares from its own.
   using trigger_tap =
       std::function<void(std::string_view sender, std::string_view event, const kwargs& data)>;
-  void set_trigger_tap(trigger_tap tap) { trigger_tap_ = std::move(tap); }
+  void add_trigger_tap(const void* owner, trigger_tap tap) {
+    trigger_taps_.emplace_back(owner, std::move(tap));
+  }
+  void remove_trigger_tap(const void* owner) {
+    std::erase_if(trigger_taps_, [owner](const auto& t) { return t.first == owner; });
+  }
 
   // Sends on the named signal `name` and returns the number of callbacks
   // scheduled: 0 without callbacks or without a signal of that name.
@@ -291,7 +297,7 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   name_map<signal> channels_;
   name_map<named_entry> named_;
   kwargs::value empty_data_;
-  trigger_tap trigger_tap_;
+  std::vector<std::pair<const void*, trigger_tap>> trigger_taps_;
   std::map<topic_key, topic_log> logs_;
   name_map<std::vector<history_cursor>> subscribers_;
   std::vector<std::shared_ptr<pending_pull>> waiting_pulls_;
