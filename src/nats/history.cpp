@@ -12,14 +12,17 @@
 
 #include <asio_signals/nats.hpp>
 
+#include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/system/system_error.hpp>
 
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
+#include <exception>
 #include <limits>
 #include <optional>
 #include <string_view>
@@ -42,9 +45,18 @@ constexpr std::chrono::seconds consumer_lifetime{30};
 // How long a fetch waits for the events its consumer said it has.
 constexpr std::chrono::milliseconds fetch_expiry{200};
 
-// How many events a fetch from a time reads at least: those before the time
-// are dropped (start_time).
+// How many events a fetch from a time asked from its whole second reads at
+// least: those before the time are dropped (start_time).
 constexpr std::uint64_t time_read_size = 256;
+
+std::int64_t nanoseconds_of(history_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+
+// What a pull that its caller no longer waits for completes with.
+std::exception_ptr aborted() {
+  return std::make_exception_ptr(boost::system::system_error(asio::error::operation_aborted));
+}
 
 // The start time to ask JetStream for, in nanoseconds since the epoch: `t`,
 // or its whole second when its fraction of a second has a leading zero,
@@ -53,8 +65,7 @@ constexpr std::uint64_t time_read_size = 256;
 // which cnats cannot send: then from the first event.
 std::int64_t start_time(history_clock::time_point t) {
   constexpr std::int64_t second = 1'000'000'000;
-  std::int64_t ns =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+  std::int64_t ns = nanoseconds_of(t);
   if (ns <= 0) return 0;
   if (ns % second < second / 10) ns -= ns % second;
   return ns;
@@ -347,10 +358,11 @@ std::vector<retained_event> nats_history::fetch(const topic& t, start from, std:
   try {
     // Until the batch is full: a consumer opened from a time may start
     // before it (start_time).
+    bool early = from.time && start_time(*from.time) != nanoseconds_of(*from.time);
     std::uint64_t pending = pending_of(t, sub);
     while (pending > 0 && events.size() < batch) {
       std::uint64_t wanted = batch - events.size();
-      if (from.time) wanted = std::max(wanted, time_read_size);
+      if (early) wanted = std::max(wanted, time_read_size);
       std::uint64_t last = 0;
       std::vector<retained_event> more = read(t, sub, std::min(wanted, pending), last, pending);
       if (last == 0) break;
@@ -584,12 +596,15 @@ void nats_history::pull(std::string name, std::size_t batch, bool wait,
       // The caller went away: the events go back to the subscriber.
       if (!events.empty())
         asio::post(self->blocking_, [self, name, events] { self->give_back(name, events); });
-      return;
+      return done(aborted(), {});
     }
     if (e || !events.empty() || !wait) return done(std::move(e), std::move(events));
     auto timer = std::make_shared<asio::steady_timer>(self->executor_, wait_period);
     timer->async_wait([self, timer, name, batch, wanted, done](boost::system::error_code) {
-      if (wanted()) self->pull(name, batch, true, wanted, done);
+      if (wanted())
+        self->pull(name, batch, true, wanted, done);
+      else
+        done(aborted(), {});
     });
   };
   run(std::move(then), [this, name, batch] { return take(name, batch); });

@@ -175,7 +175,10 @@ class history_backend {
   virtual void pull(history_request r, history_done<std::vector<retained_event>> done) = 0;
   virtual void subscribe(std::string name, history_request r, history_done<> done) = 0;
   // A pull of a durable subscriber; `wanted()` says whether its caller still
-  // waits for it: events are taken from the subscriber only while it does.
+  // waits for it: events are taken from the subscriber only while it does,
+  // and `done` is called all the same (with operation_aborted) once it does
+  // not, so that a cancelled pull completes even if its withdrawal finds it
+  // gone.
   virtual void pull(std::string name, std::size_t batch, bool wait, std::function<bool()> wanted,
                     history_done<std::vector<retained_event>> done) = 0;
   virtual void ack(std::string name, std::vector<retained_event> batch, history_done<> done) = 0;

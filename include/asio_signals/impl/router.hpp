@@ -373,10 +373,12 @@ auto router::pull(std::string subscriber, Args&&... args) {
                 p->done.complete(ex, early, std::vector<retained_event>());
                 return;
               }
-              // The withdrawal holds the pull: a backend that sees it
-              // cancelled lets go of it, and leaves its completion to this.
               p->done.on_cancel(
-                  ex, [state, p] { state->withdraw_pull(p); }, &p->cancelled);
+                  ex,
+                  [state, w = std::weak_ptr<detail::pending_pull>(p)] {
+                    if (auto p = w.lock()) state->withdraw_pull(p);
+                  },
+                  &p->cancelled);
               asio::post(ex, [state, p] { state->start_pull(p); });
             },
             token, state_, std::move(early), std::move(subscriber),
