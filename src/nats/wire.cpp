@@ -86,6 +86,15 @@ std::optional<json::value> encode_builtin(Get get) {
                    "; declare it with nats_options::json_type<T>()");
 }
 
+// A kwarg's value as JSON; throws nats_error for a value without encoding.
+json::value encode_kwarg(const kwargs::value& v, const nats_options& options) {
+  auto get = [&v]<class T>() { return v.get_if<T>(); };
+  if (auto j = encode_builtin(get)) return std::move(*j);
+  for (const auto& e : options.json_encoders)
+    if (e.type == std::type_index(v.type())) return e.from_kwarg(v);
+  throw_unencodable(v.type());
+}
+
 }  // namespace
 
 std::string encode_token(std::string_view name) {
@@ -204,12 +213,7 @@ std::string_view kwargs_writer::write(const kwargs& k, const nats_options& optio
       append(*j);
       continue;
     }
-    auto get = [&v]<class T>() { return v.get_if<T>(); };
-    std::optional<json::value> j = encode_builtin(get);
-    for (auto e = options.json_encoders.begin(); !j && e != options.json_encoders.end(); ++e)
-      if (e->type == std::type_index(v.type())) j = e->from_kwarg(v);
-    if (!j) throw_unencodable(v.type());
-    append(*j);
+    append(encode_kwarg(v, options));
   }
   text_ += '}';
   return text_;
@@ -217,23 +221,7 @@ std::string_view kwargs_writer::write(const kwargs& k, const nats_options& optio
 
 json::object encode_kwargs(const kwargs& k, const nats_options& options) {
   json::object o;
-  for (const auto& entry : k) {
-    const std::string& name = entry.first;
-    const kwargs::value& v = entry.second;
-    auto get = [&v]<class T>() { return v.get_if<T>(); };
-    if (auto j = encode_builtin(get)) {
-      o[name] = std::move(*j);
-      continue;
-    }
-    bool done = false;
-    for (const auto& e : options.json_encoders)
-      if (e.type == std::type_index(v.type())) {
-        o[name] = e.from_kwarg(v);
-        done = true;
-        break;
-      }
-    if (!done) throw_unencodable(v.type());
-  }
+  for (const auto& entry : k) o[entry.first] = encode_kwarg(entry.second, options);
   return o;
 }
 
