@@ -170,7 +170,7 @@ signal router_state::listener_signal(const listen_target& t) {
   return l->second;
 }
 
-void router_state::trigger(std::string_view sender, std::string_view event, const kwargs& data) {
+void router_state::trigger(std::string_view sender, std::string_view event, kwargs data) {
   auto it = senders_.find(sender);
   if (it == senders_.end() || !it->second.connected)
     throw not_connected_error("asio_signals: sender " + quoted(sender) + " is not connected");
@@ -182,13 +182,13 @@ void router_state::trigger(std::string_view sender, std::string_view event, cons
   if (e->second.presence)
     throw router_error("asio_signals: " + quoted(event) + " is announced by the router only");
   for (const auto& [owner, tap] : trigger_taps_) tap(sender, event, data);
-  deliver(s, e->second, data);
+  deliver(s, e->second, std::move(data));
 }
 
 void router_state::presence(sender_entry& s, std::string_view event) {
   kwargs data;
   data.set("events", s.order);
-  deliver(s, s.declared.find(event)->second, data);
+  deliver(s, s.declared.find(event)->second, std::move(data));
 }
 
 // A retained event is kept first, so that a listener that pulls finds it.
@@ -196,36 +196,42 @@ void router_state::presence(sender_entry& s, std::string_view event) {
 // the router's task as a signal runs a send in its own: the router's signals
 // live on its executor, so a trigger costs one task, not one per group. A
 // group without callbacks is skipped; one whose only callbacks are expired
-// weak members is sent to, so that the send prunes them.
-void router_state::deliver(sender_entry& s, const declared_event& e, const kwargs& data) {
+// weak members is sent to, so that the send prunes them. The data become
+// the value of the groups' "data" kwarg only when some group is sent to.
+void router_state::deliver(sender_entry& s, const declared_event& e, kwargs data) {
   if (e.log && !backend_) {
     e.log->append(*s.name.get_if<std::string>(), *e.name.get_if<std::string>(), data,
                   history_clock::now());
     if (e.log->waiting > 0) wake(*e.log);
   }
+  const bool to_broadcast = broadcast_.state_->has_callbacks();
+  const bool to_sender = s.broadcast && s.broadcast->state_->has_callbacks();
+  const bool to_channel = e.channel_listeners && e.channel_listeners->state_->has_callbacks();
+  const bool to_listeners = e.listeners && e.listeners->state_->has_callbacks();
+  if (!to_broadcast && !to_sender && !to_channel && !to_listeners) return;
   std::optional<kwargs::value> given;
-  if (!data.empty()) given.emplace(data);
+  if (!data.empty()) given.emplace(std::move(data));
   const kwargs::value& value = given ? *given : empty_data_;
-  if (broadcast_.state_->has_callbacks()) {
+  if (to_broadcast) {
     send_request r;
     r.add(kwarg("sender", s.name));
     r.add(kwarg("event", e.name));
     r.add(kwarg("data", value));
     send_in_task(broadcast_, r);
   }
-  if (s.broadcast && s.broadcast->state_->has_callbacks()) {
+  if (to_sender) {
     send_request r;
     r.add(kwarg("event", e.name));
     r.add(kwarg("data", value));
     send_in_task(*s.broadcast, r);
   }
-  if (e.channel_listeners && e.channel_listeners->state_->has_callbacks()) {
+  if (to_channel) {
     send_request r;
     r.add(kwarg("sender", s.name));
     r.add(kwarg("data", value));
     send_in_task(*e.channel_listeners, r);
   }
-  if (e.listeners && e.listeners->state_->has_callbacks()) {
+  if (to_listeners) {
     send_request r;
     if (given) r.add(kwarg("data", value));
     send_in_task(*e.listeners, r);

@@ -85,6 +85,17 @@ CO_TEST_CASE(event_listener_hears_its_event_only) {
   BOOST_TEST(log == log_type({"e:temp/cold"}), boost::test_tools::per_element());
 }
 
+CO_TEST_CASE(an_awaited_trigger_runs_after_the_operations_still_queued) {
+  sig::router r(co_await asio::this_coro::executor);
+  log_type log;
+  co_await r.add_sender("temp", sig::events("cold", "hot"));
+  r.add_listener(recorder(log, "e"), "temp", asio::detached);
+  r.trigger("temp", "cold", asio::detached);
+  co_await r.trigger("temp", "hot");
+  co_await test::settle();
+  BOOST_TEST(log == log_type({"e:temp/cold", "e:temp/hot"}), boost::test_tools::per_element());
+}
+
 CO_TEST_CASE(sender_broadcast_hears_every_event_of_its_sender) {
   sig::router r(co_await asio::this_coro::executor);
   log_type log;

@@ -90,6 +90,18 @@ CO_TEST_CASE(send_from_the_executor_does_not_run_callbacks_inline) {
   BOOST_TEST(calls == 1);
 }
 
+CO_TEST_CASE(an_awaited_send_runs_after_the_sends_still_queued) {
+  sig::signal s(co_await asio::this_coro::executor, sig::arg("n", 0));
+  std::vector<int> order;
+  co_await s.connect([&](const sig::event& ev) { order.push_back(ev.get<int>("n")); });
+  s.send(sig::arg("n", 1), asio::detached);
+  s.send(sig::arg("n", 2), asio::detached);
+  co_await s.send(sig::arg("n", 3));
+  co_await s.send(sig::arg("n", 4));
+  co_await test::settle();
+  BOOST_TEST((order == std::vector<int>{1, 2, 3, 4}));
+}
+
 CO_TEST_CASE(callbacks_start_in_connection_order) {
   sig::signal s(co_await asio::this_coro::executor);
   std::vector<std::string> order;

@@ -172,7 +172,7 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   // router_error for an event the sender or the channels cannot have.
   signal listener_signal(const listen_target& t);
 
-  void trigger(std::string_view sender, std::string_view event, const kwargs& data);
+  void trigger(std::string_view sender, std::string_view event, kwargs data);
 
   // Called by trigger() with the names and the data once the event is
   // found, before anything is scheduled, in the order they were added; what
@@ -265,7 +265,7 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   };
 
   signal make_signal(std::string_view sender, std::string_view event);
-  void deliver(sender_entry& s, const declared_event& e, const kwargs& data);
+  void deliver(sender_entry& s, const declared_event& e, kwargs data);
   // Sends `request` on `target` at once; on the router's executor only.
   static std::size_t send_in_task(signal& target, send_request& request);
   void finish_request(const std::shared_ptr<pending_request>& p, std::exception_ptr error,

@@ -160,8 +160,10 @@ auto router::trigger(std::string_view sender, std::string_view event, Args&&... 
       [&](auto&& token, kwargs& data, std::exception_ptr& error) {
         return detail::async_router_op<void(std::exception_ptr)>(
             state_, std::forward<decltype(token)>(token), std::move(error),
-            [names = detail::trigger_names(sender, event), data = std::move(data)](
-                detail::router_state& s) { s.trigger(names.sender(), names.event(), data); });
+            [names = detail::trigger_names(sender, event),
+             data = std::move(data)](detail::router_state& s) mutable {
+              s.trigger(names.sender(), names.event(), std::move(data));
+            });
       },
       std::forward<Args>(args)...);
 }
