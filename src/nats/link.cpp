@@ -256,7 +256,10 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   connection connect_listener_;
   connection disconnect_listener_;
 
+  // The messages of the signal subjects that wait for the consumer, which
+  // waits on `wake_` for them when it has none.
   std::deque<nats_message> queue_;
+  bool consumer_waiting_ = false;
   asio::steady_timer wake_;
   asio::steady_timer heartbeat_;
 
@@ -491,6 +494,9 @@ void nats_link_state::on_message(nats_source source, nats_message m) {
   if (!started_) return;
   switch (source) {
     case nats_source::signals:
+      // An event that finds nothing queued before it and the consumer
+      // waiting is triggered at once; anything else takes its turn.
+      if (consumer_waiting_ && queue_.empty() && deliver_event(m)) break;
       queue_.push_back(std::move(m));
       wake_.cancel();
       break;
@@ -673,7 +679,9 @@ asio::awaitable<void> nats_link_state::consume(std::shared_ptr<nats_link_state>)
   while (started_) {
     if (queue_.empty()) {
       wake_.expires_at(asio::steady_timer::time_point::max());
+      consumer_waiting_ = true;
       co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+      consumer_waiting_ = false;
       continue;
     }
     nats_message m = std::move(queue_.front());
@@ -712,7 +720,8 @@ bool nats_link_state::deliver_event(const nats_message& m) {
     if (!proxies_.count(event_names_.sender())) return true;
     // The link runs on the router's executor, and the events of one sender
     // are triggered in the order they arrive: within this call.
-    router_access::state(router_)->trigger(event_names_.sender(), event_names_.event(), data);
+    router_access::state(router_)->trigger(event_names_.sender(), event_names_.event(),
+                                           std::move(data));
   } catch (...) {
     ++dropped;
     report(m.subject, std::current_exception());
