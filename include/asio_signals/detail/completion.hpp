@@ -10,6 +10,7 @@
 #define ASIO_SIGNALS_DETAIL_COMPLETION_HPP
 
 #include <asio_signals/detail/config.hpp>
+#include <asio_signals/detail/posted_ops.hpp>
 #include <asio_signals/event.hpp>
 
 #include <boost/asio/any_completion_executor.hpp>
@@ -53,7 +54,7 @@ class completion {
     slot.assign([ex, withdraw = std::move(withdraw), requested](asio::cancellation_type type) {
       if (type == asio::cancellation_type::none) return;
       if (requested) requested->store(true);
-      asio::post(ex, withdraw);
+      post_counted(ex, withdraw);
     });
   }
 
