@@ -10,6 +10,8 @@
 
 #include <asio_signals/detail/signal_state.hpp>
 
+#include <boost/asio/post.hpp>
+
 #include <limits>
 #include <stdexcept>
 #include <utility>
@@ -27,7 +29,7 @@ void connection::disconnect() const noexcept {
   auto state = state_.lock();
   if (!state) return;
   try {
-    detail::post_counted(state->posted(), state->executor(), [state, s] { state->remove(s); });
+    asio::post(state->executor(), [state, s] { state->remove(s); });
   } catch (...) {
     // The slot is cancelled and never runs again; the next send that meets
     // it removes it from the index.

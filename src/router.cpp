@@ -40,10 +40,7 @@ void throw_bad_name(std::string_view name, const char* what) {
 }
 
 router_state::router_state(asio::any_io_executor ex)
-    : executor_(std::move(ex)),
-      posted_(posted_ops_of(executor_)),
-      broadcast_(make_signal("", "")),
-      empty_data_(kwargs()) {}
+    : executor_(std::move(ex)), broadcast_(make_signal("", "")), empty_data_(kwargs()) {}
 
 signal router_state::make_signal(std::string_view sender, std::string_view event) {
   return signal(executor_, arg("sender", std::string(sender)), arg("event", std::string(event)),

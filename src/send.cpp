@@ -385,7 +385,7 @@ void signal_state::send_and_wait(send_request r, outcomes_handler handler) {
   g->on_cancel(executor_, [target = std::weak_ptr<outcome_collector>(g)] {
     if (auto g = target.lock()) g->cancel();
   });
-  post_counted(posted_, executor_, [self = shared_from_this(), g, r = std::move(r)]() mutable {
+  asio::post(executor_, [self = shared_from_this(), g, r = std::move(r)]() mutable {
     try {
       self->deliver(r, g);
     } catch (...) {

@@ -29,7 +29,7 @@ void throw_null_object() {
 }
 
 signal_state::signal_state(asio::any_io_executor ex, kwargs defaults)
-    : executor_(std::move(ex)), posted_(posted_ops_of(executor_)), defaults_(std::move(defaults)) {}
+    : executor_(std::move(ex)), defaults_(std::move(defaults)) {}
 
 signal_state::~signal_state() = default;
 
@@ -41,7 +41,7 @@ void signal_state::release_handle() noexcept {
   if (handles_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
   if (waits_and_subscriptions_.load(std::memory_order_acquire) == 0) return;
   try {
-    post_counted(posted_, executor_, [self = shared_from_this()] { self->abort_waits(); });
+    asio::post(executor_, [self = shared_from_this()] { self->abort_waits(); });
   } catch (...) {
     // Without memory to post, the waits end with the signal's state.
   }
@@ -59,7 +59,7 @@ void signal_state::mute() noexcept {
 
 void signal_state::unmute() noexcept {
   try {
-    post_counted(posted_, executor_, [self = shared_from_this()] {
+    asio::post(executor_, [self = shared_from_this()] {
       self->muted_.fetch_sub(1, std::memory_order_acq_rel);
     });
   } catch (...) {

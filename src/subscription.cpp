@@ -8,7 +8,6 @@
 
 #include <asio_signals/subscription.hpp>
 
-#include <asio_signals/detail/posted_ops.hpp>
 #include <asio_signals/detail/signal_state.hpp>
 #include <asio_signals/detail/subscription_slot.hpp>
 
@@ -73,7 +72,7 @@ void subscription::start_receive(const std::shared_ptr<detail::subscription_slot
     auto r = target.lock();
     if (s && r) s->withdraw(r);
   });
-  detail::post_counted(slot->executor(), [slot, r] { slot->receive(r); });
+  asio::post(slot->executor(), [slot, r] { slot->receive(r); });
 }
 
 }  // namespace asio_signals

@@ -10,7 +10,6 @@
 #define ASIO_SIGNALS_DETAIL_COMPLETION_HPP
 
 #include <asio_signals/detail/config.hpp>
-#include <asio_signals/detail/posted_ops.hpp>
 #include <asio_signals/event.hpp>
 
 #include <boost/asio/any_completion_executor.hpp>
@@ -54,7 +53,7 @@ class completion {
     slot.assign([ex, withdraw = std::move(withdraw), requested](asio::cancellation_type type) {
       if (type == asio::cancellation_type::none) return;
       if (requested) requested->store(true);
-      post_counted(ex, withdraw);
+      asio::post(ex, withdraw);
     });
   }
 

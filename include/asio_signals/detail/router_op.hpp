@@ -100,10 +100,9 @@ auto async_history_op(const std::shared_ptr<router_state>& state, Token&& token,
           });
           return;
         }
-        post_counted(state->posted(), ex,
-                     [state, done = std::move(done), work = std::move(work)]() mutable {
-                       work(*state, std::move(done));
-                     });
+        asio::post(ex, [state, done = std::move(done), work = std::move(work)]() mutable {
+          work(*state, std::move(done));
+        });
       },
       token, state, std::move(early), std::move(work));
 }

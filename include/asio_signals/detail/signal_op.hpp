@@ -11,8 +11,6 @@
 
 #include <asio_signals/detail/callback.hpp>
 #include <asio_signals/detail/config.hpp>
-#include <asio_signals/detail/posted_ops.hpp>
-#include <asio_signals/detail/send_gate.hpp>
 #include <asio_signals/detail/signal_state.hpp>
 #include <asio_signals/detail/task_allocator.hpp>
 
@@ -26,7 +24,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <exception>
 #include <future>
@@ -154,7 +151,6 @@ class signal_op {
   }
 
   void operator()() {
-    if (posted_ops* ops = state_->posted()) ops->ran();
     if constexpr (std::is_void_v<result_type>) {
       complete(run_work(work_, *state_, request_, static_cast<void*>(nullptr)));
     } else {
@@ -214,19 +210,12 @@ class initiate_signal_op {
     // case: posting through any_io_executor costs about as much again.
     const auto* io = state_->executor().template target<asio::io_context::executor_type>();
     asio::any_io_executor ex = io ? asio::any_io_executor() : state_->executor();
-    posted_ops* ops = state_->posted();
     signal_op<Signature, State, handler_type, Request, Work> op(
         std::move(state_), std::forward<Handler>(handler), std::move(request), std::move(work_));
-    if (ops) ops->posted();
-    try {
-      if (io)
-        asio::post(*io, std::move(op));
-      else
-        asio::post(ex, std::move(op));
-    } catch (...) {
-      if (ops) ops->ran();
-      throw;
-    }
+    if (io)
+      asio::post(*io, std::move(op));
+    else
+      asio::post(ex, std::move(op));
   }
 
  private:
@@ -261,58 +250,6 @@ struct is_run_now : std::false_type {};
 template <class Handler>
 struct is_run_now<run_now<Handler>> : std::true_type {};
 
-// The gate of a send whose events wait for room in full subscriptions,
-// while it is closed; null for any other operation.
-template <class Request>
-std::shared_ptr<send_gate> closed_gate(Request& request) {
-  if constexpr (requires { request.take_gate(); }) {
-    if (auto gate = request.take_gate(); gate && !gate->open()) return gate;
-  }
-  return nullptr;
-}
-
-// Completes once `gate` opens, on the awaiting coroutine's executor.
-inline asio::awaitable<void> await_open(std::shared_ptr<send_gate> gate) {
-  co_await asio::async_initiate<const asio::use_awaitable_t<>&, void()>(
-      [&gate](auto handler) {
-        gate->on_open([handler = std::move(handler)]() mutable {
-          auto ex = asio::get_associated_executor(handler);
-          asio::dispatch(ex, std::move(handler));
-        });
-      },
-      asio::use_awaitable);
-}
-
-// An operation of `state` awaited with asio::use_awaitable. On a thread of
-// the state's io_context, with nothing counted in its posted_ops, it runs at
-// once, and the awaiting coroutine goes on without a trip through the
-// scheduler, as after an awaitable that returns without suspending;
-// otherwise it is posted as any other. A send whose events wait for room in
-// full subscriptions completes once they have it, as a posted one does.
-template <class Signature, class State, class Request, class Work>
-auto await_signal_op(std::shared_ptr<State> state, Request request, Work work)
-    -> asio::awaitable<typename op_result<Signature>::type> {
-  using result_type = typename op_result<Signature>::type;
-  const auto* io = state->executor().template target<asio::io_context::executor_type>();
-  posted_ops* ops = state->posted();
-  if (!io || !ops || !ops->none() || !io->running_in_this_thread())
-    co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, Signature>(
-        initiate_signal_op<Signature, State, Work>(std::move(state), std::move(work)),
-        asio::use_awaitable, std::move(request));
-  std::exception_ptr error = request.error();
-  if constexpr (std::is_void_v<result_type>) {
-    if (!error) error = run_work(work, *state, request, static_cast<void*>(nullptr));
-    if (auto gate = closed_gate(request)) co_await await_open(std::move(gate));
-    if (error) std::rethrow_exception(error);
-  } else {
-    result_type result{};
-    if (!error) error = run_work(work, *state, request, &result);
-    if (auto gate = closed_gate(request)) co_await await_open(std::move(gate));
-    if (error) std::rethrow_exception(error);
-    co_return result;
-  }
-}
-
 // Starts an operation of the signal or router `state`: `work(state,
 // request)` runs on its executor and its result completes the token. An
 // error the request carries is thrown here for eager tokens and completes the
@@ -331,8 +268,6 @@ auto async_signal_op(const std::shared_ptr<State>& state, Token&& token, Request
       if (!error) error = run_work(work, *state, request, &result);
       std::move(token.handler)(error, std::move(result));
     }
-  } else if constexpr (std::is_same_v<std::decay_t<Token>, asio::use_awaitable_t<>>) {
-    return await_signal_op<Signature>(state, std::move(request), std::move(work));
   } else {
     if constexpr (eager_token_v<Token, Signature>)
       if (std::exception_ptr error = request.error()) std::rethrow_exception(error);

@@ -14,7 +14,6 @@
 #include <asio_signals/detail/config.hpp>
 #include <asio_signals/detail/connection_index.hpp>
 #include <asio_signals/detail/coroutine_launch.hpp>
-#include <asio_signals/detail/posted_ops.hpp>
 #include <asio_signals/detail/requests.hpp>
 #include <asio_signals/detail/slot.hpp>
 #include <asio_signals/event.hpp>
@@ -59,8 +58,6 @@ class ASIO_SIGNALS_DECL signal_state : public std::enable_shared_from_this<signa
   ~signal_state();
 
   const asio::any_io_executor& executor() const noexcept { return executor_; }
-  // The count of its executor's io_context, or null (posted_ops.hpp).
-  posted_ops* posted() const noexcept { return posted_; }
 
   // Counts the handles users hold (see signal).
   void add_handle() noexcept;
@@ -179,7 +176,6 @@ class ASIO_SIGNALS_DECL signal_state : public std::enable_shared_from_this<signa
               const std::shared_ptr<outcome_collector>& g, std::size_t index);
 
   const asio::any_io_executor executor_;
-  posted_ops* const posted_;
   const kwargs defaults_;
   std::atomic<std::size_t> handles_{0};
   // Pending waits and live subscriptions: what the last handle must end.
