@@ -9,8 +9,11 @@
 dir=$(mktemp -d)
 pids=()
 server_args=()
+# A killed nats-server may still be writing its JetStream store: the
+# directory goes once every process has exited.
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$dir"
 }
 trap cleanup EXIT
