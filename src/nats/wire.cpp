@@ -86,13 +86,23 @@ std::optional<json::value> encode_builtin(Get get) {
                    "; declare it with nats_options::json_type<T>()");
 }
 
-// A kwarg's value as JSON; throws nats_error for a value without encoding.
-json::value encode_kwarg(const kwargs::value& v, const nats_options& options) {
-  auto get = [&v]<class T>() { return v.get_if<T>(); };
+// A value of type `type` as JSON: a built-in type's (`get` as for
+// encode_builtin), else what `from` makes with the encoder the options
+// declare for that type; throws nats_error for a type without either.
+template <class Get, class From>
+json::value encode_value(const std::type_info& type, Get get, const nats_options& options,
+                         From from) {
   if (auto j = encode_builtin(get)) return std::move(*j);
   for (const auto& e : options.json_encoders)
-    if (e.type == std::type_index(v.type())) return e.from_kwarg(v);
-  throw_unencodable(v.type());
+    if (e.type == std::type_index(type)) return from(e);
+  throw_unencodable(type);
+}
+
+// A kwarg's value as JSON.
+json::value encode_kwarg(const kwargs::value& v, const nats_options& options) {
+  return encode_value(
+      v.type(), [&v]<class T>() { return v.get_if<T>(); }, options,
+      [&v](const nats_options::json_encoder& e) { return e.from_kwarg(v); });
 }
 
 }  // namespace
@@ -226,11 +236,9 @@ json::object encode_kwargs(const kwargs& k, const nats_options& options) {
 }
 
 json::value encode_any(const std::any& a, const nats_options& options) {
-  auto get = [&a]<class T>() { return std::any_cast<T>(&a); };
-  if (auto j = encode_builtin(get)) return std::move(*j);
-  for (const auto& e : options.json_encoders)
-    if (e.type == std::type_index(a.type())) return e.from_any(a);
-  throw_unencodable(a.type());
+  return encode_value(
+      a.type(), [&a]<class T>() { return std::any_cast<T>(&a); }, options,
+      [&a](const nats_options::json_encoder& e) { return e.from_any(a); });
 }
 
 namespace {
