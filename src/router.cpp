@@ -12,6 +12,8 @@
 #include <asio_signals/detail/requests.hpp>
 #include <asio_signals/detail/signal_state.hpp>
 
+#include "thread_cache.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/error.hpp>
@@ -19,7 +21,10 @@
 #include <boost/system/system_error.hpp>
 
 #include <algorithm>
+#include <cstring>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace asio_signals {
@@ -31,7 +36,39 @@ bool is_presence(std::string_view event) noexcept {
   return event == connect_event || event == disconnect_event;
 }
 
+using trigger_cache = thread_cache<std::unique_ptr<trigger_options>>;
+
+// Options whose names take more room than this are not kept: a thread holds
+// on to the memory of short names only.
+constexpr std::size_t kept_name_bytes = 256;
+
 }  // namespace
+
+trigger_options* make_trigger_options(std::string_view sender, std::string_view event) {
+  std::unique_ptr<trigger_options> options;
+  if (trigger_cache* cache = trigger_cache::local())
+    options = cache->take([](const auto&) { return true; });
+  if (!options) options = std::make_unique<trigger_options>();
+  const std::size_t size = sender.size() + event.size();
+  if (options->capacity < size) {
+    options->names = std::make_unique_for_overwrite<char[]>(size);
+    options->capacity = size;
+  }
+  std::memcpy(options->names.get(), sender.data(), sender.size());
+  std::memcpy(options->names.get() + sender.size(), event.data(), event.size());
+  options->sender_size = sender.size();
+  options->event_size = event.size();
+  return options.release();
+}
+
+void trigger_options_deleter::operator()(trigger_options* p) const noexcept {
+  std::unique_ptr<trigger_options> options(p);
+  if (trigger_cache* cache = trigger_cache::local();
+      cache && options->capacity <= kept_name_bytes) {
+    if (!options->data.empty()) clear_kwargs(options->data);
+    cache->keep(options);
+  }
+}
 
 void throw_bad_name(std::string_view name, const char* what) {
   if (name.empty()) throw router_error(std::string("asio_signals: the ") + what + " name is empty");
@@ -78,9 +115,16 @@ void router_state::add_sender(sender_request& r) {
 
   if (it == senders_.end()) it = senders_.try_emplace(r.name, r.name).first;
   sender_entry& s = it->second;
+  s.declared = std::move(declared);
+  try {
+    for (auto& [event, e] : s.declared)
+      if (!e.presence) trigger_targets_.try_emplace(event_names(it->first, event), &s, &e);
+  } catch (...) {
+    forget_targets(it->first, s);
+    throw;
+  }
   s.connected = true;
   s.order = std::move(r.events);
-  s.declared = std::move(declared);
   for (auto& [event, e] : s.declared) {
     if (auto l = s.listeners.find(event); l != s.listeners.end()) e.listeners = &l->second;
     if (auto c = channels_.find(event); e.channel && c != channels_.end())
@@ -93,6 +137,11 @@ void router_state::add_sender(sender_request& r) {
   presence(s, connect_event);
 }
 
+void router_state::forget_targets(const std::string& name, sender_entry& s) noexcept {
+  for (const auto& [event, e] : s.declared) trigger_targets_.erase(event_names(name, event));
+  s.declared.clear();
+}
+
 bool router_state::remove_sender(const std::string& name) {
   auto it = senders_.find(name);
   if (it == senders_.end() || !it->second.connected) return false;
@@ -100,7 +149,7 @@ bool router_state::remove_sender(const std::string& name) {
   presence(s, disconnect_event);
   s.connected = false;
   s.order.clear();
-  s.declared.clear();
+  forget_targets(it->first, s);
   s.methods.clear();
   s.default_method.reset();
   auto in_flight = std::move(s.in_flight);
@@ -170,19 +219,20 @@ signal router_state::listener_signal(const listen_target& t) {
   return l->second;
 }
 
-void router_state::trigger(std::string_view sender, std::string_view event, kwargs data) {
+void router_state::trigger(std::string_view sender, std::string_view event, kwargs&& data) {
+  if (auto t = trigger_targets_.find(event_names(sender, event)); t != trigger_targets_.end()) {
+    for (const auto& [owner, tap] : trigger_taps_) tap(sender, event, data);
+    deliver(*t->second.sender, *t->second.event, std::move(data));
+    return;
+  }
+  // Not an event that a trigger may name: say why.
   auto it = senders_.find(sender);
   if (it == senders_.end() || !it->second.connected)
     throw not_connected_error("asio_signals: sender " + quoted(sender) + " is not connected");
-  sender_entry& s = it->second;
-  auto e = s.declared.find(event);
-  if (e == s.declared.end())
+  if (!it->second.declared.contains(event))
     throw router_error("asio_signals: sender " + quoted(sender) + " did not declare event " +
                        quoted(event));
-  if (e->second.presence)
-    throw router_error("asio_signals: " + quoted(event) + " is announced by the router only");
-  for (const auto& [owner, tap] : trigger_taps_) tap(sender, event, data);
-  deliver(s, e->second, std::move(data));
+  throw router_error("asio_signals: " + quoted(event) + " is announced by the router only");
 }
 
 void router_state::presence(sender_entry& s, std::string_view event) {
@@ -198,7 +248,7 @@ void router_state::presence(sender_entry& s, std::string_view event) {
 // group without callbacks is skipped; one whose only callbacks are expired
 // weak members is sent to, so that the send prunes them. The data become
 // the value of the groups' "data" kwarg only when some group is sent to.
-void router_state::deliver(sender_entry& s, const declared_event& e, kwargs data) {
+void router_state::deliver(sender_entry& s, const declared_event& e, kwargs&& data) {
   if (e.log && !backend_) {
     e.log->append(*s.name.get_if<std::string>(), *e.name.get_if<std::string>(), data,
                   history_clock::now());

@@ -907,14 +907,15 @@ CO_TEST_CASE(registrations_started_first_hear_what_follows) {
   BOOST_TEST(named_calls == 1);
 }
 
-// Names of any length reach the listeners intact: short ones are carried
-// inline, long ones (past 40 characters together) apart.
+// Names of any length reach the listeners intact, in whatever memory the
+// thread kept from its earlier triggers: shorter and longer in turn, and
+// longer than a thread keeps (256 characters together).
 CO_TEST_CASE(names_of_every_length_reach_the_listeners) {
   sig::router r(co_await asio::this_coro::executor);
   log_type log;
   std::vector<std::string> expected;
   char letter = 'a';
-  for (std::size_t size : {2u, 20u, 39u, 40u, 41u, 200u}) {
+  for (std::size_t size : {2u, 20u, 39u, 200u, 3u, 256u, 257u, 600u, 10u}) {
     std::string sender(size - size / 2, letter++);
     std::string event(size / 2, 'e');
     co_await r.add_sender(sender, sig::events(event));
@@ -924,6 +925,23 @@ CO_TEST_CASE(names_of_every_length_reach_the_listeners) {
   }
   co_await test::settle();
   BOOST_TEST(log == expected, boost::test_tools::per_element());
+}
+
+// The sender's name and the event's are told apart: "ab" and "c" is not
+// "a" and "bc".
+CO_TEST_CASE(names_split_differently_name_different_events) {
+  sig::router r(co_await asio::this_coro::executor);
+  log_type log;
+  co_await r.add_sender("ab", sig::events("c"));
+  co_await r.add_sender("a", sig::events("bc"));
+  co_await r.add_listener(recorder(log, "1"), "ab", "c");
+  co_await r.add_listener(recorder(log, "2"), "a", "bc");
+  co_await r.trigger("a", "bc");
+  co_await r.trigger("ab", "c");
+  co_await test::failure_of<sig::router_error>(r.trigger("ab", "bc"));
+  co_await test::failure_of<sig::router_error>(r.trigger("a", "c"));
+  co_await test::settle();
+  BOOST_TEST(log == log_type({"2:a/bc", "1:ab/c"}), boost::test_tools::per_element());
 }
 
 // A deferred trigger keeps copies of its names and data: made from

@@ -23,8 +23,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <algorithm>
-#include <array>
 #include <cstddef>
 #include <exception>
 #include <memory>
@@ -107,43 +105,53 @@ auto async_history_op(const std::shared_ptr<router_state>& state, Token&& token,
       token, state, std::move(early), std::move(work));
 }
 
-// The sender's and the event's names of a trigger, copied once at the call:
-// inline when they are short, the usual case, so that moving the operation
-// on its way to the router's executor copies 64 bytes and allocates nothing;
-// else on the heap. Copyable, as a deferred operation's arguments must be.
-class trigger_names {
- public:
-  trigger_names(std::string_view sender, std::string_view event)
-      : sender_size_(sender.size()), event_size_(event.size()) {
-    std::copy(event.begin(), event.end(), std::copy(sender.begin(), sender.end(), allocate()));
-  }
+// What a trigger names, copied once at the call: the sender's and the
+// event's names and the data. Kept by the thread that lets go of them for
+// its next trigger, as a send's options are (make_send_options), so that the
+// names reuse memory and the operation moves one pointer on its way to the
+// router's executor.
+struct ASIO_SIGNALS_DECL trigger_options {
+  // The sender's name, then the event's, in `capacity` bytes.
+  std::unique_ptr<char[]> names;
+  std::size_t capacity = 0;
+  std::size_t sender_size = 0;
+  std::size_t event_size = 0;
+  kwargs data;
 
-  trigger_names(const trigger_names& other)
-      : sender_size_(other.sender_size_), event_size_(other.event_size_) {
-    std::copy_n(other.data(), sender_size_ + event_size_, allocate());
-  }
-
-  trigger_names(trigger_names&&) noexcept = default;
-  trigger_names& operator=(const trigger_names&) = delete;
-
-  std::string_view sender() const noexcept { return std::string_view(data(), sender_size_); }
+  std::string_view sender() const noexcept { return std::string_view(names.get(), sender_size); }
   std::string_view event() const noexcept {
-    return std::string_view(data() + sender_size_, event_size_);
+    return std::string_view(names.get() + sender_size, event_size);
+  }
+};
+
+// The options of a new trigger of `event` from `sender`, without data.
+ASIO_SIGNALS_DECL trigger_options* make_trigger_options(std::string_view sender,
+                                                        std::string_view event);
+
+// Gives a trigger's options back for make_trigger_options.
+struct ASIO_SIGNALS_DECL trigger_options_deleter {
+  void operator()(trigger_options* p) const noexcept;
+};
+
+// A trigger: its options, or the error found in its arguments at the call.
+// Copyable, as a deferred operation's arguments must be.
+struct trigger_request {
+  trigger_request() = default;
+
+  trigger_request(const trigger_request& other) : early(other.early) {
+    if (other.options) {
+      options.reset(make_trigger_options(other.options->sender(), other.options->event()));
+      options->data = other.options->data;
+    }
   }
 
- private:
-  char* allocate() {
-    if (sender_size_ + event_size_ <= inline_.size()) return inline_.data();
-    heap_ = std::make_unique<char[]>(sender_size_ + event_size_);
-    return heap_.get();
-  }
+  trigger_request(trigger_request&&) noexcept = default;
+  trigger_request& operator=(const trigger_request&) = delete;
 
-  const char* data() const noexcept { return heap_ ? heap_.get() : inline_.data(); }
+  std::unique_ptr<trigger_options, trigger_options_deleter> options;
+  std::exception_ptr early;
 
-  std::size_t sender_size_;
-  std::size_t event_size_;
-  std::unique_ptr<char[]> heap_;
-  std::array<char, 40> inline_;
+  std::exception_ptr error() const noexcept { return early; }
 };
 
 // Connects the callback and options that add_listener or on() held to

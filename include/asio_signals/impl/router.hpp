@@ -158,11 +158,17 @@ auto router::trigger(std::string_view sender, std::string_view event, Args&&... 
   return detail::with_data(
       std::move(early),
       [&](auto&& token, kwargs& data, std::exception_ptr& error) {
-        return detail::async_router_op<void(std::exception_ptr)>(
-            state_, std::forward<decltype(token)>(token), std::move(error),
-            [names = detail::trigger_names(sender, event),
-             data = std::move(data)](detail::router_state& s) mutable {
-              s.trigger(names.sender(), names.event(), std::move(data));
+        detail::trigger_request request;
+        if (error) {
+          request.early = std::move(error);
+        } else {
+          request.options.reset(detail::make_trigger_options(sender, event));
+          if (!data.empty()) request.options->data = std::move(data);
+        }
+        return detail::async_signal_op<void(std::exception_ptr)>(
+            state_, std::forward<decltype(token)>(token), std::move(request),
+            [](detail::router_state& s, detail::trigger_request& r) {
+              s.trigger(r.options->sender(), r.options->event(), std::move(r.options->data));
             });
       },
       std::forward<Args>(args)...);
