@@ -65,7 +65,8 @@ void trigger_options_deleter::operator()(trigger_options* p) const noexcept {
   std::unique_ptr<trigger_options> options(p);
   if (trigger_cache* cache = trigger_cache::local();
       cache && options->capacity <= kept_name_bytes) {
-    if (!options->data.empty()) clear_kwargs(options->data);
+    // The next trigger moves its own data in: no memory of these is kept.
+    if (!options->data.empty()) options->data = kwargs();
     cache->keep(options);
   }
 }
@@ -118,7 +119,8 @@ void router_state::add_sender(sender_request& r) {
   s.declared = std::move(declared);
   try {
     for (auto& [event, e] : s.declared)
-      if (!e.presence) trigger_targets_.try_emplace(event_names(it->first, event), &s, &e);
+      if (!e.presence)
+        trigger_targets_.try_emplace(event_names(it->first, event), trigger_target{&s, &e});
   } catch (...) {
     forget_targets(it->first, s);
     throw;
@@ -258,7 +260,11 @@ void router_state::deliver(sender_entry& s, const declared_event& e, kwargs&& da
   const bool to_sender = s.broadcast && s.broadcast->state_->has_callbacks();
   const bool to_channel = e.channel_listeners && e.channel_listeners->state_->has_callbacks();
   const bool to_listeners = e.listeners && e.listeners->state_->has_callbacks();
-  if (!to_broadcast && !to_sender && !to_channel && !to_listeners) return;
+  if (!to_broadcast && !to_sender && !to_channel && !to_listeners) {
+    // Nothing keeps the data: they go now, not when the operation does.
+    if (!data.empty()) data = kwargs();
+    return;
+  }
   std::optional<kwargs::value> given;
   if (!data.empty()) given.emplace(std::move(data));
   const kwargs::value& value = given ? *given : empty_data_;

@@ -927,6 +927,21 @@ CO_TEST_CASE(names_of_every_length_reach_the_listeners) {
   BOOST_TEST(log == expected, boost::test_tools::per_element());
 }
 
+// The data of a trigger that no listener hears are released by the time the
+// trigger completes, not kept until the operation is gone.
+CO_TEST_CASE(data_no_listener_hears_are_released_when_the_trigger_completes) {
+  sig::router r(co_await asio::this_coro::executor);
+  co_await r.add_sender("s", sig::events("e"));
+  auto held = std::make_shared<int>(1);
+  std::weak_ptr<int> watch = held;
+  auto op = [&] {
+    return r.trigger("s", "e", sig::arg("value", std::move(held)), asio::deferred);
+  }();
+  BOOST_TEST(!watch.expired());
+  co_await std::move(op)(asio::use_awaitable);
+  BOOST_TEST(watch.expired());
+}
+
 // The sender's name and the event's are told apart: "ab" and "c" is not
 // "a" and "bc".
 CO_TEST_CASE(names_split_differently_name_different_events) {

@@ -61,8 +61,9 @@ struct name_hash {
 // A sender's name and one of its events' names.
 using event_names = std::pair<std::string_view, std::string_view>;
 
-// Hashes event_names as name_hash hashes the two names with a byte between
-// them that no name ends with, so that "ab", "c" and "a", "bc" differ.
+// Hashes event_names as name_hash hashes the two names, with one more step
+// between them, so that "ab", "c" and "a", "bc" seldom collide (they are told
+// apart by event_names_equal anyway).
 struct event_names_hash {
   std::size_t operator()(const event_names& n) const noexcept {
     std::uint64_t h = name_hash::add(14695981039346656037u, n.first);
