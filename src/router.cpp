@@ -221,7 +221,7 @@ signal router_state::listener_signal(const listen_target& t) {
   return l->second;
 }
 
-void router_state::trigger(std::string_view sender, std::string_view event, kwargs&& data) {
+void router_state::trigger(std::string_view sender, std::string_view event, kwargs data) {
   if (auto t = trigger_targets_.find(event_names(sender, event)); t != trigger_targets_.end()) {
     for (const auto& [owner, tap] : trigger_taps_) tap(sender, event, data);
     deliver(*t->second.sender, *t->second.event, std::move(data));
@@ -260,11 +260,7 @@ void router_state::deliver(sender_entry& s, const declared_event& e, kwargs&& da
   const bool to_sender = s.broadcast && s.broadcast->state_->has_callbacks();
   const bool to_channel = e.channel_listeners && e.channel_listeners->state_->has_callbacks();
   const bool to_listeners = e.listeners && e.listeners->state_->has_callbacks();
-  if (!to_broadcast && !to_sender && !to_channel && !to_listeners) {
-    // Nothing keeps the data: they go now, not when the operation does.
-    if (!data.empty()) data = kwargs();
-    return;
-  }
+  if (!to_broadcast && !to_sender && !to_channel && !to_listeners) return;
   std::optional<kwargs::value> given;
   if (!data.empty()) given.emplace(std::move(data));
   const kwargs::value& value = given ? *given : empty_data_;

@@ -200,8 +200,7 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   // router_error for an event the sender or the channels cannot have.
   signal listener_signal(const listen_target& t);
 
-  // Triggers `event` of `sender` with `data`, which it may move from.
-  void trigger(std::string_view sender, std::string_view event, kwargs&& data);
+  void trigger(std::string_view sender, std::string_view event, kwargs data);
 
   // Called by trigger() with the names and the data once the event is
   // found, before anything is scheduled, in the order they were added; what
