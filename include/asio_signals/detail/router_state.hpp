@@ -45,6 +45,9 @@ namespace asio_signals::detail {
 struct name_hash {
   using is_transparent = void;
 
+  static constexpr std::uint64_t basis = 14695981039346656037u;
+
+  // `h` followed by the bytes of `s`.
   static std::uint64_t add(std::uint64_t h, std::string_view s) noexcept {
     for (unsigned char c : s) {
       h ^= c;
@@ -54,24 +57,26 @@ struct name_hash {
   }
 
   std::size_t operator()(std::string_view s) const noexcept {
-    return static_cast<std::size_t>(add(14695981039346656037u, s));
+    return static_cast<std::size_t>(add(basis, s));
   }
 };
 
 // A sender's name and one of its events' names.
 using event_names = std::pair<std::string_view, std::string_view>;
 
-// Hashes event_names as name_hash hashes the two names, with one more step
+// Hashes event_names as name_hash hashes the two names with a byte 0xff
 // between them, so that "ab", "c" and "a", "bc" seldom collide (they are told
 // apart by event_names_equal anyway).
 struct event_names_hash {
   std::size_t operator()(const event_names& n) const noexcept {
-    std::uint64_t h = name_hash::add(14695981039346656037u, n.first);
-    h = (h ^ 0xff) * 1099511628211u;
+    std::uint64_t h = name_hash::add(name_hash::basis, n.first);
+    h = name_hash::add(h, std::string_view("\xff", 1));
     return static_cast<std::size_t>(name_hash::add(h, n.second));
   }
 };
 
+// The pair's operator== spelled out: GCC called it out of line on every
+// lookup.
 struct event_names_equal {
   bool operator()(const event_names& a, const event_names& b) const noexcept {
     return a.first.size() == b.first.size() && a.second.size() == b.second.size() &&
