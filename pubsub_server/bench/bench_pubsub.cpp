@@ -54,7 +54,8 @@ namespace {
 
 constexpr std::string_view usage =
     "usage: bench_pubsub [--quick] [--publishers N] [--subscribers N] [--channels N]\n"
-    "                    [--payload BYTES] [--window N] [--seconds S] [--warmup S]\n"
+    "                    [--payload BYTES] [--window N | --batch N [--spread]]\n"
+    "                    [--seconds S] [--warmup S]\n"
     "                    [--repetitions N] [--server PATH] [--redis-server PATH] [--no-pin]\n";
 
 struct options {
@@ -94,6 +95,10 @@ options parse_command_line(int argc, char** argv) {
       o.pin = false;
       continue;
     }
+    if (flag == "--spread") {
+      o.load.spread = true;
+      continue;
+    }
     if (i + 1 == argc) throw std::invalid_argument("missing value after " + flag);
     const std::string value = argv[++i];
     if (flag == "--publishers")
@@ -106,6 +111,8 @@ options parse_command_line(int argc, char** argv) {
       o.load.payload = to_count(value);
     else if (flag == "--window")
       o.load.window = to_count(value);
+    else if (flag == "--batch")
+      o.load.batch = to_count(value);
     else if (flag == "--seconds")
       o.load.duration = std::chrono::duration<double>(to_double(value));
     else if (flag == "--warmup")
@@ -120,6 +127,7 @@ options parse_command_line(int argc, char** argv) {
       throw std::invalid_argument("unknown option " + flag);
   }
   if (o.repetitions < 1) throw std::invalid_argument("at least one repetition");
+  if (o.load.spread && o.load.batch == 0) throw std::invalid_argument("--spread needs --batch");
   return o;
 }
 
@@ -238,12 +246,19 @@ std::string fixed(double value, int decimals) {
   return out.str();
 }
 
+// How the publishers pace themselves.
+std::string flow_control(const bench::load_options& o) {
+  if (o.batch == 0) return "window " + std::to_string(o.window);
+  return "batches of " + std::to_string(o.batch) +
+         (o.spread ? " over every channel" : " to one channel each");
+}
+
 void print_table(const options& o, const std::vector<std::string>& names,
                  const std::vector<summary>& results) {
   std::cout << "\n"
             << o.load.publishers << " publishers, " << o.load.subscribers << " subscribers, "
-            << o.load.channels << " channel(s), " << o.load.payload << "-byte payloads, window "
-            << o.load.window << ", " << o.load.duration.count() << " s per run, median of "
+            << o.load.channels << " channel(s), " << o.load.payload << "-byte payloads, "
+            << flow_control(o.load) << ", " << o.load.duration.count() << " s per run, median of "
             << o.repetitions << " run(s) per server\n\n"
             << "| server | delivered msg/s | PUBLISH/s | p50 latency | p99 latency | server CPU |"
                " delivered msg per server CPU-second | load CPU |\n"

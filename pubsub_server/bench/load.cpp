@@ -36,7 +36,7 @@ using tcp = asio::ip::tcp;
 
 // A payload starts with the send time (ns), the publisher and the sequence number.
 constexpr std::size_t payload_header = 8 + 4 + 8;
-// Messages a publisher writes at most in one write.
+// Messages a publisher keeping a window writes at most in one write.
 constexpr std::size_t max_batch = 256;
 constexpr std::size_t read_size = 256 * 1024;
 
@@ -226,15 +226,29 @@ std::string channel_name(std::size_t i) {
   return "bench-" + std::to_string(i);
 }
 
-// Publishes pipelined, keeping at most `window` messages not yet received
-// by all the subscribers of its channel.
+std::size_t subscribers_of(const load_options& o, std::size_t channel) {
+  return o.subscribers / o.channels + (channel < o.subscribers % o.channels ? 1 : 0);
+}
+
+// Publishes pipelined: in batches, each once the replies to the last are in,
+// or else keeping at most `window` messages not yet received by all the
+// subscribers of its channel. A message's sequence number counts the
+// publisher's messages to its channel.
 class publisher {
  public:
-  publisher(asio::io_context& ctx, run_state& state, std::uint32_t id, std::size_t receivers)
-      : socket_(ctx), wake_(ctx), state_(state), id_(id), received_(receivers, 0) {
-    const std::string channel = channel_name(id % state.options.channels);
-    command_head_ = "*3\r\n$7\r\nPUBLISH\r\n$" + std::to_string(channel.size()) + "\r\n" + channel +
-                    "\r\n$" + std::to_string(state.options.payload) + "\r\n";
+  publisher(asio::io_context& ctx, run_state& state, std::uint32_t id)
+      : socket_(ctx),
+        wake_(ctx),
+        state_(state),
+        id_(id),
+        sent_to_(state.options.channels, 0),
+        received_(subscribers_of(state.options, id % state.options.channels), 0) {
+    for (std::size_t c = 0; c < state.options.channels; ++c) {
+      const std::string channel = channel_name(c);
+      command_heads_.push_back("*3\r\n$7\r\nPUBLISH\r\n$" + std::to_string(channel.size()) +
+                               "\r\n" + channel + "\r\n$" + std::to_string(state.options.payload) +
+                               "\r\n");
+    }
     payload_.assign(state.options.payload, 'x');
   }
 
@@ -242,7 +256,7 @@ class publisher {
 
   asio::awaitable<void> write_loop() {
     while (!state_.stopping) {
-      const std::size_t room = std::min(room_to_send(), max_batch);
+      const std::size_t room = room_to_send();
       if (room == 0) {
         waiting_ = true;
         wake_.expires_at(clock::time_point::max());
@@ -265,35 +279,49 @@ class publisher {
   asio::awaitable<void> read_loop() {
     reply_reader reader;
     std::vector<std::string_view> parts;
-    while (co_await read_more(socket_, reader, state_, "publisher"))
+    while (co_await read_more(socket_, reader, state_, "publisher")) {
       while (reader.next(parts)) check_reply(parts);
+      if (state_.options.batch != 0) wake();
+    }
   }
 
-  // A subscriber of the channel, the `slot`th, has received `count` messages.
+  // Of the subscribers of the publisher's channel, the `slot`th has received
+  // `count` messages; the window counts them.
   void delivered(std::size_t slot, std::uint64_t count) { received_[slot] = count; }
 
   void wake() {
     if (waiting_ && (state_.stopping || room_to_send() != 0)) wake_.cancel();
   }
 
-  bool drained() const { return least_received() == sent_; }
+  // The messages sent to channel `c`.
+  std::uint64_t sent_to(std::size_t c) const { return sent_to_[c]; }
+
+  bool replied() const { return replies_ == sent_; }
 
  private:
-  std::uint64_t least_received() const {
-    return *std::min_element(received_.begin(), received_.end());
+  std::size_t channel_of(std::uint64_t message) const {
+    const std::size_t first = id_ % state_.options.channels;
+    if (!state_.options.spread) return first;
+    return static_cast<std::size_t>((first + message) % state_.options.channels);
   }
 
   std::size_t room_to_send() const {
-    const std::uint64_t in_flight = sent_ - least_received();
-    return in_flight >= state_.options.window ? 0 : state_.options.window - in_flight;
+    if (state_.options.batch != 0) return replied() ? state_.options.batch : 0;
+    const std::uint64_t least_received = *std::min_element(received_.begin(), received_.end());
+    const std::uint64_t in_flight = sent_ - least_received;
+    return in_flight >= state_.options.window
+               ? 0
+               : std::min(state_.options.window - in_flight, max_batch);
   }
 
   void append_publish(std::uint64_t sent_at) {
+    const std::size_t c = channel_of(sent_);
     std::memcpy(payload_.data(), &sent_at, 8);
     std::memcpy(payload_.data() + 8, &id_, 4);
-    std::memcpy(payload_.data() + 12, &sent_, 8);
+    std::memcpy(payload_.data() + 12, &sent_to_[c], 8);
+    ++sent_to_[c];
     ++sent_;
-    batch_.append(command_head_).append(payload_).append("\r\n");
+    batch_.append(command_heads_[c]).append(payload_).append("\r\n");
   }
 
   void check_reply(const std::vector<std::string_view>& parts) {
@@ -301,9 +329,11 @@ class publisher {
       state_.error("unexpected PUBLISH reply: " + std::string(parts.empty() ? "" : parts[0]));
       return;
     }
-    if (to_integer(parts[0].substr(1)) != static_cast<long long>(received_.size()))
+    const std::size_t expected = subscribers_of(state_.options, channel_of(replies_));
+    if (to_integer(parts[0].substr(1)) != static_cast<long long>(expected))
       state_.error("PUBLISH replied " + std::string(parts[0].substr(1)) + ", expected " +
-                   std::to_string(received_.size()));
+                   std::to_string(expected));
+    ++replies_;
     ++state_.published_total;
     if (state_.measuring) ++state_.published;
   }
@@ -312,10 +342,12 @@ class publisher {
   asio::steady_timer wake_;
   run_state& state_;
   const std::uint32_t id_;
-  std::string command_head_;
+  std::vector<std::string> command_heads_;
   std::string payload_;
   std::string batch_;
   std::uint64_t sent_ = 0;
+  std::uint64_t replies_ = 0;
+  std::vector<std::uint64_t> sent_to_;
   std::vector<std::uint64_t> received_;
   bool waiting_ = false;
 };
@@ -332,6 +364,13 @@ class subscriber {
         expected_(state.options.publishers, 0) {}
 
   tcp::socket& socket() { return socket_; }
+
+  // Whether every message published to the subscriber's channel has arrived.
+  bool drained() const {
+    for (std::size_t p = 0; p < expected_.size(); ++p)
+      if (expected_[p] != state_.publishers[p]->sent_to(channel_)) return false;
+    return true;
+  }
 
   asio::awaitable<void> subscribe() {
     const std::string channel = channel_name(channel_);
@@ -387,7 +426,7 @@ class subscriber {
       return;
     }
     expected_[from] = sequence + 1;
-    state_.publishers[from]->delivered(slot_, sequence + 1);
+    if (state_.options.batch == 0) state_.publishers[from]->delivered(slot_, sequence + 1);
     ++state_.delivered_total;
     if (state_.measuring) {
       ++state_.delivered;
@@ -403,10 +442,6 @@ class subscriber {
   std::vector<std::uint64_t> expected_;
 };
 
-std::size_t subscribers_of(const load_options& o, std::size_t channel) {
-  return o.subscribers / o.channels + (channel < o.subscribers % o.channels ? 1 : 0);
-}
-
 void validate(const load_options& o) {
   if (o.channels == 0 || o.publishers == 0 || o.subscribers < o.channels)
     throw std::invalid_argument("need at least one publisher, one channel and a subscriber each");
@@ -414,6 +449,9 @@ void validate(const load_options& o) {
     throw std::invalid_argument("the payload must be at least " + std::to_string(payload_header) +
                                 " bytes");
   if (o.window == 0) throw std::invalid_argument("the window must not be zero");
+  if (o.spread && o.batch == 0)
+    throw std::invalid_argument(
+        "spreading over the channels needs batches: the window counts one channel's subscribers");
 }
 
 class load_run {
@@ -424,8 +462,7 @@ class load_run {
     for (std::size_t i = 0; i < options.subscribers; ++i)
       subscribers_.push_back(std::make_unique<subscriber>(ctx_, state_, i));
     for (std::uint32_t i = 0; i < options.publishers; ++i)
-      state_.publishers.push_back(std::make_unique<publisher>(
-          ctx_, state_, i, subscribers_of(options, i % options.channels)));
+      state_.publishers.push_back(std::make_unique<publisher>(ctx_, state_, i));
   }
 
   load_result run() {
@@ -473,7 +510,8 @@ class load_run {
     state_.stopping = true;
     for (auto& p : state_.publishers) p->wake();
     for (int i = 0; i < 1000 && !drained(); ++i) co_await sleep(std::chrono::milliseconds(10));
-    if (!drained()) state_.error("messages still undelivered 10 s after publishing stopped");
+    if (!drained())
+      state_.error("messages still undelivered or unanswered 10 s after publishing stopped");
     state_.closing = true;
     boost::system::error_code ignored;
     for (auto& s : subscribers_) s->socket().close(ignored);
@@ -482,7 +520,9 @@ class load_run {
 
   bool drained() const {
     return std::all_of(state_.publishers.begin(), state_.publishers.end(),
-                       [](const auto& p) { return p->drained(); });
+                       [](const auto& p) { return p->replied(); }) &&
+           std::all_of(subscribers_.begin(), subscribers_.end(),
+                       [](const auto& s) { return s->drained(); });
   }
 
   asio::awaitable<void> connect(tcp::socket& socket) {

@@ -30,14 +30,24 @@ struct load_options {
   /// Connections that SUBSCRIBE; subscriber j listens on channel j mod channels.
   std::size_t subscribers = 16;
 
-  /// Channels; publisher i publishes on channel i mod channels.
+  /// Channels; publisher i publishes on channel i mod channels, or over all of them (spread).
   std::size_t channels = 1;
 
-  /// The size of each message's payload, at least 24 bytes (timestamp, publisher, sequence).
+  /// Whether publisher i sends its n-th message to channel (i + n) mod channels,
+  /// so that every publisher reaches every channel. Needs @c batch.
+  bool spread = false;
+
+  /// The size of each message's payload, at least 20 bytes (timestamp, publisher, sequence).
   std::size_t payload = 64;
 
-  /// Messages a publisher may have sent that not all its subscribers have received yet.
+  /// Messages a publisher may have sent that not all its subscribers have
+  /// received yet, unless it publishes in batches.
   std::size_t window = 64;
+
+  /// If not zero, each publisher writes this many PUBLISH commands at once
+  /// and waits for all their replies before the next batch, as
+  /// redis-benchmark's pipelining (-P) does, instead of keeping the window.
+  std::size_t batch = 0;
 
   /// Load before the measurement starts, then measured load.
   std::chrono::duration<double> warmup{0.5};

@@ -11,17 +11,20 @@
 # differences between the long and the short run divided by the difference in
 # messages delivered (see profile_report.py), so that starting, connecting and
 # stopping do not count. Prints a Markdown table per shape; the raw outputs
-# stay in $OUT_DIR (default build/release/profile).
+# stay in $OUT_DIR (default build/release/profile). $LOAD adds options of
+# bench_pubsub's load to every run (its own window when empty).
 # Usage:
 #   pubsub_server/bench/profile.sh
 #   pubsub_server/bench/profile.sh 4/4/4 16/4/1/1024
 #   LONG_SECONDS=8 pubsub_server/bench/profile.sh 50/4/10
+#   LOAD="--batch 32 --spread" pubsub_server/bench/profile.sh 200/8/50
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 build=${BUILD_DIR:-build/release}
 long_seconds=${LONG_SECONDS:-4}
 short_seconds=${SHORT_SECONDS:-0.5}
+read -r -a load <<<"${LOAD:-}"
 
 for tool in redis-server valgrind perf; do
   if ! command -v "$tool" >/dev/null; then
@@ -88,7 +91,7 @@ for shape in "${shapes[@]}"; do
       (cd "$dir" && "$build/pubsub_server/bench/bench_pubsub" --subscribers "$subscribers" \
         --publishers "$publishers" --channels "$channels" --payload "$payload" --warmup 0 \
         --seconds "$seconds" --repetitions 1 --server "$dir/pubsub_server.$tool" \
-        --redis-server "$dir/redis-server.$tool") >"$dir/bench.$tool.$run.txt" || {
+        --redis-server "$dir/redis-server.$tool" "${load[@]}") >"$dir/bench.$tool.$run.txt" || {
         echo "profile.sh: bench_pubsub failed, see $dir/bench.$tool.$run.txt" >&2
         exit 1
       }

@@ -4,11 +4,15 @@
 # 5 runs of 3 s per server, alternating, each server pinned to one CPU. It
 # prints a line per run, then a Markdown table of the medians and the ratios.
 # Without arguments it runs each shape of load of docs/performance.md
-# (subscribers / publishers / channels): 16/4/1, 50/4/10, 4/4/4 and 200/8/50
-# with 64-byte payloads, then 64/4/1 with 1 KB payloads: 50 runs of 3 s.
-# With arguments it runs one shape, 16/4/1 with 64-byte payloads unless the
-# arguments, which go to bench_pubsub, say otherwise; for instance:
+# (subscribers / publishers / channels: 16/4/1, 50/4/10, 4/4/4 and 200/8/50)
+# three ways: publishers writing batches of 32 PUBLISH over every channel and
+# waiting for their replies, with 64-byte and with 1 KB payloads, then each
+# publisher on one channel keeping a window of 64 undelivered messages, with
+# 64-byte payloads: 12 shapes, about 7 minutes.
+# With arguments it runs one shape, 16/4/1 with 64-byte payloads and a window
+# unless the arguments, which go to bench_pubsub, say otherwise; for instance:
 #   pubsub_server/bench/run.sh
+#   pubsub_server/bench/run.sh --subscribers 50 --channels 10 --batch 32 --spread
 #   pubsub_server/bench/run.sh --payload 1024 --subscribers 64 --repetitions 9
 #   BUILD_DIR=/tmp/release pubsub_server/bench/run.sh --quick
 set -euo pipefail
@@ -32,8 +36,15 @@ if [[ $# -ne 0 ]]; then
   bench "$@"
   exit
 fi
-bench --subscribers 16 --publishers 4 --channels 1
-bench --subscribers 50 --publishers 4 --channels 10
-bench --subscribers 4 --publishers 4 --channels 4
-bench --subscribers 200 --publishers 8 --channels 50
-bench --subscribers 64 --publishers 4 --channels 1 --payload 1024
+shapes=("16 4 1" "50 4 10" "4 4 4" "200 8 50")
+for payload in 64 1024; do
+  for shape in "${shapes[@]}"; do
+    read -r subscribers publishers channels <<<"$shape"
+    bench --subscribers "$subscribers" --publishers "$publishers" --channels "$channels" \
+      --payload "$payload" --batch 32 --spread
+  done
+done
+for shape in "${shapes[@]}"; do
+  read -r subscribers publishers channels <<<"$shape"
+  bench --subscribers "$subscribers" --publishers "$publishers" --channels "$channels"
+done
