@@ -309,7 +309,11 @@ void session::queued() {
          std::to_string(broker_->options().output_buffer_limit) + ")");
     return;
   }
-  if (write_in_flight_ || flush_posted_) return;
+  if (!write_in_flight_) post_flush();
+}
+
+void session::post_flush() {
+  if (flush_posted_) return;
   flush_posted_ = true;
   asio::post(socket_.get_executor(), [self = shared_from_this()] { self->flush(); });
 }
@@ -333,6 +337,9 @@ void session::start_write() {
                     });
 }
 
+// What was queued during the write goes out with the next flush, not at
+// once: the write completes in the middle of an executor turn, and the
+// messages of the sends still queued in that turn join the same write.
 void session::on_written(boost::system::error_code ec) {
   write_in_flight_ = false;
   writing_.clear();
@@ -340,7 +347,7 @@ void session::on_written(boost::system::error_code ec) {
   if (ec)
     close();
   else if (!queued_.empty())
-    start_write();
+    post_flush();
   else if (closing_)
     close();
 }

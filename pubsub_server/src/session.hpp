@@ -45,10 +45,11 @@ namespace pubsub {
  * Output (replies, and messages queued by the subscriptions' callbacks) goes
  * to an @ref output_buffer and out with one gathered write per executor turn
  * at most: the first byte queued posts a flush, so every message of the sends
- * already queued joins the same write; while a write is in flight, what comes
- * meanwhile waits for the next. Unsent bytes are bounded by the server's
- * output buffer limit: a client that does not read its messages is
- * disconnected, and never slows the others.
+ * already queued joins the same write; what comes while a write is in flight
+ * waits for the flush its completion posts, so that it too goes out with the
+ * rest of its turn rather than in the middle of it. Unsent bytes are bounded
+ * by the server's output buffer limit: a client that does not read its
+ * messages is disconnected, and never slows the others.
  *
  * The session is the sender of its PUBLISH sends. Its subscriptions'
  * callbacks hold a plain pointer to it: it disconnects them all (at once, see
@@ -98,6 +99,7 @@ class session : public std::enable_shared_from_this<session> {
   // Output.
   void reply_error(std::string_view message);
   void queued();
+  void post_flush();
   void flush();
   void start_write();
   void on_written(boost::system::error_code ec);
