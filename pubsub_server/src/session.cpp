@@ -330,11 +330,40 @@ void session::flush() {
 void session::start_write() {
   std::swap(queued_, writing_);
   writing_.gather(gathered_);
+  unwritten_ = 0;
   write_in_flight_ = true;
-  asio::async_write(socket_, std::span<const asio::const_buffer>(gathered_),
-                    [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
-                      self->on_written(ec);
-                    });
+  write_more();
+}
+
+// Writes what the socket takes now, in as many calls as that needs, and
+// waits for room only when it takes no more: a flush sends the whole of a
+// client's output while there is room, as redis-server's writes do, rather
+// than one call's worth (Asio's limit of buffers per call) per executor turn,
+// which let output pile up faster than it left under a wide fan-out of
+// big messages.
+void session::write_more() {
+  boost::system::error_code ec;
+  while (unwritten_ != gathered_.size()) {
+    const std::span<const asio::const_buffer> rest(gathered_.data() + unwritten_,
+                                                   gathered_.size() - unwritten_);
+    std::size_t n = socket_.write_some(rest, ec);
+    if (ec == asio::error::would_block) {
+      socket_.async_wait(asio::socket_base::wait_write,
+                         [self = shared_from_this()](boost::system::error_code ec) {
+                           if (ec)
+                             self->on_written(ec);
+                           else
+                             self->write_more();
+                         });
+      return;
+    }
+    if (ec) break;
+    while (n != 0 && n >= gathered_[unwritten_].size()) n -= gathered_[unwritten_++].size();
+    if (n != 0) gathered_[unwritten_] += n;
+  }
+  // Completed in the next turn, as an asynchronous write would be: what is
+  // queued meanwhile waits, and goes out together.
+  asio::post(socket_.get_executor(), [self = shared_from_this(), ec] { self->on_written(ec); });
 }
 
 // What was queued during the write goes out with the next flush, not at

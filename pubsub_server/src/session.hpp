@@ -43,13 +43,14 @@ namespace pubsub {
  * of the requests.
  *
  * Output (replies, and messages queued by the subscriptions' callbacks) goes
- * to an @ref output_buffer and out with one gathered write per executor turn
- * at most: the first byte queued posts a flush, so every message of the sends
- * already queued joins the same write; what comes while a write is in flight
- * waits for the flush its completion posts, so that it too goes out with the
- * rest of its turn rather than in the middle of it. Unsent bytes are bounded
- * by the server's output buffer limit: a client that does not read its
- * messages is disconnected, and never slows the others.
+ * to an @ref output_buffer and out with one flush per executor turn at most:
+ * the first byte queued posts a flush, so every message of the sends already
+ * queued joins it; what comes while a write is in flight waits for the flush
+ * its completion posts, so that it too goes out with the rest of its turn
+ * rather than in the middle of it. A flush writes while the socket takes
+ * more. Unsent bytes are bounded by the server's output buffer limit: a
+ * client that does not read its messages is disconnected, and never slows
+ * the others.
  *
  * The session is the sender of its PUBLISH sends. Its subscriptions'
  * callbacks hold a plain pointer to it: it disconnects them all (at once, see
@@ -102,6 +103,7 @@ class session : public std::enable_shared_from_this<session> {
   void post_flush();
   void flush();
   void start_write();
+  void write_more();
   void on_written(boost::system::error_code ec);
   void close_after_reply();
   void drop(std::string_view why);
@@ -122,6 +124,8 @@ class session : public std::enable_shared_from_this<session> {
   output_buffer queued_;
   output_buffer writing_;
   std::vector<asio::const_buffer> gathered_;
+  // The first of gathered_ not all written.
+  std::size_t unwritten_ = 0;
   bool flush_posted_ = false;
   bool write_in_flight_ = false;
   bool closing_ = false;
