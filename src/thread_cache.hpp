@@ -14,10 +14,11 @@
 
 namespace asio_signals::detail {
 
-// The last few items a thread let go of, kept for it to reuse: the memory of
-// tasks, the options of sends. An Item owns what it holds and tests false
-// when empty.
-template <class Item, std::size_t N = 4>
+// The last items a thread let go of, kept for it to reuse: the memory of
+// tasks, the options of sends. As many as a server's turn sends at once
+// (a pipelining client's batch of commands) are kept, so that a burst of
+// sends reuses the memory of the last. An Item owns what it holds.
+template <class Item, std::size_t N = 64>
 class thread_cache {
  public:
   thread_cache() = default;
@@ -30,22 +31,26 @@ class thread_cache {
   // destructor releases after that goes back to the heap.
   static thread_cache* local() noexcept { return closed_ ? nullptr : &local_; }
 
-  // Takes out the first kept item that `fits` accepts, or an empty one.
+  // Takes out the item kept last that `fits` accepts, or an empty one.
   template <class Fits>
   Item take(Fits fits) noexcept {
-    for (Item& item : items_)
-      if (item && fits(item)) return std::exchange(item, Item());
+    for (std::size_t i = size_; i-- > 0;) {
+      if (fits(items_[i])) {
+        Item item = std::move(items_[i]);
+        if (i != size_ - 1) items_[i] = std::move(items_[size_ - 1]);
+        --size_;
+        return item;
+      }
+    }
     return Item();
   }
 
   // Keeps `item`, leaving it empty; when full, in place of one kept earlier,
   // each in turn, so that what a thread uses now replaces what it used before.
   void keep(Item& item) noexcept {
-    for (Item& kept : items_) {
-      if (!kept) {
-        kept = std::move(item);
-        return;
-      }
+    if (size_ != N) {
+      items_[size_++] = std::move(item);
+      return;
     }
     items_[next_] = std::move(item);
     next_ = (next_ + 1) % N;
@@ -55,7 +60,9 @@ class thread_cache {
   static thread_local bool closed_;
   static thread_local thread_cache local_;
 
+  // Kept items are items_[0, size_), the last kept on top.
   Item items_[N];
+  std::size_t size_ = 0;
   std::size_t next_ = 0;
 };
 
