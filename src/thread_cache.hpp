@@ -14,10 +14,10 @@
 
 namespace asio_signals::detail {
 
-// The last items a thread let go of, kept for it to reuse: the memory of
-// tasks, the options of sends. As many as a server's turn sends at once
-// (a pipelining client's batch of commands) are kept, so that a burst of
-// sends reuses the memory of the last. An Item owns what it holds.
+// The items a thread let go of, kept for it to reuse: the memory of tasks,
+// the options of sends. As many as a server's turn sends at once (a
+// pipelining client's batch of commands) are kept, so that a burst of sends
+// reuses the memory of the last. An Item owns what it holds.
 template <class Item, std::size_t N = 64>
 class thread_cache {
  public:
@@ -31,7 +31,8 @@ class thread_cache {
   // destructor releases after that goes back to the heap.
   static thread_cache* local() noexcept { return closed_ ? nullptr : &local_; }
 
-  // Takes out the item kept last that `fits` accepts, or an empty one.
+  // Takes out a kept item that `fits` accepts, or an empty one. The search
+  // starts at the top, where keep() puts items until the cache is full.
   template <class Fits>
   Item take(Fits fits) noexcept {
     for (std::size_t i = size_; i-- > 0;) {
@@ -45,8 +46,9 @@ class thread_cache {
     return Item();
   }
 
-  // Keeps `item`, leaving it empty; when full, in place of one kept earlier,
-  // each in turn, so that what a thread uses now replaces what it used before.
+  // Keeps `item`, leaving it empty; when full, in place of a kept one, each
+  // slot in turn, so that items a thread no longer uses (blocks of another
+  // size) give way in time.
   void keep(Item& item) noexcept {
     if (size_ != N) {
       items_[size_++] = std::move(item);
@@ -60,7 +62,7 @@ class thread_cache {
   static thread_local bool closed_;
   static thread_local thread_cache local_;
 
-  // Kept items are items_[0, size_), the last kept on top.
+  // Kept items are items_[0, size_).
   Item items_[N];
   std::size_t size_ = 0;
   std::size_t next_ = 0;

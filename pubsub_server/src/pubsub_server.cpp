@@ -84,8 +84,6 @@ class server::state {
     try {
       boost::system::error_code ignored;
       socket.set_option(asio::ip::tcp::no_delay(true), ignored);
-      // Writes take what the socket has room for, and never block.
-      socket.non_blocking(true);
       auto s = std::make_shared<session>(std::move(socket), broker_);
       forget_closed_sessions();
       sessions_.push_back(s);

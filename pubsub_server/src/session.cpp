@@ -45,6 +45,8 @@ session::session(asio::ip::tcp::socket socket, std::shared_ptr<broker> b)
       broker_(std::move(b)),
       parser_(broker_->options().max_bulk_len, broker_->options().query_buffer_limit),
       publishes_settled_(socket_.get_executor()) {
+  // Writes take what the socket has room for, and never block.
+  socket_.non_blocking(true);
   broker_->count_connected();
 }
 
@@ -302,7 +304,7 @@ void session::reply_error(std::string_view message) {
 // will come.
 void session::queued() {
   if (closed_) return;
-  const std::size_t unsent = queued_.size() + writing_.size();
+  const std::size_t unsent = queued_.size() + writing_.size() - written_;
   if (unsent > broker_->options().output_buffer_limit) {
     broker_->count_output_overflow();
     drop("output buffer over the limit (" + std::to_string(unsent) + " bytes unsent, limit " +
@@ -331,6 +333,7 @@ void session::start_write() {
   std::swap(queued_, writing_);
   writing_.gather(gathered_);
   unwritten_ = 0;
+  written_ = 0;
   write_in_flight_ = true;
   write_more();
 }
@@ -358,6 +361,7 @@ void session::write_more() {
       return;
     }
     if (ec) break;
+    written_ += n;
     while (n != 0 && n >= gathered_[unwritten_].size()) n -= gathered_[unwritten_++].size();
     if (n != 0) gathered_[unwritten_] += n;
   }
@@ -372,6 +376,7 @@ void session::write_more() {
 void session::on_written(boost::system::error_code ec) {
   write_in_flight_ = false;
   writing_.clear();
+  written_ = 0;
   if (closed_) return;
   if (ec)
     close();

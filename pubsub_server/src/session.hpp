@@ -58,7 +58,7 @@ namespace pubsub {
  */
 class session : public std::enable_shared_from_this<session> {
  public:
-  /// A session for the client on @c socket.
+  /// A session for the client on @c socket, which it puts in non-blocking mode.
   session(asio::ip::tcp::socket socket, std::shared_ptr<broker> b);
 
   session(const session&) = delete;
@@ -124,8 +124,9 @@ class session : public std::enable_shared_from_this<session> {
   output_buffer queued_;
   output_buffer writing_;
   std::vector<asio::const_buffer> gathered_;
-  // The first of gathered_ not all written.
+  // The first of gathered_ not all written, and the bytes of writing_ written.
   std::size_t unwritten_ = 0;
+  std::size_t written_ = 0;
   bool flush_posted_ = false;
   bool write_in_flight_ = false;
   bool closing_ = false;
