@@ -390,7 +390,9 @@ class subscriber {
     while (co_await read_more(socket_, reader_, state_, "subscriber")) {
       const std::uint64_t received_at = now_ns();
       take_messages(received_at);
-      for (const auto& p : state_.publishers) p->wake();
+      // Deliveries make room in the publishers' windows; batches wait for replies only.
+      if (state_.options.batch == 0)
+        for (const auto& p : state_.publishers) p->wake();
     }
   }
 
