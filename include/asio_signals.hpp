@@ -12,6 +12,7 @@
 #include <asio_signals/connection.hpp>
 #include <asio_signals/connection_block.hpp>
 #include <asio_signals/event.hpp>
+#include <asio_signals/event_trigger.hpp>
 #include <asio_signals/history.hpp>
 #include <asio_signals/history_subscription.hpp>
 #include <asio_signals/key.hpp>

@@ -42,6 +42,9 @@ using trigger_cache = thread_cache<std::unique_ptr<trigger_options>>;
 // on to the memory of short names only.
 constexpr std::size_t kept_name_bytes = 256;
 
+// The data of a trigger without data, for what reads them.
+const kwargs no_data;
+
 }  // namespace
 
 trigger_options* make_trigger_options(std::string_view sender, std::string_view event) {
@@ -117,6 +120,7 @@ void router_state::add_sender(sender_request& r) {
   if (it == senders_.end()) it = senders_.try_emplace(r.name, r.name).first;
   sender_entry& s = it->second;
   s.declared = std::move(declared);
+  ++targets_version_;
   try {
     for (auto& [event, e] : s.declared)
       if (!e.presence)
@@ -142,6 +146,7 @@ void router_state::add_sender(sender_request& r) {
 void router_state::forget_targets(const std::string& name, sender_entry& s) noexcept {
   for (const auto& [event, e] : s.declared) trigger_targets_.erase(event_names(name, event));
   s.declared.clear();
+  ++targets_version_;
 }
 
 bool router_state::remove_sender(const std::string& name) {
@@ -224,10 +229,25 @@ signal router_state::listener_signal(const listen_target& t) {
 void router_state::trigger(std::string_view sender, std::string_view event, kwargs data) {
   if (auto t = trigger_targets_.find(event_names(sender, event)); t != trigger_targets_.end()) {
     for (const auto& [owner, tap] : trigger_taps_) tap(sender, event, data);
-    deliver(*t->second.sender, *t->second.event, std::move(data));
+    deliver(*t->second.sender, *t->second.event, &data);
     return;
   }
-  // Not an event that a trigger may name: say why.
+  throw_not_a_target(sender, event);
+}
+
+void router_state::trigger(bound_event& b, kwargs* data) {
+  if (b.version != targets_version_) {
+    auto t = trigger_targets_.find(event_names(b.sender, b.event));
+    if (t == trigger_targets_.end()) throw_not_a_target(b.sender, b.event);
+    b.found_sender = t->second.sender;
+    b.found_event = t->second.event;
+    b.version = targets_version_;
+  }
+  for (const auto& [owner, tap] : trigger_taps_) tap(b.sender, b.event, data ? *data : no_data);
+  deliver(*b.found_sender, *b.found_event, data);
+}
+
+void router_state::throw_not_a_target(std::string_view sender, std::string_view event) const {
   auto it = senders_.find(sender);
   if (it == senders_.end() || !it->second.connected)
     throw not_connected_error("asio_signals: sender " + quoted(sender) + " is not connected");
@@ -240,7 +260,7 @@ void router_state::trigger(std::string_view sender, std::string_view event, kwar
 void router_state::presence(sender_entry& s, std::string_view event) {
   kwargs data;
   data.set("events", s.order);
-  deliver(s, s.declared.find(event)->second, std::move(data));
+  deliver(s, s.declared.find(event)->second, &data);
 }
 
 // A retained event is kept first, so that a listener that pulls finds it.
@@ -250,10 +270,10 @@ void router_state::presence(sender_entry& s, std::string_view event) {
 // group without callbacks is skipped; one whose only callbacks are expired
 // weak members is sent to, so that the send prunes them. The data become
 // the value of the groups' "data" kwarg only when some group is sent to.
-void router_state::deliver(sender_entry& s, const declared_event& e, kwargs&& data) {
+void router_state::deliver(sender_entry& s, const declared_event& e, kwargs* data) {
   if (e.log && !backend_) {
-    e.log->append(*s.name.get_if<std::string>(), *e.name.get_if<std::string>(), data,
-                  history_clock::now());
+    e.log->append(*s.name.get_if<std::string>(), *e.name.get_if<std::string>(),
+                  data ? *data : no_data, history_clock::now());
     if (e.log->waiting > 0) wake(*e.log);
   }
   const bool to_broadcast = broadcast_.state_->has_callbacks();
@@ -262,7 +282,7 @@ void router_state::deliver(sender_entry& s, const declared_event& e, kwargs&& da
   const bool to_listeners = e.listeners && e.listeners->state_->has_callbacks();
   if (!to_broadcast && !to_sender && !to_channel && !to_listeners) return;
   std::optional<kwargs::value> given;
-  if (!data.empty()) given.emplace(std::move(data));
+  if (data && !data->empty()) given.emplace(std::move(*data));
   const kwargs::value& value = given ? *given : empty_data_;
   if (to_broadcast) {
     send_request r;

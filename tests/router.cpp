@@ -43,20 +43,9 @@ namespace sig = asio_signals;
 
 namespace {
 
+using test::error_of;
 using test::log_type;
 using test::recorder;
-
-template <class Error>
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  } catch (...) {
-    return "another exception";
-  }
-  return "no exception";
-}
 
 int free_calls = 0;
 void free_listener(const sig::event&) {

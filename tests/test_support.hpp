@@ -124,6 +124,20 @@ asio::awaitable<std::string> failure_of(Awaitable op) {
   co_return "no exception";
 }
 
+// What calling `f` threw when it is an `Error`: its message; else a text
+// that says what happened instead.
+template <class Error>
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  } catch (...) {
+    return "another exception";
+  }
+  return "no exception";
+}
+
 // Whether `text` contains `part`.
 inline bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;

@@ -189,7 +189,23 @@ struct pending_pull {
 
 // The state of a router; every member function runs on its executor.
 class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<router_state> {
+  struct sender_entry;
+  struct declared_event;
+
  public:
+  // The event an event_trigger names, and what its last trigger found: the
+  // names are fixed when it is made; the rest belongs to the router's
+  // executor, and holds while `version` is the router's targets_version_.
+  struct bound_event {
+    bound_event(std::string s, std::string e) : sender(std::move(s)), event(std::move(e)) {}
+
+    const std::string sender;
+    const std::string event;
+    std::uint64_t version = 0;
+    sender_entry* found_sender = nullptr;
+    declared_event* found_event = nullptr;
+  };
+
   explicit router_state(asio::any_io_executor ex);
 
   const asio::any_io_executor& executor() const noexcept { return executor_; }
@@ -206,6 +222,9 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   signal listener_signal(const listen_target& t);
 
   void trigger(std::string_view sender, std::string_view event, kwargs data);
+  // A trigger of `b`'s event, with `data` or none (null), which looks the
+  // names up only when the senders changed since the last one.
+  void trigger(bound_event& b, kwargs* data);
 
   // Called by trigger() with the names and the data once the event is
   // found, before anything is scheduled, in the order they were added; what
@@ -301,7 +320,11 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   // Removes the events of the sender `name` from trigger_targets_ and from
   // the sender.
   void forget_targets(const std::string& name, sender_entry& s) noexcept;
-  void deliver(sender_entry& s, const declared_event& e, kwargs&& data);
+  // Throws the error of a trigger of an event that is not in
+  // trigger_targets_: why a trigger may not name it.
+  [[noreturn]] void throw_not_a_target(std::string_view sender, std::string_view event) const;
+  // Delivers an event with `data`, which it may move from, or none (null).
+  void deliver(sender_entry& s, const declared_event& e, kwargs* data);
   // Sends `request` on `target` at once; on the router's executor only.
   static std::size_t send_in_task(signal& target, send_request& request);
   void finish_request(const std::shared_ptr<pending_request>& p, std::exception_ptr error,
@@ -343,6 +366,9 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   // instructions than std::unordered_map (docs/performance.md).
   boost::unordered_flat_map<event_names, trigger_target, event_names_hash, event_names_equal>
       trigger_targets_;
+  // Moves whenever trigger_targets_ changes: what a bound_event found holds
+  // while this has not moved. Never 0, a bound_event's "never found".
+  std::uint64_t targets_version_ = 1;
   name_map<signal> channels_;
   name_map<named_entry> named_;
   kwargs::value empty_data_;
