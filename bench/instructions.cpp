@@ -9,13 +9,15 @@
 // scripts/instructions.sh: a figure the noise of a shared machine does not
 // move, where bench/signal_bench.cpp measures time.
 //
-//   asio_signals_instructions post|send|trigger LISTENERS ITERATIONS
+//   asio_signals_instructions post|send|trigger|bound LISTENERS ITERATIONS
 //
 // `post` posts LISTENERS handlers (the floor), `send` is a detached
 // signal::send to LISTENERS callbacks, `trigger` a detached router::trigger
-// of an event with LISTENERS listeners; each is run to completion with poll()
-// before the next, as in signal_bench.cpp.
+// of an event with LISTENERS listeners, `bound` the same trigger through an
+// event_trigger; each is run to completion with poll() before the next, as
+// in signal_bench.cpp.
 
+#include <asio_signals/event_trigger.hpp>
 #include <asio_signals/router.hpp>
 #include <asio_signals/signal.hpp>
 
@@ -35,42 +37,71 @@ namespace {
 
 long counter = 0;
 
+// Each loop is a function of its own, kept out of main, so that what the
+// compiler inlines into one does not depend on the others.
+
+[[gnu::noinline]] void post_loop(asio::io_context& ctx, long listeners, long iterations) {
+  for (long i = 0; i < iterations; ++i) {
+    for (long j = 0; j < listeners; ++j) asio::post(ctx, [] { ++counter; });
+    ctx.poll();
+  }
+}
+
+[[gnu::noinline]] void send_loop(asio::io_context& ctx, long listeners, long iterations) {
+  sig::signal s(ctx);
+  for (long i = 0; i < listeners; ++i) s.connect([] { ++counter; }, asio::detached);
+  ctx.poll();
+  for (long i = 0; i < iterations; ++i) {
+    s.send(asio::detached);
+    ctx.poll();
+  }
+}
+
+// A router whose sender "s" declares "e", which `listeners` listen to.
+sig::router listened_router(asio::io_context& ctx, long listeners) {
+  sig::router r(ctx);
+  r.add_sender("s", sig::events("e"), asio::detached);
+  for (long i = 0; i < listeners; ++i) r.add_listener([] { ++counter; }, "s", "e", asio::detached);
+  ctx.poll();
+  return r;
+}
+
+[[gnu::noinline]] void trigger_loop(asio::io_context& ctx, long listeners, long iterations) {
+  sig::router r = listened_router(ctx, listeners);
+  for (long i = 0; i < iterations; ++i) {
+    r.trigger("s", "e", asio::detached);
+    ctx.poll();
+  }
+}
+
+[[gnu::noinline]] void bound_loop(asio::io_context& ctx, long listeners, long iterations) {
+  sig::event_trigger e(listened_router(ctx, listeners), "s", "e");
+  for (long i = 0; i < iterations; ++i) {
+    e.trigger(asio::detached);
+    ctx.poll();
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::string_view mode = argc == 4 ? argv[1] : "";
-  if (mode != "post" && mode != "send" && mode != "trigger") {
-    std::cerr << "usage: asio_signals_instructions post|send|trigger LISTENERS ITERATIONS\n";
+  if (mode != "post" && mode != "send" && mode != "trigger" && mode != "bound") {
+    std::cerr << "usage: asio_signals_instructions post|send|trigger|bound LISTENERS ITERATIONS\n";
     return 2;
   }
   const long listeners = std::atol(argv[2]);
   const long iterations = std::atol(argv[3]);
   asio::io_context ctx;
   auto work = asio::make_work_guard(ctx);
-  if (mode == "post") {
-    for (long i = 0; i < iterations; ++i) {
-      for (long j = 0; j < listeners; ++j) asio::post(ctx, [] { ++counter; });
-      ctx.poll();
-    }
-  } else if (mode == "send") {
-    sig::signal s(ctx);
-    for (long i = 0; i < listeners; ++i) s.connect([] { ++counter; }, asio::detached);
-    ctx.poll();
-    for (long i = 0; i < iterations; ++i) {
-      s.send(asio::detached);
-      ctx.poll();
-    }
-  } else {
-    sig::router r(ctx);
-    r.add_sender("s", sig::events("e"), asio::detached);
-    for (long i = 0; i < listeners; ++i)
-      r.add_listener([] { ++counter; }, "s", "e", asio::detached);
-    ctx.poll();
-    for (long i = 0; i < iterations; ++i) {
-      r.trigger("s", "e", asio::detached);
-      ctx.poll();
-    }
-  }
+  if (mode == "post")
+    post_loop(ctx, listeners, iterations);
+  else if (mode == "send")
+    send_loop(ctx, listeners, iterations);
+  else if (mode == "trigger")
+    trigger_loop(ctx, listeners, iterations);
+  else
+    bound_loop(ctx, listeners, iterations);
   // The callbacks ran: a loop that delivered nothing would count nothing.
   if (counter != listeners * iterations) {
     std::cerr << "asio_signals_instructions: " << counter << " calls, expected "

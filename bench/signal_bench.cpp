@@ -272,6 +272,23 @@ void router_trigger(benchmark::State& state) {
   per_callback(state, state.range(0));
 }
 
+// router_trigger through an event_trigger.
+void router_trigger_bound(benchmark::State& state) {
+  context c;
+  asio::io_context& ctx = c.ctx;
+  sig::router r(ctx);
+  r.add_sender("s", sig::events("e"), asio::detached);
+  for (std::int64_t i = 0; i < state.range(0); ++i)
+    r.add_listener([] { ++counter; }, "s", "e", asio::detached);
+  ctx.poll();
+  sig::event_trigger e(r, "s", "e");
+  for (auto _ : state) {
+    e.trigger(asio::detached);
+    ctx.poll();
+  }
+  per_callback(state, state.range(0));
+}
+
 // A router with state.range(0) senders, each declaring one event; every
 // trigger reaches one listener of one sender. The routers of every size stay
 // alive for the whole run, as in send_keyed.
@@ -307,6 +324,7 @@ void router_trigger_senders(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(router_trigger)->Arg(1)->Arg(10)->Arg(100);
+BENCHMARK(router_trigger_bound)->Arg(1)->Arg(10)->Arg(100);
 BENCHMARK(router_trigger_senders)->Arg(10)->Arg(100000);
 
 namespace {

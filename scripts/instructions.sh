@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Counts the instructions of one send, of one router trigger and of posting
-# as many handlers (the floor), per operation, for 1, 10 and 100 listeners,
+# Counts the instructions of one send, of one router trigger by name and
+# through an event_trigger, and of posting as many handlers (the floor), per
+# operation, for 1, 10 and 100 listeners,
 # with callgrind: the difference
 # between a run of 60,000 operations and one of 10,000, divided by 50,000, so
 # that start-up and set-up cancel out. Unlike time, the count does not move
@@ -20,17 +21,18 @@ count() {
     sed -n 's/.*refs: *//p' | tr -d ,
 }
 
-printf '| listeners | posts | send | trigger | send / posts | trigger / send |\n'
-printf '| ---: | ---: | ---: | ---: | ---: | ---: |\n'
+printf '| listeners | posts | send | trigger | event_trigger | send / posts | trigger / send |'
+printf ' event_trigger / send |\n'
+printf '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n'
 ratio() { python3 -c "print(f'{$1 / $2:.2f}x')"; }
 for listeners in 1 10 100; do
   declare -A per
-  for mode in post send trigger; do
+  for mode in post send trigger bound; do
     small=$(count "$mode" "$listeners" 10000)
     large=$(count "$mode" "$listeners" 60000)
     per[$mode]=$(((large - small) / 50000))
   done
-  printf '| %d | %d | %d | %d | %s | %s |\n' "$listeners" "${per[post]}" "${per[send]}" \
-    "${per[trigger]}" "$(ratio "${per[send]}" "${per[post]}")" \
-    "$(ratio "${per[trigger]}" "${per[send]}")"
+  printf '| %d | %d | %d | %d | %d | %s | %s | %s |\n' "$listeners" "${per[post]}" "${per[send]}" \
+    "${per[trigger]}" "${per[bound]}" "$(ratio "${per[send]}" "${per[post]}")" \
+    "$(ratio "${per[trigger]}" "${per[send]}")" "$(ratio "${per[bound]}" "${per[send]}")"
 done

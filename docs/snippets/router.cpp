@@ -129,6 +129,26 @@ asio::awaitable<void> order(sig::router r) {
   co_await r.remove_sender("s");
 }
 
+asio::awaitable<void> bound(sig::router r) {
+  std::vector<double> readings;
+  co_await r.add_listener(
+      [&](const sig::event& ev) { readings.push_back(sig::event_data(ev).get<double>("celsius")); },
+      "temp", "cold");
+  //! [bound]
+  sig::event_trigger cold(r, "temp", "cold");  // no sender "temp" yet: that is fine
+  co_await r.add_sender("temp", sig::events("cold"));
+  for (double celsius : {-1.5, -3.0, -4.5}) co_await cold.trigger(sig::arg("celsius", celsius));
+  co_await r.remove_sender("temp");
+  try {
+    co_await cold.trigger(sig::arg("celsius", -6.0));
+  } catch (const sig::not_connected_error&) {
+    // as r.trigger("temp", "cold", ...) would
+  }
+  //! [bound]
+  co_await settle();
+  expect(readings == std::vector<double>({-1.5, -3.0, -4.5}), "three readings, then none");
+}
+
 asio::awaitable<void> errors(sig::router r) {
   bool undeclared = false;
   bool not_channel = false;
@@ -200,7 +220,7 @@ asio::awaitable<void> named(sig::router r) {
 
 asio::awaitable<void> all(asio::any_io_executor ex) {
   // Each part on a router of its own, after the callbacks of the one before.
-  for (auto part : {senders, listeners, before, presence, order, errors, requests, named}) {
+  for (auto part : {senders, listeners, before, presence, order, bound, errors, requests, named}) {
     co_await part(sig::router(ex));
     co_await settle();
   }
