@@ -19,6 +19,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace asio = boost::asio;
@@ -100,13 +101,48 @@ CO_TEST_CASE(it_outlives_a_sender_the_router_forgot) {
   co_await r.add_sender("s", sig::events("x"));
   co_await x.trigger();
   co_await r.remove_sender("s");
-  co_await test::failure_of<sig::not_connected_error>(x.trigger());
+  auto forgotten = co_await test::failure_of<sig::not_connected_error>(x.trigger());
+  BOOST_TEST(test::contains(forgotten, "'s'"));
   int calls = 0;
   co_await r.add_listener([&] { ++calls; }, "s", "x");
   co_await r.add_sender("s", sig::events("x"));
   co_await x.trigger();
   co_await test::settle();
   BOOST_TEST(calls == 1);
+}
+
+// A retained topic keeps what is triggered through an event_trigger, with
+// data and without, as it keeps a trigger by name.
+CO_TEST_CASE(a_retained_topic_keeps_its_triggers) {
+  sig::router r(co_await asio::this_coro::executor);
+  co_await r.retain(sig::topic("s", "x"), sig::max_events(10));
+  co_await r.add_sender("s", sig::events("x"));
+  sig::event_trigger x(r, "s", "x");
+  co_await x.trigger(sig::arg("n", 1));
+  co_await x.trigger();
+  auto got = co_await r.pull(sig::topic("s", "x"));
+  BOOST_TEST_REQUIRE(got.size() == 2u);
+  BOOST_TEST(got[0].data.get<int>("n") == 1);
+  BOOST_TEST(got[1].data.empty());
+}
+
+// What a link taps of the router's triggers (the NATS link publishes from
+// it) sees the triggers made through an event_trigger, names and data.
+CO_TEST_CASE(the_trigger_taps_see_its_triggers) {
+  sig::router r(co_await asio::this_coro::executor);
+  std::vector<std::string> tapped;
+  const int owner = 0;
+  sig::detail::router_access::state(r)->add_trigger_tap(
+      &owner, [&](std::string_view sender, std::string_view event, const sig::kwargs& data) {
+        tapped.push_back(std::string(sender) + "/" + std::string(event) + "/" +
+                         std::to_string(data.size()));
+      });
+  co_await r.add_sender("s", sig::events("x"));
+  sig::event_trigger x(r, "s", "x");
+  co_await x.trigger(sig::arg("n", 1));
+  co_await x.trigger();
+  BOOST_TEST(tapped == std::vector<std::string>({"s/x/1", "s/x/0"}),
+             boost::test_tools::per_element());
 }
 
 CO_TEST_CASE(errors_name_what_is_wrong) {

@@ -367,7 +367,9 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   boost::unordered_flat_map<event_names, trigger_target, event_names_hash, event_names_equal>
       trigger_targets_;
   // Moves whenever trigger_targets_ changes: what a bound_event found holds
-  // while this has not moved. Never 0, a bound_event's "never found".
+  // while this has not moved. Never 0, a bound_event's "never found". A
+  // sender_entry or declared_event a target points to must not be freed
+  // without moving it (forget_targets does, before remove_sender erases).
   std::uint64_t targets_version_ = 1;
   name_map<signal> channels_;
   name_map<named_entry> named_;

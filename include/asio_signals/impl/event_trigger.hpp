@@ -28,8 +28,8 @@ struct bound_trigger_data {
 };
 
 // A trigger through an event_trigger. Its data are on the heap, and only
-// when there are some: a trigger without them moves two pointers on its way
-// to the router's executor.
+// when there are some: a trigger without them moves a shared_ptr and a null
+// pointer on its way to the router's executor.
 struct bound_trigger_request {
   bound_trigger_request() = default;
 
