@@ -16,6 +16,7 @@
 #include <asio_signals/history.hpp>
 #include <asio_signals/history_subscription.hpp>
 #include <asio_signals/key.hpp>
+#include <asio_signals/kwarg_handle.hpp>
 #include <asio_signals/kwargs.hpp>
 #include <asio_signals/router.hpp>
 #include <asio_signals/scoped_connection.hpp>

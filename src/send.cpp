@@ -221,7 +221,7 @@ void signal_state::commit_selection() {
 }
 
 const event& signal_state::make_event(send_request& r) {
-  spare_state_->assign(r.named.get(), defaults_);
+  spare_state_->assign(r.named.get(), *defaults_);
   return spare_event_;
 }
 

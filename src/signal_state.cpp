@@ -29,7 +29,7 @@ void throw_null_object() {
 }
 
 signal_state::signal_state(asio::any_io_executor ex, kwargs defaults)
-    : executor_(std::move(ex)), defaults_(std::move(defaults)) {}
+    : executor_(std::move(ex)), defaults_(std::make_shared<const kwargs>(std::move(defaults))) {}
 
 signal_state::~signal_state() = default;
 
@@ -69,7 +69,7 @@ void signal_state::unmute() noexcept {
 
 void signal_state::resolve(send_request& r) const noexcept {
   try {
-    merge_kwargs(r.named->args, defaults_, r.named->overrides);
+    merge_kwargs(r.named->args, *defaults_, r.named->overrides);
     r.named->resolved = true;
     r.named->overrides.clear();
   } catch (...) {

@@ -162,6 +162,20 @@ asio::awaitable<void> kwargs_rules(asio::any_io_executor ex) {
          "overrides last one send");
 }
 
+asio::awaitable<void> kwarg_handles(asio::any_io_executor ex) {
+  log.clear();
+  //! [kwarg_handle]
+  sig::signal s(ex, sig::arg("channel", std::string("news")), sig::arg("text", std::string()));
+  sig::kwarg_handle<std::string> text(s, "text");  // found and type-checked here, once
+  // Made outside the co_await: it copies (see "A compiler trap" below).
+  auto read = [text](const sig::event& ev) { log.push_back(text.get(ev)); };
+  co_await s.connect(std::move(read));
+  co_await s.send(sig::arg("text", "hello"));
+  //! [kwarg_handle]
+  co_await settle();
+  expect(log == std::vector<std::string>({"hello"}), "a kwarg read through its handle");
+}
+
 asio::awaitable<void> ordering(sig::signal s) {
   log.clear();
   //! [ordering]
@@ -217,6 +231,7 @@ asio::awaitable<void> all(asio::any_io_executor ex) {
   co_await senders_identity(sig::signal(ex));
   co_await keys_normalised(sig::signal(ex));
   co_await kwargs_rules(ex);
+  co_await kwarg_handles(ex);
   co_await ordering(sig::signal(ex));
   co_await weak_members(sig::signal(ex));
   co_await errors(sig::signal(ex));

@@ -86,6 +86,9 @@ ASIO_SIGNALS_DECL void merge_kwargs(kwargs& into, const kwargs& defaults,
 // Removes every kwarg, keeping the memory.
 ASIO_SIGNALS_DECL void clear_kwargs(kwargs& k) noexcept;
 
+// What kwarg_handle reads of a kwargs whose layout it knows.
+struct kwargs_access;
+
 }  // namespace detail
 
 /// An ordered map of keyword arguments: name to type-erased value.
@@ -121,6 +124,8 @@ class ASIO_SIGNALS_DECL kwargs {
     }
 
    private:
+    friend struct detail::kwargs_access;
+
     template <class T>
     static std::shared_ptr<const detail::any_value> make_holder(T&& v) {
       using stored = detail::stored_value_t<T>;
@@ -189,6 +194,7 @@ class ASIO_SIGNALS_DECL kwargs {
   friend kwargs detail::make_kwargs(std::vector<kwarg>);
   friend void detail::merge_kwargs(kwargs&, const kwargs&, const std::vector<kwarg>&);
   friend void detail::clear_kwargs(kwargs&) noexcept;
+  friend struct detail::kwargs_access;
 
   const value* find(std::string_view name) const noexcept;
   kwargs& set_value(std::string name, value v);

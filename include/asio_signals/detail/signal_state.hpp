@@ -59,6 +59,10 @@ class ASIO_SIGNALS_DECL signal_state : public std::enable_shared_from_this<signa
 
   const asio::any_io_executor& executor() const noexcept { return executor_; }
 
+  // The kwargs `s` declares, with their default values; immutable. Defined
+  // in impl/signal.hpp, where signal is complete.
+  static const std::shared_ptr<const kwargs>& defaults_of(const signal& s) noexcept;
+
   // Counts the handles users hold (see signal).
   void add_handle() noexcept;
   void release_handle() noexcept;
@@ -176,7 +180,9 @@ class ASIO_SIGNALS_DECL signal_state : public std::enable_shared_from_this<signa
               const std::shared_ptr<outcome_collector>& g, std::size_t index);
 
   const asio::any_io_executor executor_;
-  const kwargs defaults_;
+  // Shared with the kwarg_handles of the signal, which find a kwarg of its
+  // events by its position here and keep this alive to compare with.
+  const std::shared_ptr<const kwargs> defaults_;
   std::atomic<std::size_t> handles_{0};
   // Pending waits and live subscriptions: what the last handle must end.
   std::atomic<std::size_t> waits_and_subscriptions_{0};

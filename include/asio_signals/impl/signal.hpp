@@ -26,6 +26,10 @@
 namespace asio_signals {
 namespace detail {
 
+inline const std::shared_ptr<const kwargs>& signal_state::defaults_of(const signal& s) noexcept {
+  return s.state_->defaults_;
+}
+
 template <class T>
 struct is_smart_pointer : std::false_type {};
 
