@@ -9,13 +9,15 @@
 // scripts/instructions.sh: a figure the noise of a shared machine does not
 // move, where bench/signal_bench.cpp measures time.
 //
-//   asio_signals_instructions post|send|trigger|bound LISTENERS ITERATIONS
+//   asio_signals_instructions MODE LISTENERS ITERATIONS
 //
-// `post` posts LISTENERS handlers (the floor), `send` is a detached
+// MODE `post` posts LISTENERS handlers (the floor), `send` is a detached
 // signal::send to LISTENERS callbacks, `trigger` a detached router::trigger
 // of an event with LISTENERS listeners, `bound` the same trigger through an
-// event_trigger; each is run to completion with poll() before the next, as
-// in signal_bench.cpp.
+// event_trigger; `by_name` and `by_handle` are sends whose callbacks read the
+// second of two kwargs, with event::get and through a kwarg_handle. Each
+// operation is run to completion with poll() before the next, as in
+// signal_bench.cpp.
 
 #include <asio_signals/event_trigger.hpp>
 #include <asio_signals/router.hpp>
@@ -28,14 +30,15 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <string>
 #include <string_view>
 
 namespace asio = boost::asio;
 namespace sig = asio_signals;
 
-namespace {
-
 long counter = 0;
+
+namespace {
 
 // Each loop is a function of its own, kept out of main, so that what the
 // compiler inlines into one does not depend on the others.
@@ -84,10 +87,18 @@ sig::router listened_router(asio::io_context& ctx, long listeners) {
 
 }  // namespace
 
+// The loops of sends whose callbacks read a kwarg, by name and through a
+// kwarg_handle: in instructions_kwargs.cpp, a translation unit of their own,
+// so that what GCC inlines into the loops above does not depend on them.
+void by_name_loop(asio::io_context& ctx, long listeners, long iterations);
+void by_handle_loop(asio::io_context& ctx, long listeners, long iterations);
+
 int main(int argc, char** argv) {
   const std::string_view mode = argc == 4 ? argv[1] : "";
-  if (mode != "post" && mode != "send" && mode != "trigger" && mode != "bound") {
-    std::cerr << "usage: asio_signals_instructions post|send|trigger|bound LISTENERS ITERATIONS\n";
+  if (mode != "post" && mode != "send" && mode != "trigger" && mode != "bound" &&
+      mode != "by_name" && mode != "by_handle") {
+    std::cerr << "usage: asio_signals_instructions post|send|trigger|bound|by_name|by_handle "
+                 "LISTENERS ITERATIONS\n";
     return 2;
   }
   const long listeners = std::atol(argv[2]);
@@ -100,8 +111,12 @@ int main(int argc, char** argv) {
     send_loop(ctx, listeners, iterations);
   else if (mode == "trigger")
     trigger_loop(ctx, listeners, iterations);
-  else
+  else if (mode == "bound")
     bound_loop(ctx, listeners, iterations);
+  else if (mode == "by_name")
+    by_name_loop(ctx, listeners, iterations);
+  else
+    by_handle_loop(ctx, listeners, iterations);
   // The callbacks ran: a loop that delivered nothing would count nothing.
   if (counter != listeners * iterations) {
     std::cerr << "asio_signals_instructions: " << counter << " calls, expected "

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Counts the instructions of one send, of one router trigger by name and
 # through an event_trigger, and of posting as many handlers (the floor), per
-# operation, for 1, 10 and 100 listeners,
+# operation, for 1, 10 and 100 listeners, then of sends whose callbacks read
+# a kwarg by name and through a kwarg_handle,
 # with callgrind: the difference
 # between a run of 60,000 operations and one of 10,000, divided by 50,000, so
 # that start-up and set-up cancel out. Unlike time, the count does not move
@@ -35,4 +36,18 @@ for listeners in 1 10 100; do
   printf '| %d | %d | %d | %d | %d | %s | %s | %s |\n' "$listeners" "${per[post]}" "${per[send]}" \
     "${per[trigger]}" "${per[bound]}" "$(ratio "${per[send]}" "${per[post]}")" \
     "$(ratio "${per[trigger]}" "${per[send]}")" "$(ratio "${per[bound]}" "${per[send]}")"
+done
+
+printf '\n| listeners | send, callbacks read a kwarg by name | through a kwarg_handle |'
+printf ' saved per read |\n'
+printf '| ---: | ---: | ---: | ---: |\n'
+for listeners in 1 10; do
+  declare -A per
+  for mode in by_name by_handle; do
+    small=$(count "$mode" "$listeners" 10000)
+    large=$(count "$mode" "$listeners" 60000)
+    per[$mode]=$(((large - small) / 50000))
+  done
+  printf '| %d | %d | %d | %d |\n' "$listeners" "${per[by_name]}" "${per[by_handle]}" \
+    "$(((per[by_name] - per[by_handle]) / listeners))"
 done

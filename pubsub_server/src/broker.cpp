@@ -30,7 +30,9 @@ void log_callback_error(const broker& b, std::exception_ptr e) {
 }  // namespace
 
 broker::broker(executor_type ex, server_options options)
-    : options_(std::move(options)), messages_(std::move(ex), sig::arg("message", message())) {
+    : options_(std::move(options)),
+      messages_(std::move(ex), sig::arg("message", message())),
+      message_kwarg_(messages_, "message") {
   // A callback only queues bytes; should one ever throw (out of memory), log
   // it rather than let the exception leave run().
   messages_.set_error_handler(

@@ -74,6 +74,9 @@ class broker {
   /// The signal messages are sent on.
   sig::signal& messages() noexcept { return messages_; }
 
+  /// The message an event of messages() carries, found by position.
+  const message& message_of(const sig::event& ev) const { return message_kwarg_.get(ev); }
+
   /// Counts one more subscriber of @c pattern; returns the key its connection filters on.
   sig::key add_pattern(std::string_view pattern);
 
@@ -162,6 +165,7 @@ class broker {
 
   const server_options options_;
   sig::signal messages_;
+  sig::kwarg_handle<message> message_kwarg_;
   boost::unordered_flat_map<std::string, pattern_entry, string_hash, std::equal_to<>> patterns_;
   std::uint64_t next_pattern_id_ = 0;
   std::vector<sig::key> matched_;

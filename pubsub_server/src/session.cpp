@@ -198,7 +198,7 @@ asio::awaitable<void> session::subscribe(std::span<const std::string_view> chann
     const bool added = channels_.add(channel);
     reply_subscription("subscribe", channel);
     if (!added) continue;
-    auto callback = [this](const sig::event& ev) { on_message(ev.get<message>("message")); };
+    auto callback = [this](const sig::event& ev) { on_message(broker_->message_of(ev)); };
     sig::key key(channel);
     sig::connection c = co_await broker_->messages().connect(std::move(callback), std::move(key));
     channels_.attach(channel, std::move(c));
@@ -214,7 +214,7 @@ asio::awaitable<void> session::psubscribe(std::span<const std::string_view> patt
     sig::key key = broker_->add_pattern(pattern);
     auto head = std::make_shared<const std::string>(pattern_head(pattern));
     auto callback = [this, head](const sig::event& ev) {
-      on_pattern_message(head, ev.get<message>("message"));
+      on_pattern_message(head, broker_->message_of(ev));
     };
     sig::connection c = co_await broker_->messages().connect(std::move(callback), std::move(key));
     patterns_.attach(pattern, std::move(c));
