@@ -36,9 +36,9 @@
 namespace asio = boost::asio;
 namespace sig = asio_signals;
 
-long counter = 0;
-
 namespace {
+
+long counter = 0;
 
 // Each loop is a function of its own, kept out of main, so that what the
 // compiler inlines into one does not depend on the others.
@@ -90,8 +90,8 @@ sig::router listened_router(asio::io_context& ctx, long listeners) {
 // The loops of sends whose callbacks read a kwarg, by name and through a
 // kwarg_handle: in instructions_kwargs.cpp, a translation unit of their own,
 // so that what GCC inlines into the loops above does not depend on them.
-void by_name_loop(asio::io_context& ctx, long listeners, long iterations);
-void by_handle_loop(asio::io_context& ctx, long listeners, long iterations);
+void by_name_loop(asio::io_context& ctx, long listeners, long iterations, long& counter);
+void by_handle_loop(asio::io_context& ctx, long listeners, long iterations, long& counter);
 
 int main(int argc, char** argv) {
   const std::string_view mode = argc == 4 ? argv[1] : "";
@@ -114,9 +114,9 @@ int main(int argc, char** argv) {
   else if (mode == "bound")
     bound_loop(ctx, listeners, iterations);
   else if (mode == "by_name")
-    by_name_loop(ctx, listeners, iterations);
+    by_name_loop(ctx, listeners, iterations, counter);
   else
-    by_handle_loop(ctx, listeners, iterations);
+    by_handle_loop(ctx, listeners, iterations, counter);
   // The callbacks ran: a loop that delivered nothing would count nothing.
   if (counter != listeners * iterations) {
     std::cerr << "asio_signals_instructions: " << counter << " calls, expected "

@@ -19,18 +19,18 @@
 namespace asio = boost::asio;
 namespace sig = asio_signals;
 
-extern long counter;
-
 namespace {
 
 // Sends to callbacks that read the kwarg "message", the second declared, with
-// the reader that `make_reader(signal)` makes once, where they connect.
+// the reader that `make_reader(signal)` makes once, where they connect, and
+// add what they read to `counter`.
 template <class MakeReader>
-void read_loop(asio::io_context& ctx, long listeners, long iterations, MakeReader make_reader) {
+void read_loop(asio::io_context& ctx, long listeners, long iterations, long& counter,
+               MakeReader make_reader) {
   sig::signal s(ctx, sig::arg("channel", std::string("news")), sig::arg("message", 1L));
   auto read = make_reader(s);
   for (long i = 0; i < listeners; ++i)
-    s.connect([read](const sig::event& ev) { counter += read(ev); }, asio::detached);
+    s.connect([read, &counter](const sig::event& ev) { counter += read(ev); }, asio::detached);
   ctx.poll();
   for (long i = 0; i < iterations; ++i) {
     s.send(asio::detached);
@@ -40,14 +40,14 @@ void read_loop(asio::io_context& ctx, long listeners, long iterations, MakeReade
 
 }  // namespace
 
-void by_name_loop(asio::io_context& ctx, long listeners, long iterations) {
-  read_loop(ctx, listeners, iterations, [](const sig::signal&) {
+void by_name_loop(asio::io_context& ctx, long listeners, long iterations, long& counter) {
+  read_loop(ctx, listeners, iterations, counter, [](const sig::signal&) {
     return [](const sig::event& ev) { return ev.get<long>("message"); };
   });
 }
 
-void by_handle_loop(asio::io_context& ctx, long listeners, long iterations) {
-  read_loop(ctx, listeners, iterations, [](const sig::signal& s) {
+void by_handle_loop(asio::io_context& ctx, long listeners, long iterations, long& counter) {
+  read_loop(ctx, listeners, iterations, counter, [](const sig::signal& s) {
     return [message = sig::kwarg_handle<long>(s, "message")](const sig::event& ev) {
       return message.get(ev);
     };

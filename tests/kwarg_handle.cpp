@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace asio = boost::asio;
@@ -90,6 +91,38 @@ CO_TEST_CASE(events_of_other_signals_are_read_by_name) {
   co_await test::settle();
   BOOST_TEST(seen == std::vector<int>({2, 20}), boost::test_tools::per_element());
   BOOST_TEST(failed);
+}
+
+// A string-like default is a std::string, and so is the handle that reads it.
+CO_TEST_CASE(string_like_kwargs_are_read_as_strings) {
+  sig::signal s(co_await asio::this_coro::executor, sig::arg("text", "none"));
+  sig::kwarg_handle<std::string> text(s, "text");
+  std::vector<std::string> seen;
+  co_await s.connect([&](const sig::event& ev) { seen.push_back(text.get(ev)); });
+  co_await s.send();
+  co_await s.send(sig::arg("text", std::string_view("view")));
+  co_await test::settle();
+  BOOST_TEST(seen == std::vector<std::string>({"none", "view"}), boost::test_tools::per_element());
+}
+
+// A signal made after the handle's is gone, even one whose declared kwargs
+// take the same memory, is another signal: its events are read by name.
+CO_TEST_CASE(a_later_signal_is_not_taken_for_the_handles) {
+  auto ex = co_await asio::this_coro::executor;
+  std::optional<sig::kwarg_handle<int>> second;
+  {
+    sig::signal gone(ex, sig::arg("first", 1), sig::arg("second", 2));
+    second.emplace(gone, "second");
+  }
+  std::vector<int> seen;
+  for (int round = 0; round < 8; ++round) {
+    sig::signal later(ex, sig::arg("second", 20 + round), sig::arg("first", 10));
+    co_await later.connect([&](const sig::event& ev) { seen.push_back(second->get(ev)); });
+    co_await later.send();
+    co_await test::settle();
+  }
+  BOOST_TEST(seen == std::vector<int>({20, 21, 22, 23, 24, 25, 26, 27}),
+             boost::test_tools::per_element());
 }
 
 // A handle holds no signal: a callback that keeps one keeps its signal

@@ -17,29 +17,11 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <typeinfo>
 #include <utility>
 
 namespace asio_signals {
-
-namespace detail {
-
-struct kwargs_access {
-  // The position of `name` in `k`, or k.size().
-  static std::size_t position(const kwargs& k, std::string_view name) noexcept {
-    std::size_t i = 0;
-    while (i < k.entries_.size() && k.entries_[i].first != name) ++i;
-    return i;
-  }
-
-  // The value at `index`, which holds a T.
-  template <class T>
-  static const T& value_at(const kwargs& k, std::size_t index) noexcept {
-    return static_cast<const value_holder<T>&>(*k.entries_[index].second.holder_).value;
-  }
-};
-
-}  // namespace detail
 
 /// One kwarg of one signal, found once, for reading it from the signal's
 /// events without looking its name up.
@@ -60,16 +42,22 @@ struct kwargs_access {
  *
  * @par Thread Safety
  * @e Distinct @e objects: Safe.@n
- * @e Shared @e objects: Safe.
+ * @e Shared @e objects: Safe for reading.
  */
 template <class T>
 class kwarg_handle {
+  static_assert(std::is_same_v<T, detail::stored_value_t<T>>,
+                "asio_signals: a kwarg_handle reads the type a kwarg is stored as: not const, "
+                "not a reference, and std::string for string-like kwargs");
+
  public:
   /// The kwarg @c name that @c s declares.
   /**
    * @throws kwarg_error if @c s declares no kwarg @c name, or declares it
    * with another type than @c T (a string-like kwarg is a @c std::string).
    */
+  // index_ is found from `name` before name_ takes it: members are
+  // initialised in the order declared.
   kwarg_handle(const signal& s, std::string name)
       : defaults_(detail::signal_state::defaults_of(s)),
         index_(detail::kwargs_access::position(*defaults_, name)),

@@ -86,7 +86,7 @@ ASIO_SIGNALS_DECL void merge_kwargs(kwargs& into, const kwargs& defaults,
 // Removes every kwarg, keeping the memory.
 ASIO_SIGNALS_DECL void clear_kwargs(kwargs& k) noexcept;
 
-// What kwarg_handle reads of a kwargs whose layout it knows.
+// What kwarg_handle reads of a kwargs whose layout it knows; defined below.
 struct kwargs_access;
 
 }  // namespace detail
@@ -230,6 +230,25 @@ template <class Value>
 kwarg arg(std::string name, Value&& v) {
   return kwarg(std::move(name), kwargs::value(std::forward<Value>(v)));
 }
+
+namespace detail {
+
+struct kwargs_access {
+  // The position of `name` in `k`, or k.size().
+  static std::size_t position(const kwargs& k, std::string_view name) noexcept {
+    std::size_t i = 0;
+    while (i < k.entries_.size() && k.entries_[i].first != name) ++i;
+    return i;
+  }
+
+  // The value at `index`, which holds a T.
+  template <class T>
+  static const T& value_at(const kwargs& k, std::size_t index) noexcept {
+    return static_cast<const value_holder<T>&>(*k.entries_[index].second.holder_).value;
+  }
+};
+
+}  // namespace detail
 
 }  // namespace asio_signals
 

@@ -61,7 +61,7 @@ class ASIO_SIGNALS_DECL signal_state : public std::enable_shared_from_this<signa
 
   // The kwargs `s` declares, with their default values; immutable. Defined
   // in impl/signal.hpp, where signal is complete.
-  static const std::shared_ptr<const kwargs>& defaults_of(const signal& s) noexcept;
+  static inline const std::shared_ptr<const kwargs>& defaults_of(const signal& s) noexcept;
 
   // Counts the handles users hold (see signal).
   void add_handle() noexcept;
