@@ -255,19 +255,24 @@ BENCHMARK_MAIN();
 // The router: a trigger against a send, in the same run.
 namespace {
 
+// A router whose sender "s" declares "e", which `listeners` listen to.
+sig::router listened_router(asio::io_context& ctx, std::int64_t listeners) {
+  sig::router r(ctx);
+  r.add_sender("s", sig::events("e"), asio::detached);
+  for (std::int64_t i = 0; i < listeners; ++i)
+    r.add_listener([] { ++counter; }, "s", "e", asio::detached);
+  ctx.poll();
+  return r;
+}
+
 // A trigger of one event with state.range(0) listeners: compare with
 // send_detached of as many callbacks.
 void router_trigger(benchmark::State& state) {
   context c;
-  asio::io_context& ctx = c.ctx;
-  sig::router r(ctx);
-  r.add_sender("s", sig::events("e"), asio::detached);
-  for (std::int64_t i = 0; i < state.range(0); ++i)
-    r.add_listener([] { ++counter; }, "s", "e", asio::detached);
-  ctx.poll();
+  sig::router r = listened_router(c.ctx, state.range(0));
   for (auto _ : state) {
     r.trigger("s", "e", asio::detached);
-    ctx.poll();
+    c.ctx.poll();
   }
   per_callback(state, state.range(0));
 }
@@ -275,16 +280,10 @@ void router_trigger(benchmark::State& state) {
 // router_trigger through an event_trigger.
 void router_trigger_bound(benchmark::State& state) {
   context c;
-  asio::io_context& ctx = c.ctx;
-  sig::router r(ctx);
-  r.add_sender("s", sig::events("e"), asio::detached);
-  for (std::int64_t i = 0; i < state.range(0); ++i)
-    r.add_listener([] { ++counter; }, "s", "e", asio::detached);
-  ctx.poll();
-  sig::event_trigger e(r, "s", "e");
+  sig::event_trigger e(listened_router(c.ctx, state.range(0)), "s", "e");
   for (auto _ : state) {
     e.trigger(asio::detached);
-    ctx.poll();
+    c.ctx.poll();
   }
   per_callback(state, state.range(0));
 }
