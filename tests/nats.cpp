@@ -240,10 +240,19 @@ CO_TEST_CASE(garbage_on_a_subject_is_dropped_reported_and_counted) {
   raw.publish("t.s.ev.temp.cold", "not json {");
   raw.publish("t.s.pr.somebody", "[1, 2]");
   raw.publish("t.s.ev.bad%ZZ.cold", "{}");
-  BOOST_TEST(co_await eventually([&] { return lb.dropped_messages() == 3; }));
+  raw.publish("t.s.ev.temp.cold", "[1, 2]");
+  raw.publish("t.s.ev.temp.cold", "\"text\"");
+  raw.publish("t.s.ev.temp.cold", "{\"a\":1} {");
+  BOOST_TEST(co_await eventually([&] { return lb.dropped_messages() == 6; }));
   BOOST_TEST(
-      errors.subjects == (log_type{"t.s.ev.temp.cold", "t.s.pr.somebody", "t.s.ev.bad%ZZ.cold"}),
+      errors.subjects == (log_type{"t.s.ev.temp.cold", "t.s.pr.somebody", "t.s.ev.bad%ZZ.cold",
+                                   "t.s.ev.temp.cold", "t.s.ev.temp.cold", "t.s.ev.temp.cold"}),
       boost::test_tools::per_element());
+  BOOST_TEST_REQUIRE(errors.messages.size() == 6u);
+  BOOST_TEST(test::contains(errors.messages[0], "undecodable JSON"), errors.messages[0]);
+  BOOST_TEST(test::contains(errors.messages[3], "not a JSON object"), errors.messages[3]);
+  BOOST_TEST(test::contains(errors.messages[4], "not a JSON object"), errors.messages[4]);
+  BOOST_TEST(test::contains(errors.messages[5], "undecodable JSON"), errors.messages[5]);
   co_await a.trigger("temp", "cold");
   BOOST_TEST(co_await eventually([&] { return received.size() == 2; }));
   BOOST_TEST(received.size() == 2u);
@@ -487,6 +496,50 @@ CO_TEST_CASE(values_are_json_and_unencodable_ones_fail_the_trigger) {
   BOOST_TEST(got.get<boost::json::value>("j") == pair);
   // The failed trigger reached no listener, here or there.
   BOOST_TEST(local == 1);
+  co_await la.stop();
+  co_await lb.stop();
+}
+
+// Payloads that no link writes but any JSON writer may: escapes, numbers
+// beyond int64, nested values, a repeated name.
+CO_TEST_CASE(any_json_object_is_read_as_kwargs) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex), b(ex);
+  sig::nats_link la(a, options_for(server)), lb(b, options_for(server));
+  std::vector<sig::kwargs> got;
+  co_await b.add_listener([&](const sig::event& ev) { got.push_back(sig::event_data(ev)); }, "s",
+                          "e");
+  co_await la.start();
+  co_await lb.start();
+  co_await a.add_sender("s", sig::events("e"));
+  bool connected = co_await connected_eventually(b, "s");
+  BOOST_TEST(connected);
+  raw_client raw(server.url());
+  raw.publish("t.s.ev.s.e",
+              R"( { "t\u00e9xt" : "a\"b\n\u00e9" , "huge": 18446744073709551615, "neg": -5,)"
+              R"( "nested": {"d": [-97570.19231092371, {"k": null}], "s": "x"}, "n": 1, "n": 2,)"
+              R"( "d": 1e2 } )");
+  raw.publish("t.s.ev.s.e", "{}");
+  BOOST_TEST(co_await eventually([&] { return got.size() == 2; }));
+  BOOST_TEST_REQUIRE(got.size() == 2u);
+  const sig::kwargs& k = got[0];
+  std::vector<std::string> names;
+  for (const auto& entry : k) names.push_back(entry.first);
+  BOOST_TEST(names == (log_type{"t\xc3\xa9xt", "huge", "neg", "nested", "n", "d"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(k.get<std::string>("t\xc3\xa9xt") == "a\"b\n\xc3\xa9");
+  BOOST_TEST(k.get<std::uint64_t>("huge") == 18446744073709551615u);
+  BOOST_TEST(k.get<std::int64_t>("neg") == -5);
+  BOOST_TEST(k.get<std::int64_t>("n") == 2);
+  BOOST_TEST(k.get<double>("d") == 100.0);
+  const auto& nested = k.get<boost::json::value>("nested").as_object();
+  // Within nested values too, a double arrives as it was sent.
+  BOOST_TEST(nested.at("d").as_array().at(0).as_double() == -97570.19231092371);
+  BOOST_TEST(nested.at("d").as_array().at(1).as_object().at("k").is_null());
+  BOOST_TEST(nested.at("s").as_string() == "x");
+  BOOST_TEST(got[1].empty());
+  BOOST_TEST(lb.dropped_messages() == 0u);
   co_await la.stop();
   co_await lb.stop();
 }

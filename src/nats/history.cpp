@@ -311,7 +311,7 @@ std::vector<retained_event> nats_history::read(const topic& t, natsSubscription*
   natsStatus s = natsSubscription_FetchRequest(&list, sub, &request);
   std::vector<retained_event> events;
   events.reserve(static_cast<std::size_t>(list.Count));
-  object_parser parser;
+  kwargs_parser parser;
   event_subject_names names(prefix_);
   for (int i = 0; i < list.Count; ++i) {
     natsMsg* m = list.Msgs[i];
@@ -330,8 +330,8 @@ std::vector<retained_event> nats_history::read(const topic& t, natsSubscription*
         throw nats_error("asio_signals: a message of " + describe(t) + " on another subject");
       e.sender = names.sender();
       e.event = names.event();
-      e.data = decode_kwargs(parser.parse(std::string_view(
-          natsMsg_GetData(m), static_cast<std::size_t>(natsMsg_GetDataLength(m)))));
+      e.data = parser.parse(
+          std::string_view(natsMsg_GetData(m), static_cast<std::size_t>(natsMsg_GetDataLength(m))));
       events.push_back(std::move(e));
     } catch (...) {
       garbage = std::current_exception();

@@ -28,6 +28,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <charconv>
 #include <deque>
 #include <functional>
 #include <map>
@@ -46,9 +47,7 @@ namespace detail {
 
 namespace json = boost::json;
 
-// What a cnats thread copies out of a message before posting it. (Posting
-// the message itself costs more: cnats frees every message on a thread of
-// its own, which the executor's thread would then wake once per message.)
+// A message received, as the link keeps it while it waits its turn.
 struct nats_message {
   std::string subject;
   std::string reply;
@@ -56,6 +55,19 @@ struct nats_message {
   bool no_responders = false;
   // Set instead of the rest for the expiry of a silent link's senders.
   std::string expired_link;
+};
+
+// A message received, read where a nats_inbox keeps it.
+struct nats_message_view {
+  std::string_view subject;
+  std::string_view reply;
+  std::string_view data;
+  bool no_responders = false;
+
+  nats_message copy() const {
+    return nats_message{std::string(subject), std::string(reply), std::string(data), no_responders,
+                        std::string()};
+  }
 };
 
 enum class nats_source { signals, replies, requests, connection };
@@ -70,12 +82,71 @@ struct nats_anchor {
   std::shared_ptr<struct nats_mailbox> mailbox;
 };
 
+// What a cnats thread copies out of messages before posting them: their
+// texts one after another in one buffer, and where each lies. (Posting the
+// messages themselves costs more: cnats frees every message on a thread of
+// its own, which the executor's thread would then wake once per message.)
+// Cleared, it keeps its capacity, so that once grown it takes messages
+// without allocating: no allocation on a cnats thread freed on the executor.
+class nats_inbox {
+ public:
+  void append(nats_source source, natsMsg* msg) {
+    entry e{source, natsMsg_IsNoResponders(msg), 0, 0, 0};
+    const std::size_t start = text_.size();
+    text_ += natsMsg_GetSubject(msg);
+    e.subject = text_.size() - start;
+    if (const char* reply = natsMsg_GetReply(msg)) text_ += reply;
+    e.reply = text_.size() - start - e.subject;
+    e.data = static_cast<std::size_t>(natsMsg_GetDataLength(msg));
+    text_.append(natsMsg_GetData(msg), e.data);
+    entries_.push_back(e);
+  }
+
+  // Calls f(source, view) for each message, in the order they arrived.
+  template <class F>
+  void for_each(F f) const {
+    std::string_view rest = text_;
+    for (const entry& e : entries_) {
+      nats_message_view m;
+      m.subject = rest.substr(0, e.subject);
+      m.reply = rest.substr(e.subject, e.reply);
+      m.data = rest.substr(e.subject + e.reply, e.data);
+      m.no_responders = e.no_responders;
+      rest.remove_prefix(e.subject + e.reply + e.data);
+      f(e.source, m);
+    }
+  }
+
+  void clear() noexcept {
+    entries_.clear();
+    text_.clear();
+  }
+
+  void swap(nats_inbox& other) noexcept {
+    entries_.swap(other.entries_);
+    text_.swap(other.text_);
+  }
+
+ private:
+  // The sizes of a message's subject, reply and data.
+  struct entry {
+    nats_source source;
+    bool no_responders;
+    std::size_t subject;
+    std::size_t reply;
+    std::size_t data;
+  };
+
+  std::vector<entry> entries_;
+  std::string text_;
+};
+
 // The messages received and not yet taken by the executor: cnats's threads
 // append to it and post a drain only when none is pending, so that a burst
 // costs one post, and messages keep the order they arrived in.
 struct nats_mailbox {
   std::mutex mutex;
-  std::vector<std::pair<nats_source, nats_message>> messages;
+  nats_inbox messages;
   bool drain_posted = false;
 };
 
@@ -157,7 +228,7 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   asio::awaitable<void> start();
   asio::awaitable<void> stop();
 
-  void on_message(nats_source source, nats_message m);
+  void on_message(nats_source source, const nats_message_view& m);
   // Takes the messages of the mailbox, on the executor.
   void drain(nats_mailbox& mailbox);
   void on_anchor_done() { --open_anchors_; }
@@ -205,9 +276,10 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
 
   asio::awaitable<void> consume(std::shared_ptr<nats_link_state> self);
   asio::awaitable<void> heartbeat(std::shared_ptr<nats_link_state> self);
-  // Triggers the event `m` carries, if it carries one, and returns whether
-  // it did; an event that cannot be decoded is dropped and reported.
-  bool deliver_event(const nats_message& m);
+  // Triggers the event a message of `subject` carries, if it carries one,
+  // and returns whether it did; an event that cannot be decoded is dropped
+  // and reported.
+  bool deliver_event(std::string_view subject, std::string_view payload);
   asio::awaitable<void> handle(nats_message m);
   asio::awaitable<void> reconcile(std::string link, json::object presence);
   asio::awaitable<void> add_proxy(std::string name, std::string owner,
@@ -238,10 +310,10 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   int open_anchors_ = 0;
   std::shared_ptr<nats_mailbox> mailbox_ = std::make_shared<nats_mailbox>();
   // The messages of one drain, kept to reuse their capacity.
-  std::vector<std::pair<nats_source, nats_message>> drained_;
+  nats_inbox drained_;
   // Parses the payloads of events, one after another in the signal loop,
   // and decodes their names.
-  object_parser events_parser_;
+  kwargs_parser events_parser_;
   event_subject_names event_names_{options_.prefix};
   // Encodes the kwargs of the local triggers.
   kwargs_writer events_writer_;
@@ -281,18 +353,13 @@ namespace {
 
 void on_nats_message(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
   auto* anchor = static_cast<nats_anchor*>(closure);
-  nats_message m;
-  m.subject = natsMsg_GetSubject(msg);
-  if (const char* reply = natsMsg_GetReply(msg)) m.reply = reply;
-  m.data.assign(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
-  m.no_responders = natsMsg_IsNoResponders(msg);
-  natsMsg_Destroy(msg);
   bool post = false;
   {
     std::lock_guard lock(anchor->mailbox->mutex);
-    anchor->mailbox->messages.emplace_back(anchor->source, std::move(m));
+    anchor->mailbox->messages.append(anchor->source, msg);
     post = !std::exchange(anchor->mailbox->drain_posted, true);
   }
+  natsMsg_Destroy(msg);
   if (post)
     asio::post(anchor->executor, [state = anchor->state, mailbox = anchor->mailbox] {
       if (auto s = state.lock()) s->drain(*mailbox);
@@ -486,37 +553,37 @@ void nats_link_state::drain(nats_mailbox& mailbox) {
     drained_.swap(mailbox.messages);
     mailbox.drain_posted = false;
   }
-  for (auto& [source, m] : drained_) on_message(source, std::move(m));
+  drained_.for_each(
+      [this](nats_source source, const nats_message_view& m) { on_message(source, m); });
   drained_.clear();
 }
 
-void nats_link_state::on_message(nats_source source, nats_message m) {
+void nats_link_state::on_message(nats_source source, const nats_message_view& m) {
   if (!started_) return;
   switch (source) {
     case nats_source::signals:
       // An event that finds nothing queued before it and the consumer
       // waiting is triggered at once; anything else takes its turn.
-      if (consumer_waiting_ && queue_.empty() && deliver_event(m)) break;
-      queue_.push_back(std::move(m));
+      if (consumer_waiting_ && queue_.empty() && deliver_event(m.subject, m.data)) break;
+      queue_.push_back(m.copy());
       wake_.cancel();
       break;
     case nats_source::replies: {
-      auto id = m.subject.substr(m.subject.rfind('.') + 1);
-      auto it = pending_.end();
-      try {
-        it = pending_.find(std::stoull(id));
-      } catch (...) {
-        // Not a reply to this link's requests: ignored, as a late one is.
-      }
-      // A reply after its timeout finds no request: it is dropped.
+      const std::string_view token = m.subject.substr(m.subject.rfind('.') + 1);
+      std::uint64_t id = 0;
+      const auto [end, error] = std::from_chars(token.data(), token.data() + token.size(), id);
+      // Not a reply to this link's requests, or a reply after its timeout:
+      // it finds no request, and is dropped.
+      auto it = error == std::errc() && end == token.data() + token.size() ? pending_.find(id)
+                                                                           : pending_.end();
       if (it != pending_.end() && !it->second->reply) {
-        it->second->reply = std::move(m);
+        it->second->reply = m.copy();
         it->second->timer.cancel();
       }
       break;
     }
     case nats_source::requests:
-      asio::co_spawn(executor(), serve_request(shared_from_this(), std::move(m)), asio::detached);
+      asio::co_spawn(executor(), serve_request(shared_from_this(), m.copy()), asio::detached);
       break;
     case nats_source::connection:
       break;
@@ -686,7 +753,7 @@ asio::awaitable<void> nats_link_state::consume(std::shared_ptr<nats_link_state>)
     }
     nats_message m = std::move(queue_.front());
     queue_.pop_front();
-    if (!deliver_event(m)) co_await handle(std::move(m));
+    if (!m.expired_link.empty() || !deliver_event(m.subject, m.data)) co_await handle(std::move(m));
   }
 }
 
@@ -710,11 +777,10 @@ asio::awaitable<void> nats_link_state::heartbeat(std::shared_ptr<nats_link_state
   }
 }
 
-bool nats_link_state::deliver_event(const nats_message& m) {
-  if (!m.expired_link.empty()) return false;
+bool nats_link_state::deliver_event(std::string_view subject, std::string_view payload) {
   try {
-    if (!event_names_.decode(m.subject)) return false;
-    kwargs data = decode_kwargs(events_parser_.parse(m.data));
+    if (!event_names_.decode(subject)) return false;
+    kwargs data = events_parser_.parse(payload);
     // Events of a sender not yet announced are dropped, as a local trigger
     // of a sender not yet added fails.
     if (!proxies_.count(event_names_.sender())) return true;
@@ -724,7 +790,7 @@ bool nats_link_state::deliver_event(const nats_message& m) {
                                            std::move(data));
   } catch (...) {
     ++dropped;
-    report(m.subject, std::current_exception());
+    report(std::string(subject), std::current_exception());
   }
   return true;
 }

@@ -287,10 +287,21 @@ std::any decode_any(const json::value& v) {
 
 namespace {
 
+// The double whose text is `number` (the parts before) and then `last`, read
+// with std::from_chars, which rounds correctly: Boost.JSON 1.81's own
+// conversion, `parsed`, is one unit in the last place off for about one
+// double in ten, and a double must arrive as it was sent. Clears `number`.
+double exact_double(std::string& number, json::string_view last, double parsed) {
+  number.append(last.data(), last.size());
+  double exact = 0;
+  auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), exact);
+  number.clear();
+  // Beyond a double's range the parser's own value (an infinity) stands.
+  return error == std::errc() ? exact : parsed;
+}
+
 // Builds a value as boost::json::parser does, but reads each floating-point
-// number again from its text with std::from_chars, which rounds correctly:
-// Boost.JSON 1.81's own conversion is one unit in the last place off for
-// about one double in ten, and a double must arrive as it was sent.
+// number again from its text (exact_double).
 class exact_handler {
  public:
   static constexpr std::size_t max_object_size = json::object::max_size();
@@ -348,12 +359,7 @@ class exact_handler {
     return true;
   }
   bool on_double(double d, json::string_view s, json::error_code&) {
-    number_.append(s.data(), s.size());
-    double exact = 0;
-    auto [end, error] = std::from_chars(number_.data(), number_.data() + number_.size(), exact);
-    // Beyond a double's range the parser's own value (an infinity) stands.
-    stack_.push_double(error == std::errc() ? exact : d);
-    number_.clear();
+    stack_.push_double(exact_double(number_, s, d));
     return true;
   }
   bool on_bool(bool b, json::error_code&) {
@@ -374,17 +380,175 @@ class exact_handler {
 
 }  // namespace
 
-struct object_parser::impl {
-  json::basic_parser<exact_handler> parser{json::parse_options()};
+namespace {
+
+// Builds kwargs from a JSON object as decode_kwargs does from the parsed
+// object: a member of the object is a kwarg, its value stored as
+// decode_kwargs types it; a nested array or object is built as a
+// json::value (with exact doubles, as exact_handler builds it). A document
+// that is no object stops the parse, with not_object() set.
+class kwargs_handler {
+ public:
+  static constexpr std::size_t max_object_size = json::object::max_size();
+  static constexpr std::size_t max_array_size = json::array::max_size();
+  static constexpr std::size_t max_key_size = json::string::max_size();
+  static constexpr std::size_t max_string_size = json::string::max_size();
+
+  kwargs release() { return std::move(result_); }
+  bool not_object() const noexcept { return not_object_; }
+
+  bool on_document_begin(json::error_code&) {
+    result_ = kwargs();
+    depth_ = 0;
+    not_object_ = false;
+    key_.clear();
+    text_.clear();
+    number_.clear();
+    return true;
+  }
+  bool on_document_end(json::error_code&) { return true; }
+  bool on_object_begin(json::error_code&) {
+    if (depth_ == 1) nested_.reset();
+    ++depth_;
+    return true;
+  }
+  bool on_object_end(std::size_t n, json::error_code&) {
+    if (--depth_ == 0) return true;
+    nested_.push_object(n);
+    if (depth_ == 1) set(nested_.release());
+    return true;
+  }
+  bool on_array_begin(json::error_code& ec) {
+    if (depth_ == 0) return stop(ec);
+    if (depth_ == 1) nested_.reset();
+    ++depth_;
+    return true;
+  }
+  bool on_array_end(std::size_t n, json::error_code&) {
+    nested_.push_array(n);
+    if (--depth_ == 1) set(nested_.release());
+    return true;
+  }
+  bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
+    if (depth_ == 1)
+      key_.append(s.data(), s.size());
+    else
+      nested_.push_chars(s);
+    return true;
+  }
+  bool on_key(json::string_view s, std::size_t, json::error_code&) {
+    if (depth_ == 1)
+      key_.append(s.data(), s.size());
+    else
+      nested_.push_key(s);
+    return true;
+  }
+  bool on_string_part(json::string_view s, std::size_t, json::error_code& ec) {
+    if (depth_ == 0) return stop(ec);
+    if (depth_ == 1)
+      text_.append(s.data(), s.size());
+    else
+      nested_.push_chars(s);
+    return true;
+  }
+  bool on_string(json::string_view s, std::size_t, json::error_code& ec) {
+    if (depth_ == 0) return stop(ec);
+    if (depth_ > 1) {
+      nested_.push_string(s);
+      return true;
+    }
+    text_.append(s.data(), s.size());
+    set(text_);
+    text_.clear();
+    return true;
+  }
+  bool on_number_part(json::string_view s, json::error_code& ec) {
+    if (depth_ == 0) return stop(ec);
+    number_.append(s.data(), s.size());
+    return true;
+  }
+  bool on_int64(std::int64_t i, json::string_view, json::error_code& ec) {
+    number_.clear();
+    return scalar(i, ec, &json::value_stack::push_int64);
+  }
+  bool on_uint64(std::uint64_t u, json::string_view, json::error_code& ec) {
+    number_.clear();
+    return scalar(u, ec, &json::value_stack::push_uint64);
+  }
+  bool on_double(double d, json::string_view s, json::error_code& ec) {
+    return scalar(exact_double(number_, s, d), ec, &json::value_stack::push_double);
+  }
+  bool on_bool(bool b, json::error_code& ec) {
+    return scalar(b, ec, &json::value_stack::push_bool);
+  }
+  bool on_null(json::error_code& ec) {
+    if (depth_ == 0) return stop(ec);
+    if (depth_ == 1)
+      set(nullptr);
+    else
+      nested_.push_null();
+    return true;
+  }
+  bool on_comment_part(json::string_view, json::error_code&) { return true; }
+  bool on_comment(json::string_view, json::error_code&) { return true; }
+
+ private:
+  // Stops the parse of a document that is no object.
+  bool stop(json::error_code& ec) {
+    not_object_ = true;
+    ec = json::error::syntax;
+    return false;
+  }
+
+  template <class T>
+  void set(T&& v) {
+    result_.set(std::move(key_), std::forward<T>(v));
+    key_.clear();
+  }
+
+  template <class T>
+  bool scalar(T v, json::error_code& ec, void (json::value_stack::*push)(T)) {
+    if (depth_ == 0) return stop(ec);
+    if (depth_ == 1)
+      set(v);
+    else
+      (nested_.*push)(v);
+    return true;
+  }
+
+  kwargs result_;
+  // 0 outside the document's object, 1 within it, more within a member.
+  std::size_t depth_ = 0;
+  bool not_object_ = false;
+  std::string key_;
+  std::string text_;
+  std::string number_;
+  json::value_stack nested_;
 };
 
-object_parser::object_parser() : impl_(std::make_unique<impl>()) {}
+}  // namespace
 
-object_parser::~object_parser() = default;
+struct kwargs_parser::impl {
+  json::basic_parser<kwargs_handler> parser{json::parse_options()};
+};
 
-json::object object_parser::parse(std::string_view payload) {
-  json::basic_parser<exact_handler>& parser = impl_->parser;
+kwargs_parser::kwargs_parser() : impl_(std::make_unique<impl>()) {}
+
+kwargs_parser::~kwargs_parser() = default;
+
+kwargs kwargs_parser::parse(std::string_view payload) {
+  json::basic_parser<kwargs_handler>& parser = impl_->parser;
   parser.reset();
+  json::error_code ec;
+  std::size_t used = parser.write_some(false, payload.data(), payload.size(), ec);
+  if (parser.handler().not_object()) throw nats_error("asio_signals: payload is not a JSON object");
+  if (!ec && used < payload.size()) ec = json::error::extra_data;
+  if (ec) throw nats_error("asio_signals: undecodable JSON payload: " + ec.message());
+  return parser.handler().release();
+}
+
+json::object parse_object(std::string_view payload) {
+  json::basic_parser<exact_handler> parser{json::parse_options()};
   json::error_code ec;
   std::size_t used = parser.write_some(false, payload.data(), payload.size(), ec);
   if (!ec && used < payload.size()) ec = json::error::extra_data;
@@ -392,10 +556,6 @@ json::object object_parser::parse(std::string_view payload) {
   json::value v = parser.handler().release();
   if (!v.is_object()) throw nats_error("asio_signals: payload is not a JSON object");
   return std::move(v.get_object());
-}
-
-json::object parse_object(std::string_view payload) {
-  return object_parser().parse(payload);
 }
 
 std::string status_text(natsStatus s) {

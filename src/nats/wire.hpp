@@ -95,17 +95,18 @@ kwargs decode_kwargs(const boost::json::object& o);
 // A JSON value as a response, typed as decode_kwargs types a kwarg.
 std::any decode_any(const boost::json::value& v);
 
-// Parses message payloads as parse_object does, keeping its buffers from
-// one payload to the next: one per thread that reads many.
-class object_parser {
+// Parses message payloads into kwargs, as decode_kwargs(parse_object(payload))
+// does, but without a JSON object between, keeping its buffers from one
+// payload to the next: one per thread that reads many.
+class kwargs_parser {
  public:
-  object_parser();
-  ~object_parser();
-  object_parser(const object_parser&) = delete;
-  object_parser& operator=(const object_parser&) = delete;
+  kwargs_parser();
+  ~kwargs_parser();
+  kwargs_parser(const kwargs_parser&) = delete;
+  kwargs_parser& operator=(const kwargs_parser&) = delete;
 
   // Throws nats_error unless `payload` is a JSON object.
-  boost::json::object parse(std::string_view payload);
+  kwargs parse(std::string_view payload);
 
  private:
   struct impl;
