@@ -13,7 +13,9 @@
 #include <boost/json/error.hpp>
 #include <boost/json/value_stack.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
@@ -206,19 +208,48 @@ void kwargs_writer::append(const T& v) {
   }
 }
 
+void kwargs_writer::append_string(const std::string& s) {
+  // Most names and many strings have nothing to escape.
+  const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\';
+  });
+  if (!plain) return append(s);
+  text_ += '"';
+  text_ += s;
+  text_ += '"';
+}
+
+template <class T>
+bool kwargs_writer::append_number(const kwargs::value& v) {
+  const T* x = v.get_if<T>();
+  if (!x) return false;
+  // An infinity or a NaN has no JSON number: Boost.JSON writes its stand-in.
+  if constexpr (std::is_floating_point_v<T>)
+    if (!std::isfinite(*x)) return false;
+  // The shortest text that reads back exactly, as Boost.JSON's own.
+  char buffer[32];
+  auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, *x);
+  text_.append(buffer, end);
+  return true;
+}
+
 std::string_view kwargs_writer::write(const kwargs& k, const nats_options& options) {
   text_.assign(1, '{');
   for (const auto& entry : k) {
     if (text_.size() > 1) text_ += ',';
-    append(entry.first);
+    append_string(entry.first);
     text_ += ':';
     const kwargs::value& v = entry.second;
-    // Strings and JSON values as they are; other types through their JSON
-    // value, which holds no memory for a number, a bool or null.
+    // Strings, numbers of the usual types and JSON values as they are;
+    // other types through their JSON value, which holds no memory for a
+    // number, a bool or null.
     if (const auto* s = v.get_if<std::string>()) {
-      append(*s);
+      append_string(*s);
       continue;
     }
+    if (append_number<double>(v) || append_number<int>(v) || append_number<long>(v) ||
+        append_number<long long>(v))
+      continue;
     if (const auto* j = v.get_if<json::value>()) {
       append(*j);
       continue;

@@ -68,9 +68,11 @@ class event_subject_names {
 // Kwargs as a JSON object; throws nats_error for a value without encoding.
 boost::json::object encode_kwargs(const kwargs& k, const nats_options& options);
 
-// Writes kwargs as the JSON text of encode_kwargs, into a buffer kept from
-// one call to the next, without a JSON object between: one per thread that
-// encodes many.
+// Writes kwargs as the JSON of encode_kwargs, into a buffer kept from one
+// call to the next, without a JSON object between: one per thread that
+// encodes many. Numbers are written as std::to_chars writes them, the
+// shortest text that reads back exactly, which may differ in form from
+// Boost.JSON's (20.5 where it writes 2.05E1).
 class kwargs_writer {
  public:
   // The text, valid until the next call; throws nats_error for a value
@@ -80,6 +82,10 @@ class kwargs_writer {
  private:
   template <class T>
   void append(const T& v);
+  void append_string(const std::string& s);
+  // Appends `v` and returns true if it holds a finite T.
+  template <class T>
+  bool append_number(const kwargs::value& v);
 
   boost::json::serializer serializer_;
   std::string text_;
