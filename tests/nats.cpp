@@ -479,9 +479,9 @@ CO_TEST_CASE(values_are_json_and_unencodable_ones_fail_the_trigger) {
   boost::json::value pair = {1, 2};
   co_await a.trigger("s", "e", sig::arg("text", "hi"), sig::arg("q\"\n", "a\\\"b\x01"),
                      sig::arg("n", 7), sig::arg("long", -(1ll << 40)), sig::arg("big", 1u << 31),
-                     sig::arg("f", 0.25f), sig::arg("exact", -97570.19231092371),
-                     sig::arg("yes", true), sig::arg("nothing", nullptr),
-                     sig::arg("p", point{3, 4}), sig::arg("j", pair));
+                     sig::arg("whole", 20.0), sig::arg("huge", 1e300), sig::arg("f", 0.25f),
+                     sig::arg("exact", -97570.19231092371), sig::arg("yes", true),
+                     sig::arg("nothing", nullptr), sig::arg("p", point{3, 4}), sig::arg("j", pair));
   BOOST_TEST(co_await eventually([&] { return !got.empty(); }));
   BOOST_TEST(got.get<std::string>("text") == "hi");
   BOOST_TEST(got.get<std::string>("q\"\n") == "a\\\"b\x01");
@@ -489,6 +489,9 @@ CO_TEST_CASE(values_are_json_and_unencodable_ones_fail_the_trigger) {
   BOOST_TEST(got.get<std::int64_t>("long") == -(1ll << 40));
   BOOST_TEST(got.get<std::int64_t>("big") == std::int64_t(1u << 31));
   BOOST_TEST(got.get<double>("f") == 0.25);
+  // A whole double stays a double.
+  BOOST_TEST(got.get<double>("whole") == 20.0);
+  BOOST_TEST(got.get<double>("huge") == 1e300);
   // Boost.JSON 1.81's parser alone reads this one as -97570.192310923725.
   BOOST_TEST(got.get<double>("exact") == -97570.19231092371);
   BOOST_TEST(got.get<bool>("yes"));

@@ -230,6 +230,10 @@ bool kwargs_writer::append_number(const kwargs::value& v) {
   char buffer[32];
   auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, *x);
   text_.append(buffer, end);
+  // A whole double keeps a fraction, so that it is read back as a double.
+  if constexpr (std::is_floating_point_v<T>)
+    if (std::find_if(buffer, end, [](char c) { return c == '.' || c == 'e'; }) == end)
+      text_ += ".0";
   return true;
 }
 

@@ -72,7 +72,8 @@ boost::json::object encode_kwargs(const kwargs& k, const nats_options& options);
 // call to the next, without a JSON object between: one per thread that
 // encodes many. Numbers are written as std::to_chars writes them, the
 // shortest text that reads back exactly, which may differ in form from
-// Boost.JSON's (20.5 where it writes 2.05E1).
+// Boost.JSON's (20.5 where it writes 2.05E1; a whole double with ".0", so
+// that it is read back as a double).
 class kwargs_writer {
  public:
   // The text, valid until the next call; throws nats_error for a value
