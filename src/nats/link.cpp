@@ -86,20 +86,28 @@ struct nats_anchor {
 // texts one after another in one buffer, and where each lies. (Posting the
 // messages themselves costs more: cnats frees every message on a thread of
 // its own, which the executor's thread would then wake once per message.)
-// Cleared, it keeps its capacity, so that once grown it takes messages
-// without allocating: no allocation on a cnats thread freed on the executor.
+// Cleared, it keeps its capacity up to a bound, so that once grown it takes
+// messages without allocating (no allocation on a cnats thread freed on the
+// executor), and a burst does not hold its memory for good.
 class nats_inbox {
  public:
   void append(nats_source source, natsMsg* msg) {
-    entry e{source, natsMsg_IsNoResponders(msg), 0, 0, 0};
     const std::size_t start = text_.size();
-    text_ += natsMsg_GetSubject(msg);
-    e.subject = text_.size() - start;
-    if (const char* reply = natsMsg_GetReply(msg)) text_ += reply;
-    e.reply = text_.size() - start - e.subject;
-    e.data = static_cast<std::size_t>(natsMsg_GetDataLength(msg));
-    text_.append(natsMsg_GetData(msg), e.data);
-    entries_.push_back(e);
+    entries_.push_back(entry{source, natsMsg_IsNoResponders(msg), 0, 0, 0});
+    try {
+      entry& e = entries_.back();
+      text_ += natsMsg_GetSubject(msg);
+      e.subject = text_.size() - start;
+      if (const char* reply = natsMsg_GetReply(msg)) text_ += reply;
+      e.reply = text_.size() - start - e.subject;
+      e.data = static_cast<std::size_t>(natsMsg_GetDataLength(msg));
+      text_.append(natsMsg_GetData(msg), e.data);
+    } catch (...) {
+      // A failed append leaves the inbox as it was.
+      entries_.pop_back();
+      text_.resize(start);
+      throw;
+    }
   }
 
   // Calls f(source, view) for each message, in the order they arrived.
@@ -120,6 +128,8 @@ class nats_inbox {
   void clear() noexcept {
     entries_.clear();
     text_.clear();
+    if (text_.capacity() > max_kept_bytes) std::string().swap(text_);
+    if (entries_.capacity() > max_kept_entries) std::vector<entry>().swap(entries_);
   }
 
   void swap(nats_inbox& other) noexcept {
@@ -136,6 +146,9 @@ class nats_inbox {
     std::size_t reply;
     std::size_t data;
   };
+
+  static constexpr std::size_t max_kept_bytes = 1 << 20;
+  static constexpr std::size_t max_kept_entries = 1 << 14;
 
   std::vector<entry> entries_;
   std::string text_;

@@ -346,7 +346,6 @@ class exact_handler {
 
   json::value release() { return stack_.release(); }
 
-  // The stack keeps its memory from one document to the next.
   bool on_document_begin(json::error_code&) {
     stack_.reset();
     number_.clear();

@@ -70,10 +70,10 @@ boost::json::object encode_kwargs(const kwargs& k, const nats_options& options);
 
 // Writes kwargs as the JSON of encode_kwargs, into a buffer kept from one
 // call to the next, without a JSON object between: one per thread that
-// encodes many. Numbers are written as std::to_chars writes them, the
-// shortest text that reads back exactly, which may differ in form from
-// Boost.JSON's (20.5 where it writes 2.05E1; a whole double with ".0", so
-// that it is read back as a double).
+// encodes many. A double, int, long or long long is written as
+// std::to_chars writes it, the shortest text that reads back exactly, which
+// may differ in form from Boost.JSON's (20.5 where it writes 2.05E1; a whole
+// double with ".0", so that it is read back as a double).
 class kwargs_writer {
  public:
   // The text, valid until the next call; throws nats_error for a value
@@ -104,7 +104,9 @@ std::any decode_any(const boost::json::value& v);
 
 // Parses message payloads into kwargs, as decode_kwargs(parse_object(payload))
 // does, but without a JSON object between, keeping its buffers from one
-// payload to the next: one per thread that reads many.
+// payload to the next: one per thread that reads many. It stops at the first
+// sign that a payload is no object, so a payload that is neither an object
+// nor valid JSON (`[1,`) is reported as no object.
 class kwargs_parser {
  public:
   kwargs_parser();
