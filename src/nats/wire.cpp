@@ -412,10 +412,6 @@ class exact_handler {
   std::string number_;
 };
 
-}  // namespace
-
-namespace {
-
 // Builds kwargs from a JSON object as decode_kwargs does from the parsed
 // object: a member of the object is a kwarg, its value stored as
 // decode_kwargs types it; a nested array or object is built as a
