@@ -45,6 +45,23 @@ constexpr std::size_t kept_name_bytes = 256;
 // The data of a trigger without data, for what reads them.
 const kwargs no_data;
 
+// A delivery's send to one of the router's signals. Each declares "sender",
+// "event" and "data", in that order (make_signal), and its defaults are the
+// values a delivery gives for those it would not override: the sender's name
+// for a sender's own signals, the event's for a channel's. So the send gives
+// all three, already resolved, and nothing is merged with the defaults or
+// checked, which the send would otherwise do for each group.
+send_request event_request(const kwargs::value& sender, const kwargs::value& event,
+                           const kwargs::value& data) {
+  send_request r;
+  send_options& options = r.options();
+  kwargs_access::append(options.args, "sender", sender);
+  kwargs_access::append(options.args, "event", event);
+  kwargs_access::append(options.args, "data", data);
+  options.resolved = true;
+  return r;
+}
+
 }  // namespace
 
 trigger_options* make_trigger_options(std::string_view sender, std::string_view event) {
@@ -284,29 +301,20 @@ void router_state::deliver(sender_entry& s, const declared_event& e, kwargs* dat
   std::optional<kwargs::value> given;
   if (data && !data->empty()) given.emplace(std::move(*data));
   const kwargs::value& value = given ? *given : empty_data_;
-  if (to_broadcast) {
-    send_request r;
-    r.add(kwarg("sender", s.name));
-    r.add(kwarg("event", e.name));
-    r.add(kwarg("data", value));
-    send_in_task(broadcast_, r);
-  }
-  if (to_sender) {
-    send_request r;
-    r.add(kwarg("event", e.name));
-    r.add(kwarg("data", value));
-    send_in_task(*s.broadcast, r);
-  }
-  if (to_channel) {
-    send_request r;
-    r.add(kwarg("sender", s.name));
-    r.add(kwarg("data", value));
-    send_in_task(*e.channel_listeners, r);
-  }
+  auto send = [&](signal& target) {
+    send_request r = event_request(s.name, e.name, value);
+    send_in_task(target, r);
+  };
+  if (to_broadcast) send(broadcast_);
+  if (to_sender) send(*s.broadcast);
+  if (to_channel) send(*e.channel_listeners);
   if (to_listeners) {
-    send_request r;
-    if (given) r.add(kwarg("data", value));
-    send_in_task(*e.listeners, r);
+    if (given) {
+      send(*e.listeners);
+    } else {
+      send_request r;
+      send_in_task(*e.listeners, r);
+    }
   }
 }
 

@@ -246,6 +246,12 @@ struct kwargs_access {
   static const T& value_at(const kwargs& k, std::size_t index) noexcept {
     return static_cast<const value_holder<T>&>(*k.entries_[index].second.holder_).value;
   }
+
+  // Appends `name` with `v`, unchecked: for a caller that gives each kwarg of
+  // a signal once, in the order the signal declares them, with its type.
+  static void append(kwargs& k, std::string_view name, const kwargs::value& v) {
+    k.entries_.emplace_back(std::string(name), v);
+  }
 };
 
 }  // namespace detail
