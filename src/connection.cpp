@@ -10,8 +10,6 @@
 
 #include <asio_signals/detail/signal_state.hpp>
 
-#include <boost/asio/post.hpp>
-
 #include <limits>
 #include <stdexcept>
 #include <utility>
@@ -29,7 +27,7 @@ void connection::disconnect() const noexcept {
   auto state = state_.lock();
   if (!state) return;
   try {
-    asio::post(state->executor(), [state, s] { state->remove(s); });
+    detail::post_counted(state->posted(), state->executor(), [state, s] { state->remove(s); });
   } catch (...) {
     // The slot is cancelled and never runs again; the next send that meets
     // it removes it from the index.

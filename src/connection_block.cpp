@@ -10,8 +10,6 @@
 
 #include <asio_signals/detail/signal_state.hpp>
 
-#include <boost/asio/post.hpp>
-
 #include <utility>
 
 namespace asio_signals {
@@ -46,7 +44,7 @@ void connection_block::unblock() noexcept {
   if (auto state = state_.lock()) {
     try {
       // Through the executor: sends queued while blocked still skip it.
-      asio::post(state->executor(), [s] { s->unblock(); });
+      detail::post_counted(state->posted(), state->executor(), [s] { s->unblock(); });
       return;
     } catch (...) {
     }

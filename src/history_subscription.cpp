@@ -14,7 +14,6 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/post.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -46,13 +45,13 @@ class history_pump : public std::enable_shared_from_this<history_pump> {
   const signal& events() const noexcept { return *events_; }
 
   void start() {
-    asio::post(router_.get_executor(), [self = shared_from_this()] { self->pull(); });
+    detail::post_counted(router_.get_executor(), [self = shared_from_this()] { self->pull(); });
   }
 
   // May be called from any thread.
   void stop() {
     stopped_.store(true, std::memory_order_release);
-    asio::post(router_.get_executor(), [self = shared_from_this()] {
+    detail::post_counted(router_.get_executor(), [self = shared_from_this()] {
       self->cancel_.emit(asio::cancellation_type::terminal);
     });
   }

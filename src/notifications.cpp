@@ -8,12 +8,12 @@
 // receiver_connected and receiver_disconnected: the signals that announce
 // connections and disconnections.
 
+#include <asio_signals/detail/posted_ops.hpp>
 #include <asio_signals/detail/signal_state.hpp>
 
 #include <asio_signals/signal.hpp>
 
 #include <boost/asio/detached.hpp>
-#include <boost/asio/post.hpp>
 
 namespace asio_signals::detail {
 
@@ -45,7 +45,7 @@ void signal_state::notify_connected(const slot& s, const std::vector<sender>& se
     connected_->send(asio_signals::senders(senders), asio_signals::keys(keys),
                      arg("connection", make_connection(s)), asio::detached);
   } catch (...) {
-    asio::post(executor_, [e = std::current_exception()] { std::rethrow_exception(e); });
+    post_counted(posted_, executor_, [e = std::current_exception()] { std::rethrow_exception(e); });
   }
 }
 
@@ -58,7 +58,7 @@ void signal_state::notify_disconnected(const std::shared_ptr<slot>& s,
                         arg("connection", connection(weak_from_this(), s)), arg("ended", ended),
                         asio::detached);
   } catch (...) {
-    asio::post(executor_, [e = std::current_exception()] { std::rethrow_exception(e); });
+    post_counted(posted_, executor_, [e = std::current_exception()] { std::rethrow_exception(e); });
   }
 }
 

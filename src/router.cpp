@@ -9,6 +9,7 @@
 #include <asio_signals/router.hpp>
 
 #include <asio_signals/detail/names.hpp>
+#include <asio_signals/detail/posted_ops.hpp>
 #include <asio_signals/detail/requests.hpp>
 #include <asio_signals/detail/signal_state.hpp>
 
@@ -17,7 +18,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/error.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/system/system_error.hpp>
 
 #include <algorithm>
@@ -98,7 +98,10 @@ void throw_bad_name(std::string_view name, const char* what) {
 }
 
 router_state::router_state(asio::any_io_executor ex)
-    : executor_(std::move(ex)), broadcast_(make_signal("", "")), empty_data_(kwargs()) {}
+    : executor_(std::move(ex)),
+      posted_(posted_ops_of(executor_)),
+      broadcast_(make_signal("", "")),
+      empty_data_(kwargs()) {}
 
 signal router_state::make_signal(std::string_view sender, std::string_view event) {
   return signal(executor_, arg("sender", std::string(sender)), arg("event", std::string(event)),
@@ -319,6 +322,9 @@ void router_state::deliver(sender_entry& s, const declared_event& e, kwargs* dat
 }
 
 std::size_t router_state::send_in_task(signal& target, send_request& request) {
+  // The callbacks run inside the router's work, wherever it started: an
+  // operation, a posted handler or the NATS link's own task.
+  work_scope scope;
   if (request.overrides_kwargs()) {
     target.state_->resolve(request);
     if (std::exception_ptr error = request.error()) std::rethrow_exception(error);
@@ -369,9 +375,10 @@ void router_state::start_request(const std::shared_ptr<pending_request>& p) {
                      self->finish_request(p, std::move(e), std::move(r));
                      return;
                    }
-                   asio::post(self->executor_, [self, p, e, r = std::move(r)]() mutable {
-                     self->finish_request(p, std::move(e), std::move(r));
-                   });
+                   post_counted(self->posted_, self->executor_,
+                                [self, p, e, r = std::move(r)]() mutable {
+                                  self->finish_request(p, std::move(e), std::move(r));
+                                });
                  });
 }
 

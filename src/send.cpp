@@ -25,6 +25,7 @@
 // send_and_wait takes the same path with a outcome_collector that collects every
 // callback's outcome.
 
+#include <asio_signals/detail/posted_ops.hpp>
 #include <asio_signals/detail/signal_state.hpp>
 
 #include <asio_signals/detail/completion.hpp>
@@ -34,7 +35,6 @@
 #include <asio_signals/signal.hpp>
 
 #include <boost/asio/error.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/system/system_error.hpp>
 
 #include <algorithm>
@@ -287,12 +287,12 @@ void signal_state::run(slot& target, std::shared_ptr<void> object, const event& 
     start_coroutine(target, std::move(object), ev, g, index);
   } else if (target.bound()) {
     asio::any_io_executor ex = *target.extra->executor;
-    asio::post(ex, [self = shared_from_this(), target = target.index_ref,
-                    object = std::move(object), ev, ex, g, index] {
+    post_counted(ex, [self = shared_from_this(), target = target.index_ref,
+                      object = std::move(object), ev, ex, g, index] {
       std::exception_ptr e = run_plain(*target, object.get(), ev);
       if (g)
-        asio::post(self->executor_,
-                   [self, e, ev, ex, g, index] { self->settle(e, ev, ex, g, index); });
+        post_counted(self->posted_, self->executor_,
+                     [self, e, ev, ex, g, index] { self->settle(e, ev, ex, g, index); });
       else
         self->settle(e, ev, ex, g, index);
     });
@@ -308,7 +308,7 @@ void signal_state::start_coroutine(slot& s, std::shared_ptr<void> object, const 
     return;
   }
   asio::any_io_executor ex = *s.extra->executor;
-  asio::post(ex, [target = s.index_ref, object = std::move(object), ev, g, index, ex] {
+  post_counted(ex, [target = s.index_ref, object = std::move(object), ev, g, index, ex] {
     launch(run_coroutine(target, object, ev, g, index), ex);
   });
 }
@@ -332,7 +332,7 @@ void signal_state::coroutine_done(std::exception_ptr e, const event& ev, const s
                                   const std::shared_ptr<outcome_collector>& g, std::size_t index) {
   const asio::any_io_executor& ex = s.bound() ? *s.extra->executor : executor_;
   if (g && s.bound())
-    asio::post(executor_, [self = shared_from_this(), e, ev, ex, g, index] {
+    post_counted(posted_, executor_, [self = shared_from_this(), e, ev, ex, g, index] {
       self->settle(e, ev, ex, g, index);
     });
   else
@@ -385,7 +385,7 @@ void signal_state::send_and_wait(send_request r, outcomes_handler handler) {
   g->on_cancel(executor_, [target = std::weak_ptr<outcome_collector>(g)] {
     if (auto g = target.lock()) g->cancel();
   });
-  asio::post(executor_, [self = shared_from_this(), g, r = std::move(r)]() mutable {
+  post_counted(posted_, executor_, [self = shared_from_this(), g, r = std::move(r)]() mutable {
     try {
       self->deliver(r, g);
     } catch (...) {

@@ -9,11 +9,10 @@
 // The operations live in files named after them: connect.cpp, send.cpp,
 // waits.cpp, notifications.cpp.
 
+#include <asio_signals/detail/posted_ops.hpp>
 #include <asio_signals/detail/signal_state.hpp>
 
 #include <asio_signals/signal.hpp>
-
-#include <boost/asio/post.hpp>
 
 #include <stdexcept>
 
@@ -29,7 +28,9 @@ void throw_null_object() {
 }
 
 signal_state::signal_state(asio::any_io_executor ex, kwargs defaults)
-    : executor_(std::move(ex)), defaults_(std::make_shared<const kwargs>(std::move(defaults))) {}
+    : executor_(std::move(ex)),
+      posted_(posted_ops_of(executor_)),
+      defaults_(std::make_shared<const kwargs>(std::move(defaults))) {}
 
 signal_state::~signal_state() = default;
 
@@ -41,7 +42,7 @@ void signal_state::release_handle() noexcept {
   if (handles_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
   if (waits_and_subscriptions_.load(std::memory_order_acquire) == 0) return;
   try {
-    asio::post(executor_, [self = shared_from_this()] { self->abort_waits(); });
+    post_counted(posted_, executor_, [self = shared_from_this()] { self->abort_waits(); });
   } catch (...) {
     // Without memory to post, the waits end with the signal's state.
   }
@@ -59,7 +60,7 @@ void signal_state::mute() noexcept {
 
 void signal_state::unmute() noexcept {
   try {
-    asio::post(executor_, [self = shared_from_this()] {
+    post_counted(posted_, executor_, [self = shared_from_this()] {
       self->muted_.fetch_sub(1, std::memory_order_acq_rel);
     });
   } catch (...) {
@@ -91,7 +92,7 @@ void signal_state::report(std::exception_ptr e, const event& ev, const asio::any
       e = std::current_exception();
     }
   }
-  asio::post(ex, [e] { std::rethrow_exception(e); });
+  post_counted(ex, [e] { std::rethrow_exception(e); });
 }
 
 }  // namespace asio_signals::detail

@@ -8,10 +8,9 @@
 
 #include <asio_signals/subscription.hpp>
 
+#include <asio_signals/detail/posted_ops.hpp>
 #include <asio_signals/detail/signal_state.hpp>
 #include <asio_signals/detail/subscription_slot.hpp>
-
-#include <boost/asio/post.hpp>
 
 namespace asio_signals {
 
@@ -42,7 +41,7 @@ void subscription::unsubscribe() noexcept {
     if (auto state = state_.lock())
       state->remove_subscription(slot);
     else
-      asio::post(slot->executor(), [slot] { slot->discard(); });
+      detail::post_counted(slot->executor(), [slot] { slot->discard(); });
   } catch (...) {
     // Without memory to post, pending receives end with the buffer.
   }
@@ -72,7 +71,7 @@ void subscription::start_receive(const std::shared_ptr<detail::subscription_slot
     auto r = target.lock();
     if (s && r) s->withdraw(r);
   });
-  asio::post(slot->executor(), [slot, r] { slot->receive(r); });
+  detail::post_counted(slot->executor(), [slot, r] { slot->receive(r); });
 }
 
 }  // namespace asio_signals

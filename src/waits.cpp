@@ -14,7 +14,6 @@
 #include <asio_signals/detail/subscription_slot.hpp>
 
 #include <boost/asio/error.hpp>
-#include <boost/asio/post.hpp>
 
 #include <utility>
 #include <vector>
@@ -39,8 +38,8 @@ void signal_state::start_wait(filter_request r, wait_handler handler) {
       self->end_wait(*w, asio::error::operation_aborted, event());
   });
   waits_and_subscriptions_.fetch_add(1, std::memory_order_acq_rel);
-  asio::post(executor_,
-             [self = shared_from_this(), w, r = std::move(r)] { self->add_waiter(w, r); });
+  post_counted(posted_, executor_,
+               [self = shared_from_this(), w, r = std::move(r)] { self->add_waiter(w, r); });
 }
 
 void signal_state::add_waiter(const std::shared_ptr<waiter>& w, const filter_request& r) {
@@ -85,7 +84,7 @@ void signal_state::abort_waits() {
 
 void signal_state::add_subscription(std::shared_ptr<subscription_slot> s, filter_request r) {
   waits_and_subscriptions_.fetch_add(1, std::memory_order_acq_rel);
-  asio::post(executor_, [self = shared_from_this(), s = std::move(s), r = std::move(r)] {
+  post_counted(posted_, executor_, [self = shared_from_this(), s = std::move(s), r = std::move(r)] {
     if (self->handles_.load(std::memory_order_acquire) == 0) s->close();
     try {
       self->index_.insert(s);
@@ -131,7 +130,7 @@ struct subscription_removal {
 }  // namespace
 
 void signal_state::remove_subscription(std::shared_ptr<subscription_slot> s) {
-  asio::post(executor_, subscription_removal(shared_from_this(), std::move(s)));
+  post_counted(posted_, executor_, subscription_removal(shared_from_this(), std::move(s)));
 }
 
 void signal_state::end_subscription(subscription_slot& s) {

@@ -17,6 +17,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_future.hpp>
@@ -83,6 +84,72 @@ CO_TEST_CASE(an_awaited_trigger_runs_after_the_operations_still_queued) {
   co_await r.trigger("temp", "hot");
   co_await test::settle();
   BOOST_TEST(log == log_type({"e:temp/cold", "e:temp/hot"}), boost::test_tools::per_element());
+}
+
+CO_TEST_CASE(an_awaited_trigger_with_nothing_queued_runs_within_the_co_await) {
+  auto ex = co_await asio::this_coro::executor;
+  sig::router r(ex);
+  log_type log;
+  co_await r.add_sender("temp", sig::events("hot"));
+  co_await r.add_listener(recorder(log, "e"), "temp");
+  bool posted_ran = false;
+  asio::post(ex, [&] { posted_ran = true; });
+  co_await r.trigger("temp", "hot");
+  // No trip through the scheduler: the listener has run, the handler the
+  // program posted before has not.
+  BOOST_TEST(log == log_type({"e:temp/hot"}), boost::test_tools::per_element());
+  BOOST_TEST(!posted_ran);
+  // Errors still complete the awaited operation.
+  auto absent = co_await test::failure_of<sig::not_connected_error>(r.trigger("nobody", "hot"));
+  BOOST_TEST(absent == "asio_signals: sender 'nobody' is not connected");
+  co_await test::settle();
+  BOOST_TEST(posted_ran);
+}
+
+CO_TEST_CASE(an_awaited_trigger_runs_after_a_queued_send_of_a_signal) {
+  auto ex = co_await asio::this_coro::executor;
+  sig::router r(ex);
+  sig::signal s(ex);
+  log_type log;
+  co_await r.add_sender("temp", sig::events("hot"));
+  co_await r.add_listener(recorder(log, "e"), "temp");
+  co_await s.connect([&] { log.push_back("signal"); });
+  s.send(asio::detached);
+  co_await r.trigger("temp", "hot");
+  co_await test::settle();
+  BOOST_TEST(log == log_type({"signal", "e:temp/hot"}), boost::test_tools::per_element());
+}
+
+CO_TEST_CASE(a_loop_of_awaited_triggers_lets_the_scheduler_run) {
+  auto ex = co_await asio::this_coro::executor;
+  sig::router r(ex);
+  co_await r.add_sender("temp", sig::events("hot"));
+  int heard = 0;
+  co_await r.add_listener([&] { ++heard; }, "temp");
+  int posted_ran_at = -1;
+  asio::post(ex, [&] { posted_ran_at = heard; });
+  for (int i = 0; i < 1000; ++i) co_await r.trigger("temp", "hot");
+  // The handler ran while the loop went on, not after it.
+  BOOST_TEST(posted_ran_at >= 0);
+  BOOST_TEST(posted_ran_at < 1000);
+  BOOST_TEST(heard == 1000);
+}
+
+CO_TEST_CASE(a_coroutine_listener_awaiting_a_trigger_waits_for_the_delivery_to_end) {
+  auto ex = co_await asio::this_coro::executor;
+  sig::router r(ex);
+  log_type log;
+  co_await r.add_sender("a", sig::events("x", "y"));
+  co_await r.add_listener(
+      [&r](const sig::event& ev) -> asio::awaitable<void> {
+        if (sig::event_name(ev) == "x") co_await r.trigger("a", "y");
+      },
+      "a");
+  co_await r.add_listener(recorder(log, "s"), "a");
+  co_await r.trigger("a", "x");
+  co_await test::settle();
+  // The trigger of "y" waits until every listener of "x" has heard it.
+  BOOST_TEST(log == log_type({"s:a/x", "s:a/y"}), boost::test_tools::per_element());
 }
 
 CO_TEST_CASE(sender_broadcast_hears_every_event_of_its_sender) {

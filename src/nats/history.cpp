@@ -12,6 +12,8 @@
 
 #include <asio_signals/nats.hpp>
 
+#include <asio_signals/detail/posted_ops.hpp>
+
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -223,7 +225,7 @@ template <class F, class... T>
 void nats_history::run(history_done<T...> done, F f) {
   if (closed_) {
     std::exception_ptr stopped = link_stopped_error();
-    asio::post(executor_, [done = std::move(done), stopped] { done(stopped, T()...); });
+    post_counted(executor_, [done = std::move(done), stopped] { done(stopped, T()...); });
     return;
   }
   asio::post(blocking_,
@@ -240,8 +242,8 @@ void nats_history::run(history_done<T...> done, F f) {
                }
                // The error moves: this thread keeps no reference to the
                // exception that the executor reads.
-               asio::post(self->executor_, [done = std::move(done), error = std::move(error),
-                                            result = std::move(result)]() mutable {
+               post_counted(self->executor_, [done = std::move(done), error = std::move(error),
+                                              result = std::move(result)]() mutable {
                  std::apply([&](T&... v) { done(error, std::move(v)...); }, result);
                });
              });
@@ -341,8 +343,8 @@ std::vector<retained_event> nats_history::read(const topic& t, natsSubscription*
     // this thread holds no reference to the exception that the executor
     // reads.
     if (garbage)
-      asio::post(executor_, [report = report_, subject_of = std::string(subject_of),
-                             garbage = std::move(garbage)] { report(subject_of, garbage); });
+      post_counted(executor_, [report = report_, subject_of = std::string(subject_of),
+                               garbage = std::move(garbage)] { report(subject_of, garbage); });
   }
   int count = list.Count;
   natsMsgList_Destroy(&list);

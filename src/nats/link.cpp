@@ -8,6 +8,8 @@
 
 #include <asio_signals/nats.hpp>
 
+#include <asio_signals/detail/posted_ops.hpp>
+
 #include "history.hpp"
 #include "wire.hpp"
 
@@ -16,7 +18,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -77,6 +78,8 @@ enum class nats_source { signals, replies, requests, connection };
 // executor once cnats has said it will not call back with it again.
 struct nats_anchor {
   asio::any_io_executor executor;
+  // The count of the executor's io_context (posted_ops.hpp), or null.
+  posted_ops* posted;
   std::weak_ptr<nats_link_state> state;
   nats_source source;
   std::shared_ptr<struct nats_mailbox> mailbox;
@@ -374,13 +377,14 @@ void on_nats_message(natsConnection*, natsSubscription*, natsMsg* msg, void* clo
   }
   natsMsg_Destroy(msg);
   if (post)
-    asio::post(anchor->executor, [state = anchor->state, mailbox = anchor->mailbox] {
-      if (auto s = state.lock()) s->drain(*mailbox);
-    });
+    post_counted(anchor->posted, anchor->executor,
+                 [state = anchor->state, mailbox = anchor->mailbox] {
+                   if (auto s = state.lock()) s->drain(*mailbox);
+                 });
 }
 
 void release_anchor(nats_anchor* anchor) {
-  asio::post(anchor->executor, [anchor] {
+  post_counted(anchor->posted, anchor->executor, [anchor] {
     std::unique_ptr<nats_anchor> owned(anchor);
     if (auto s = owned->state.lock()) s->on_anchor_done();
   });
@@ -392,9 +396,10 @@ void on_subscription_complete(void* closure) {
 
 void post_connection_event(void* closure, natsStatus status, bool closed, bool reconnected) {
   auto* anchor = static_cast<nats_anchor*>(closure);
-  asio::post(anchor->executor, [state = anchor->state, status, closed, reconnected] {
-    if (auto s = state.lock()) s->on_connection_event(status, closed, reconnected);
-  });
+  post_counted(anchor->posted, anchor->executor,
+               [state = anchor->state, status, closed, reconnected] {
+                 if (auto s = state.lock()) s->on_connection_event(status, closed, reconnected);
+               });
 }
 
 void on_disconnected(natsConnection*, void* closure) {
@@ -459,7 +464,8 @@ void nats_link_state::report(const std::string& subject, std::exception_ptr e) {
 
 natsSubscription* nats_link_state::subscribe(natsConnection* conn, const std::string& subject,
                                              nats_source source) {
-  auto* anchor = new nats_anchor{executor(), weak_from_this(), source, mailbox_};
+  auto* anchor =
+      new nats_anchor{executor(), posted_ops_of(executor()), weak_from_this(), source, mailbox_};
   natsSubscription* sub = nullptr;
   natsStatus s = natsConnection_Subscribe(&sub, conn, subject.c_str(), on_nats_message, anchor);
   if (s == NATS_OK) s = natsSubscription_SetOnCompleteCB(sub, on_subscription_complete, anchor);
@@ -633,7 +639,8 @@ asio::awaitable<void> nats_link_state::start() {
   auto self = shared_from_this();
   if (starting_ || started_) throw nats_error("asio_signals: the NATS link is already started");
   starting_ = true;
-  auto* anchor = new nats_anchor{executor(), weak_from_this(), nats_source::connection, mailbox_};
+  auto* anchor = new nats_anchor{executor(), posted_ops_of(executor()), weak_from_this(),
+                                 nats_source::connection, mailbox_};
   std::exception_ptr error;
   // The requests' connection first: it has no callbacks, so it can be
   // destroyed at once if the main one fails.

@@ -10,6 +10,7 @@
 #define ASIO_SIGNALS_DETAIL_COMPLETION_HPP
 
 #include <asio_signals/detail/config.hpp>
+#include <asio_signals/detail/posted_ops.hpp>
 #include <asio_signals/event.hpp>
 
 #include <boost/asio/any_completion_executor.hpp>
@@ -19,7 +20,6 @@
 #include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
 #include <boost/system/error_code.hpp>
 
@@ -53,7 +53,7 @@ class completion {
     slot.assign([ex, withdraw = std::move(withdraw), requested](asio::cancellation_type type) {
       if (type == asio::cancellation_type::none) return;
       if (requested) requested->store(true);
-      asio::post(ex, withdraw);
+      post_counted(ex, withdraw);
     });
   }
 
@@ -62,8 +62,8 @@ class completion {
   // it never runs inside the caller. Called once.
   template <class... Args>
   void complete(const asio::any_io_executor& via, Args... args) {
-    asio::post(via, [work = std::move(work_), handler = std::move(handler_),
-                     args = std::make_tuple(std::move(args)...)]() mutable {
+    post_counted(via, [work = std::move(work_), handler = std::move(handler_),
+                       args = std::make_tuple(std::move(args)...)]() mutable {
       asio::dispatch(work, [handler = std::move(handler), args = std::move(args)]() mutable {
         handler.get_cancellation_slot().clear();
         std::apply([&](Args&... a) { std::move(handler)(std::move(a)...); }, args);

@@ -13,6 +13,7 @@
 #include <asio_signals/detail/config.hpp>
 #include <asio_signals/detail/history_log.hpp>
 #include <asio_signals/detail/options.hpp>
+#include <asio_signals/detail/posted_ops.hpp>
 #include <asio_signals/detail/router_state.hpp>
 #include <asio_signals/detail/signal_op.hpp>
 #include <asio_signals/kwargs.hpp>
@@ -20,7 +21,6 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <cstddef>
@@ -93,14 +93,15 @@ auto async_history_op(const std::shared_ptr<router_state>& state, Token&& token,
             typename completion<Signature>::handler_type(std::move(handler)), ex);
         auto done = history_signature<Signature>::complete(state, c);
         if (early) {
-          asio::post(ex, [done = std::move(done), early] {
+          post_counted(state->posted(), ex, [done = std::move(done), early] {
             history_signature<Signature>::fail(done, early);
           });
           return;
         }
-        asio::post(ex, [state, done = std::move(done), work = std::move(work)]() mutable {
-          work(*state, std::move(done));
-        });
+        post_counted(state->posted(), ex,
+                     [state, done = std::move(done), work = std::move(work)]() mutable {
+                       work(*state, std::move(done));
+                     });
       },
       token, state, std::move(early), std::move(work));
 }

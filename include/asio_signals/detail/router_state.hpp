@@ -13,6 +13,7 @@
 #include <asio_signals/detail/completion.hpp>
 #include <asio_signals/detail/config.hpp>
 #include <asio_signals/detail/history_log.hpp>
+#include <asio_signals/detail/posted_ops.hpp>
 #include <asio_signals/detail/requests.hpp>
 #include <asio_signals/kwargs.hpp>
 #include <asio_signals/router.hpp>
@@ -210,6 +211,8 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   explicit router_state(asio::any_io_executor ex);
 
   const asio::any_io_executor& executor() const noexcept { return executor_; }
+  // The count of its executor's io_context, or null (posted_ops.hpp).
+  posted_ops* posted() const noexcept { return posted_; }
 
   void add_sender(sender_request& r);
   bool remove_sender(const std::string& name);
@@ -358,6 +361,7 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   };
 
   asio::any_io_executor executor_;
+  posted_ops* const posted_;
   signal broadcast_;
   name_map<sender_entry> senders_;
   // The events of the connected senders that triggers may name (not the

@@ -11,6 +11,7 @@
 
 #include <asio_signals/detail/callback.hpp>
 #include <asio_signals/detail/config.hpp>
+#include <asio_signals/detail/posted_ops.hpp>
 #include <asio_signals/detail/signal_state.hpp>
 #include <asio_signals/detail/task_allocator.hpp>
 
@@ -24,6 +25,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <exception>
 #include <future>
@@ -33,6 +35,8 @@
 #include <utility>
 
 namespace asio_signals::detail {
+
+class router_state;
 
 template <class T>
 struct is_future : std::false_type {};
@@ -115,6 +119,7 @@ class tracked_handler {
 // its operation has one, in `result`.
 template <class State, class Request, class Work, class Result>
 std::exception_ptr run_work(Work& work, State& state, Request& request, Result* result) {
+  work_scope scope;
   try {
     if constexpr (std::is_void_v<Result>)
       work(state, request);
@@ -151,6 +156,8 @@ class signal_op {
   }
 
   void operator()() {
+    if (posted_ops* ops = state_->posted()) ops->ran();
+    if constexpr (std::is_same_v<State, router_state>) posted_op_ran();
     if constexpr (std::is_void_v<result_type>) {
       complete(run_work(work_, *state_, request_, static_cast<void*>(nullptr)));
     } else {
@@ -210,12 +217,19 @@ class initiate_signal_op {
     // case: posting through any_io_executor costs about as much again.
     const auto* io = state_->executor().template target<asio::io_context::executor_type>();
     asio::any_io_executor ex = io ? asio::any_io_executor() : state_->executor();
+    posted_ops* ops = state_->posted();
     signal_op<Signature, State, handler_type, Request, Work> op(
         std::move(state_), std::forward<Handler>(handler), std::move(request), std::move(work_));
-    if (io)
-      asio::post(*io, std::move(op));
-    else
-      asio::post(ex, std::move(op));
+    if (ops) ops->posted();
+    try {
+      if (io)
+        asio::post(*io, std::move(op));
+      else
+        asio::post(ex, std::move(op));
+    } catch (...) {
+      if (ops) ops->ran();
+      throw;
+    }
   }
 
  private:
@@ -250,6 +264,35 @@ struct is_run_now : std::false_type {};
 template <class Handler>
 struct is_run_now<run_now<Handler>> : std::true_type {};
 
+// An operation of the router `state` awaited with asio::use_awaitable. On a
+// thread of the router's io_context, with nothing the library posted there
+// still queued and no work of the library running on this thread, it runs at
+// once and the awaiting coroutine goes on without a trip through the
+// scheduler, as after an awaitable that returns without suspending; after a
+// bounded number of those in a row, and otherwise, it is posted as any
+// other. So it never overtakes what was started before it.
+template <class Signature, class State, class Request, class Work>
+auto await_signal_op(std::shared_ptr<State> state, Request request, Work work)
+    -> asio::awaitable<typename op_result<Signature>::type> {
+  using result_type = typename op_result<Signature>::type;
+  const auto* io = state->executor().template target<asio::io_context::executor_type>();
+  posted_ops* ops = state->posted();
+  if (!io || !ops || !ops->none() || !io->running_in_this_thread() || !take_run_at_once())
+    co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, Signature>(
+        initiate_signal_op<Signature, State, Work>(std::move(state), std::move(work)),
+        asio::use_awaitable, std::move(request));
+  std::exception_ptr error = request.error();
+  if constexpr (std::is_void_v<result_type>) {
+    if (!error) error = run_work(work, *state, request, static_cast<void*>(nullptr));
+    if (error) std::rethrow_exception(error);
+  } else {
+    result_type result{};
+    if (!error) error = run_work(work, *state, request, &result);
+    if (error) std::rethrow_exception(error);
+    co_return result;
+  }
+}
+
 // Starts an operation of the signal or router `state`: `work(state,
 // request)` runs on its executor and its result completes the token. An
 // error the request carries is thrown here for eager tokens and completes the
@@ -268,6 +311,9 @@ auto async_signal_op(const std::shared_ptr<State>& state, Token&& token, Request
       if (!error) error = run_work(work, *state, request, &result);
       std::move(token.handler)(error, std::move(result));
     }
+  } else if constexpr (std::is_same_v<State, router_state> &&
+                       std::is_same_v<std::decay_t<Token>, asio::use_awaitable_t<>>) {
+    return await_signal_op<Signature>(state, std::move(request), std::move(work));
   } else {
     if constexpr (eager_token_v<Token, Signature>)
       if (std::exception_ptr error = request.error()) std::rethrow_exception(error);

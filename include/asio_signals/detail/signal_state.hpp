@@ -14,6 +14,7 @@
 #include <asio_signals/detail/config.hpp>
 #include <asio_signals/detail/connection_index.hpp>
 #include <asio_signals/detail/coroutine_launch.hpp>
+#include <asio_signals/detail/posted_ops.hpp>
 #include <asio_signals/detail/requests.hpp>
 #include <asio_signals/detail/slot.hpp>
 #include <asio_signals/event.hpp>
@@ -58,6 +59,8 @@ class ASIO_SIGNALS_DECL signal_state : public std::enable_shared_from_this<signa
   ~signal_state();
 
   const asio::any_io_executor& executor() const noexcept { return executor_; }
+  // The count of its executor's io_context, or null (posted_ops.hpp).
+  posted_ops* posted() const noexcept { return posted_; }
 
   // The kwargs `s` declares, with their default values; immutable. Defined
   // in impl/signal.hpp, where signal is complete.
@@ -180,6 +183,7 @@ class ASIO_SIGNALS_DECL signal_state : public std::enable_shared_from_this<signa
               const std::shared_ptr<outcome_collector>& g, std::size_t index);
 
   const asio::any_io_executor executor_;
+  posted_ops* const posted_;
   // Shared with the kwarg_handles of the signal, which find a kwarg of its
   // events by its position here and keep this alive to compare with.
   const std::shared_ptr<const kwargs> defaults_;

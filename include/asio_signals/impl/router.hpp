@@ -17,7 +17,6 @@
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/post.hpp>
 
 #include <any>
 #include <exception>
@@ -204,7 +203,7 @@ auto router::request(std::string sender, std::string method, Args&&... args) {
               p->done.on_cancel(ex, [state, w = std::weak_ptr<detail::pending_request>(p)] {
                 if (auto p = w.lock()) state->withdraw_request(p);
               });
-              asio::post(ex, [state, p] { state->start_request(p); });
+              detail::post_counted(state->posted(), ex, [state, p] { state->start_request(p); });
             },
             token, state_, std::move(error), std::move(sender), std::move(method),
             std::move(params));
@@ -387,7 +386,7 @@ auto router::pull(std::string subscriber, Args&&... args) {
                     if (auto p = w.lock()) state->withdraw_pull(p);
                   },
                   &p->cancelled);
-              asio::post(ex, [state, p] { state->start_pull(p); });
+              detail::post_counted(state->posted(), ex, [state, p] { state->start_pull(p); });
             },
             token, state_, std::move(early), std::move(subscriber),
             r.batch.value_or(detail::default_batch), r.wait);
