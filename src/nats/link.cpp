@@ -708,6 +708,16 @@ asio::awaitable<void> nats_link_state::start() {
   asio::co_spawn(executor(), heartbeat(self), asio::detached);
   if (!local_senders_.empty()) publish_presence();
   publish_or_report(subject("s.q"), "{}");
+  // cnats sends the subscriptions without waiting for the server. Once a
+  // flush returns (the server's PONG comes after it has them), what another
+  // process publishes after this start completes reaches the listeners here.
+  // A flush blocks, so it runs on the blocking thread; one that fails means
+  // the server went away, and the reconnection subscribes again.
+  auto flush = [conn = conn_]() -> asio::awaitable<void> {
+    natsConnection_FlushTimeout(conn, 1000);
+    co_return;
+  };
+  co_await asio::co_spawn(blocking_, std::move(flush), asio::use_awaitable);
 }
 
 asio::awaitable<void> nats_link_state::stop() {
