@@ -8,8 +8,9 @@
 
 #include <asio_signals/detail/posted_ops.hpp>
 
+#include <boost/asio/execution/context.hpp>
 #include <boost/asio/execution_context.hpp>
-#include <boost/asio/io_context.hpp>
+#include <boost/asio/query.hpp>
 
 namespace asio_signals::detail {
 
@@ -42,9 +43,10 @@ thread_local int runs_at_once = 0;
 }  // namespace
 
 posted_ops* posted_ops_of(const asio::any_io_executor& ex) {
-  const auto* io = ex.target<asio::io_context::executor_type>();
-  if (!io) return nullptr;
-  return &asio::use_service<posted_ops_service>(io->context()).ops;
+  if (!ex) return nullptr;
+  // The context, not the executor's type: a strand of the io_context, or its
+  // executor with other properties, posts to the same queue.
+  return &asio::use_service<posted_ops_service>(asio::query(ex, asio::execution::context)).ops;
 }
 
 work_scope::work_scope() noexcept {

@@ -369,17 +369,28 @@ void router_state::start_request(const std::shared_ptr<pending_request>& p) {
   }
   s.in_flight.insert(p);
   asio::any_io_executor ex = sender_request::executor(*m).value_or(executor_);
-  asio::co_spawn(ex, sender_request::function(*m)(p->method, p->params),
-                 [self = shared_from_this(), p, ex](std::exception_ptr e, std::any r) {
-                   if (ex == self->executor_) {
-                     self->finish_request(p, std::move(e), std::move(r));
-                     return;
-                   }
-                   post_counted(self->posted_, self->executor_,
-                                [self, p, e, r = std::move(r)]() mutable {
-                                  self->finish_request(p, std::move(e), std::move(r));
-                                });
-                 });
+  // The request is finished at the end of the method's coroutine, not in
+  // co_spawn's completion, which comes one post later when the method did not
+  // suspend: an awaited operation could overtake that post (posted_ops.hpp).
+  auto run = [self = shared_from_this(), p, ex,
+              method = sender_request::function(*m)(p->method,
+                                                    p->params)]() mutable -> asio::awaitable<void> {
+    std::exception_ptr e;
+    std::any r;
+    try {
+      r = co_await std::move(method);
+    } catch (...) {
+      e = std::current_exception();
+    }
+    if (ex == self->executor_) {
+      self->finish_request(p, std::move(e), std::move(r));
+    } else {
+      post_counted(self->posted_, self->executor_, [self, p, e, r = std::move(r)]() mutable {
+        self->finish_request(p, std::move(e), std::move(r));
+      });
+    }
+  };
+  asio::co_spawn(ex, std::move(run), asio::detached);
 }
 
 void router_state::withdraw_request(const std::shared_ptr<pending_request>& p) {

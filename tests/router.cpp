@@ -120,6 +120,38 @@ CO_TEST_CASE(an_awaited_trigger_runs_after_a_queued_send_of_a_signal) {
   BOOST_TEST(log == log_type({"signal", "e:temp/hot"}), boost::test_tools::per_element());
 }
 
+CO_TEST_CASE(an_awaited_trigger_runs_after_a_queued_send_of_a_signal_on_a_strand) {
+  auto ex = co_await asio::this_coro::executor;
+  sig::router r(ex);
+  // Another executor of the same io_context posts to the same queue.
+  sig::signal s(asio::make_strand(ex));
+  log_type log;
+  co_await r.add_sender("temp", sig::events("hot"));
+  co_await r.add_listener(recorder(log, "e"), "temp");
+  co_await s.connect([&] { log.push_back("signal"); });
+  // Out of the strand's turn that completed the connect.
+  co_await test::settle();
+  s.send(asio::detached);
+  co_await r.trigger("temp", "hot");
+  co_await test::settle();
+  BOOST_TEST(log == log_type({"signal", "e:temp/hot"}), boost::test_tools::per_element());
+}
+
+CO_TEST_CASE(an_awaited_operation_does_not_overtake_a_request_that_has_its_answer) {
+  auto ex = co_await asio::this_coro::executor;
+  sig::router r(ex);
+  co_await r.add_sender("s", sig::events("e"), sig::method("m", [] { return 42; }));
+  std::string outcome = "pending";
+  r.request("s", "m", [&](std::exception_ptr e, std::any v) {
+    outcome = e ? "failed" : std::to_string(std::any_cast<int>(v));
+  });
+  co_await r.trigger("s", "e");
+  // The method has answered before the sender goes: the request succeeds.
+  co_await r.remove_sender("s");
+  co_await test::settle();
+  BOOST_TEST(outcome == "42");
+}
+
 CO_TEST_CASE(a_loop_of_awaited_triggers_lets_the_scheduler_run) {
   auto ex = co_await asio::this_coro::executor;
   sig::router r(ex);

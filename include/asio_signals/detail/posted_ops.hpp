@@ -36,8 +36,9 @@ class posted_ops {
   std::atomic<std::size_t> count_{0};
 };
 
-// The count of the io_context `ex` belongs to; null for another executor
-// (a strand, a thread pool), on which nothing runs at once.
+// The count of the execution context `ex` belongs to, which a strand of it
+// shares; null for an empty executor. (Only a router on an io_context's own
+// executor runs operations at once.)
 ASIO_SIGNALS_DECL posted_ops* posted_ops_of(const asio::any_io_executor& ex);
 
 // Marks the library's work running on this thread, for as long as it lives:
