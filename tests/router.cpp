@@ -106,34 +106,36 @@ CO_TEST_CASE(an_awaited_trigger_with_nothing_queued_runs_within_the_co_await) {
   BOOST_TEST(posted_ran);
 }
 
-CO_TEST_CASE(an_awaited_trigger_runs_after_a_queued_send_of_a_signal) {
-  auto ex = co_await asio::this_coro::executor;
-  sig::router r(ex);
-  sig::signal s(ex);
+namespace {
+
+// What the callbacks of a send of `s` queued before an awaited trigger, and
+// the listener of that trigger, log, in the order they ran.
+asio::awaitable<log_type> queued_send_then_awaited_trigger(sig::signal s) {
+  sig::router r(co_await asio::this_coro::executor);
   log_type log;
   co_await r.add_sender("temp", sig::events("hot"));
   co_await r.add_listener(recorder(log, "e"), "temp");
   co_await s.connect([&] { log.push_back("signal"); });
+  // Out of the turn that completed the connect (a strand's, for a signal on one).
+  co_await test::settle();
   s.send(asio::detached);
   co_await r.trigger("temp", "hot");
   co_await test::settle();
+  co_return log;
+}
+
+}  // namespace
+
+CO_TEST_CASE(an_awaited_trigger_runs_after_a_queued_send_of_a_signal) {
+  auto ex = co_await asio::this_coro::executor;
+  log_type log = co_await queued_send_then_awaited_trigger(sig::signal(ex));
   BOOST_TEST(log == log_type({"signal", "e:temp/hot"}), boost::test_tools::per_element());
 }
 
 CO_TEST_CASE(an_awaited_trigger_runs_after_a_queued_send_of_a_signal_on_a_strand) {
   auto ex = co_await asio::this_coro::executor;
-  sig::router r(ex);
   // Another executor of the same io_context posts to the same queue.
-  sig::signal s(asio::make_strand(ex));
-  log_type log;
-  co_await r.add_sender("temp", sig::events("hot"));
-  co_await r.add_listener(recorder(log, "e"), "temp");
-  co_await s.connect([&] { log.push_back("signal"); });
-  // Out of the strand's turn that completed the connect.
-  co_await test::settle();
-  s.send(asio::detached);
-  co_await r.trigger("temp", "hot");
-  co_await test::settle();
+  log_type log = co_await queued_send_then_awaited_trigger(sig::signal(asio::make_strand(ex)));
   BOOST_TEST(log == log_type({"signal", "e:temp/hot"}), boost::test_tools::per_element());
 }
 
