@@ -35,7 +35,7 @@ asio::execution_context::id posted_ops_service::id;
 // How many operations may run at once in a row on one thread before one is
 // posted: each posted one costs a trip through the scheduler, which polls the
 // reactor, so this bounds both that cost and how long timers and I/O wait.
-constexpr int runs_at_once_in_a_row = 32;
+constexpr int runs_at_once_in_a_row = 128;
 
 thread_local int work_depth = 0;
 thread_local int runs_at_once = 0;
