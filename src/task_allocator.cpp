@@ -15,13 +15,11 @@
 namespace asio_signals::detail {
 namespace {
 
-// A block of task memory, with the size it was asked for rounded up: it
-// serves any request of that rounded size. Larger blocks are not kept.
+// A block of memory a thread keeps for reuse, with the size it serves. Each
+// pool `Memory` has caches of its own.
+template <class Memory>
 class block {
  public:
-  static constexpr std::size_t granularity = 64;
-  static constexpr std::size_t largest_kept = 1024;
-
   block() = default;
   block(void* memory, std::size_t size) noexcept : memory_(memory), size_(size) {}
   block(block&& other) noexcept
@@ -38,11 +36,6 @@ class block {
     if (memory_ != nullptr) ::operator delete(memory_);
   }
 
-  static std::size_t rounded(std::size_t size) noexcept {
-    if (size > std::size_t(-1) - granularity) return size;
-    return (size + granularity - 1) / granularity * granularity;
-  }
-
   explicit operator bool() const noexcept { return memory_ != nullptr; }
   std::size_t size() const noexcept { return size_; }
   void* release() noexcept { return std::exchange(memory_, nullptr); }
@@ -52,23 +45,51 @@ class block {
   std::size_t size_ = 0;
 };
 
-using block_cache = thread_cache<block>;
+// Task blocks come in sizes of multiples of 64 bytes, up to 1 KiB.
+constexpr std::size_t task_granularity = 64;
+constexpr std::size_t largest_task_kept = 1024;
+
+std::size_t task_size(std::size_t size) noexcept {
+  if (size > std::size_t(-1) - task_granularity) return size;
+  return (size + task_granularity - 1) / task_granularity * task_granularity;
+}
+
+// Value blocks are all of one size.
+constexpr std::size_t value_block_size = 64;
+
+using task_cache = thread_cache<block<task_memory>>;
+using value_cache = thread_cache<block<value_memory>>;
 
 }  // namespace
 
-void* task_allocate(std::size_t size) {
-  size = block::rounded(size);
-  if (block_cache* cache = block_cache::local()) {
-    block b = cache->take([size](const block& b) { return b.size() == size; });
+void* task_memory::allocate(std::size_t size) {
+  size = task_size(size);
+  if (task_cache* cache = task_cache::local()) {
+    block<task_memory> b = cache->take([size](const auto& b) { return b.size() == size; });
     if (b) return b.release();
   }
   return ::operator new(size);
 }
 
-void task_deallocate(void* p, std::size_t size) noexcept {
-  block b(p, block::rounded(size));
-  if (b.size() > block::largest_kept) return;
-  if (block_cache* cache = block_cache::local()) cache->keep(b);
+void task_memory::deallocate(void* p, std::size_t size) noexcept {
+  block<task_memory> b(p, task_size(size));
+  if (b.size() > largest_task_kept) return;
+  if (task_cache* cache = task_cache::local()) cache->keep(b);
+}
+
+void* value_memory::allocate(std::size_t size) {
+  if (size > value_block_size) return ::operator new(size);
+  if (value_cache* cache = value_cache::local()) {
+    block<value_memory> b = cache->take([](const auto&) { return true; });
+    if (b) return b.release();
+  }
+  return ::operator new(value_block_size);
+}
+
+void value_memory::deallocate(void* p, std::size_t size) noexcept {
+  block<value_memory> b(p, size);
+  if (size > value_block_size) return;
+  if (value_cache* cache = value_cache::local()) cache->keep(b);
 }
 
 }  // namespace asio_signals::detail

@@ -12,6 +12,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <array>
+#include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -107,6 +109,35 @@ BOOST_AUTO_TEST_CASE(arg_makes_one_kwarg) {
   BOOST_TEST(a.name() == "payload");
   BOOST_TEST_REQUIRE(a.value().get_if<std::shared_ptr<int>>() != nullptr);
   BOOST_TEST(**a.value().get_if<std::shared_ptr<int>>() == 7);
+}
+
+// Values are kept in memory the thread recycles, in blocks of one size; a
+// larger or over-aligned value has memory of its own.
+BOOST_AUTO_TEST_CASE(values_of_any_size_and_alignment_keep_their_contents) {
+  struct alignas(64) aligned {
+    int n;
+  };
+  using big = std::array<char, 200>;
+  for (int round = 0; round < 3; ++round) {
+    std::vector<sig::kwargs> made;
+    for (int i = 0; i < 100; ++i) {
+      big b{};
+      b.fill(static_cast<char>('a' + i % 26));
+      made.push_back(sig::kwargs{{"small", i},
+                                 {"text", std::string(static_cast<std::size_t>(i), 'x')},
+                                 {"big", b},
+                                 {"aligned", aligned{i}}});
+    }
+    for (int i = 0; i < 100; ++i) {
+      const sig::kwargs& k = made[static_cast<std::size_t>(i)];
+      BOOST_TEST(k.get<int>("small") == i);
+      BOOST_TEST(k.get<std::string>("text") == std::string(static_cast<std::size_t>(i), 'x'));
+      BOOST_TEST(k.get<big>("big")[199] == static_cast<char>('a' + i % 26));
+      const aligned& a = k.get<aligned>("aligned");
+      BOOST_TEST(a.n == i);
+      BOOST_TEST(reinterpret_cast<std::uintptr_t>(&a) % 64 == 0u);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(null_string_value_is_rejected) {

@@ -10,6 +10,7 @@
 #define ASIO_SIGNALS_KWARGS_HPP
 
 #include <asio_signals/detail/config.hpp>
+#include <asio_signals/detail/task_allocator.hpp>
 
 #include <concepts>
 #include <cstddef>
@@ -131,7 +132,8 @@ class ASIO_SIGNALS_DECL kwargs {
       using stored = detail::stored_value_t<T>;
       if constexpr (std::is_pointer_v<std::remove_cvref_t<T>>)
         if (v == nullptr) detail::throw_null_string_kwarg();
-      return std::make_shared<const detail::value_holder<stored>>(std::forward<T>(v));
+      return std::allocate_shared<const detail::value_holder<stored>>(
+          detail::value_allocator<detail::value_holder<stored>>(), std::forward<T>(v));
     }
 
     std::shared_ptr<const detail::any_value> holder_;

@@ -17,36 +17,42 @@
 
 namespace asio_signals::detail {
 
-// Memory for the tasks a signal posts. Each thread keeps the last few blocks
-// it freed and hands them out again. Asio recycles an operation's memory only
-// for a thread inside run(); this also serves a thread that sends from
-// outside run() and then runs the task itself. A block freed on another
-// thread goes to that thread's cache.
-ASIO_SIGNALS_DECL void* task_allocate(std::size_t size);
-ASIO_SIGNALS_DECL void task_deallocate(void* p, std::size_t size) noexcept;
+// The memory of a signal's operations, which each thread recycles: the last
+// 64 task blocks (of up to 1 KiB) it freed.
+struct task_memory {
+  ASIO_SIGNALS_DECL static void* allocate(std::size_t size);
+  ASIO_SIGNALS_DECL static void deallocate(void* p, std::size_t size) noexcept;
+};
 
-// The allocator of the tasks a signal posts for handlers that have none of
-// their own (see signal_op).
-template <class T>
-class task_allocator {
-  // Task blocks have the alignment of operator new; a task that needs more
-  // gets its memory from std::allocator.
+// The memory of kwarg values, which each thread recycles: the last 64 blocks
+// of up to 64 bytes it freed, enough for a value of up to 32 bytes (a
+// std::string) with its reference counts.
+struct value_memory {
+  ASIO_SIGNALS_DECL static void* allocate(std::size_t size);
+  ASIO_SIGNALS_DECL static void deallocate(void* p, std::size_t size) noexcept;
+};
+
+// An allocator of the memory `Memory` recycles.
+template <class T, class Memory>
+class recycling_allocator {
+  // Recycled blocks have the alignment of operator new; an object that needs
+  // more gets its memory from std::allocator.
   static constexpr bool over_aligned = alignof(T) > __STDCPP_DEFAULT_NEW_ALIGNMENT__;
 
  public:
   using value_type = T;
 
-  task_allocator() noexcept = default;
+  recycling_allocator() noexcept = default;
 
   template <class U>
-  task_allocator(const task_allocator<U>&) noexcept {}
+  recycling_allocator(const recycling_allocator<U, Memory>&) noexcept {}
 
   T* allocate(std::size_t n) {
     if constexpr (over_aligned) {
       return std::allocator<T>().allocate(n);
     } else {
       if (n > max_size()) throw std::bad_array_new_length();
-      return static_cast<T*>(task_allocate(n * sizeof(T)));
+      return static_cast<T*>(Memory::allocate(n * sizeof(T)));
     }
   }
 
@@ -54,16 +60,23 @@ class task_allocator {
     if constexpr (over_aligned)
       std::allocator<T>().deallocate(p, n);
     else
-      task_deallocate(p, n * sizeof(T));
+      Memory::deallocate(p, n * sizeof(T));
   }
 
   static constexpr std::size_t max_size() noexcept { return std::size_t(-1) / sizeof(T); }
 
   template <class U>
-  friend bool operator==(const task_allocator&, const task_allocator<U>&) noexcept {
+  friend bool operator==(const recycling_allocator&,
+                         const recycling_allocator<U, Memory>&) noexcept {
     return true;
   }
 };
+
+template <class T>
+using task_allocator = recycling_allocator<T, task_memory>;
+
+template <class T>
+using value_allocator = recycling_allocator<T, value_memory>;
 
 }  // namespace asio_signals::detail
 
