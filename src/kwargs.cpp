@@ -44,14 +44,14 @@ void throw_kwarg_type(std::string_view name, const std::type_info& asked,
                     " but holds " + type_name(held));
 }
 
+void throw_kwarg_declared_twice(std::string_view name) {
+  throw kwarg_error("asio_signals: kwarg " + quoted(name) + " is declared twice");
+}
+
 kwargs make_kwargs(std::vector<kwarg> all) {
   kwargs result;
   result.entries_.reserve(all.size());
-  for (kwarg& a : all) {
-    if (result.contains(a.name()))
-      throw kwarg_error("asio_signals: kwarg " + quoted(a.name()) + " is declared twice");
-    result.entries_.emplace_back(a.name(), a.value());
-  }
+  for (kwarg& a : all) kwargs_access::add(result, std::move(a));
   return result;
 }
 

@@ -74,6 +74,7 @@ using stored_value_t = std::conditional_t<std::is_same_v<std::decay_t<T>, const 
 [[noreturn]] ASIO_SIGNALS_DECL void throw_kwarg_type(std::string_view name,
                                                      const std::type_info& asked,
                                                      const std::type_info& held);
+[[noreturn]] ASIO_SIGNALS_DECL void throw_kwarg_declared_twice(std::string_view name);
 
 // kwargs from a list of kwarg; throws kwarg_error if a name repeats.
 ASIO_SIGNALS_DECL kwargs make_kwargs(std::vector<kwarg> all);
@@ -217,6 +218,8 @@ class kwarg {
   const kwargs::value& value() const noexcept { return value_; }
 
  private:
+  friend struct detail::kwargs_access;
+
   std::string name_;
   kwargs::value value_;
 };
@@ -247,6 +250,13 @@ struct kwargs_access {
   template <class T>
   static const T& value_at(const kwargs& k, std::size_t index) noexcept {
     return static_cast<const value_holder<T>&>(*k.entries_[index].second.holder_).value;
+  }
+
+  // Appends `k`, moved from; throws kwarg_error if `into` has a kwarg of its
+  // name.
+  static void add(kwargs& into, kwarg&& k) {
+    if (into.contains(k.name_)) throw_kwarg_declared_twice(k.name_);
+    into.entries_.emplace_back(std::move(k.name_), std::move(k.value_));
   }
 
   // Appends `name` with `v`, unchecked: for a caller that gives each kwarg of

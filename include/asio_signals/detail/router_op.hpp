@@ -358,14 +358,28 @@ struct emit_request : data_request {
   std::vector<key> keys;
 };
 
+// Adds a kwarg option to the data of a trigger or a request; throws
+// kwarg_error for a name given twice.
+inline void add_data(kwargs& data, kwarg&& k) {
+  kwargs_access::add(data, std::move(k));
+}
+
+inline void add_data(kwargs& data, const kwarg& k) {
+  add_data(data, kwarg(k));
+}
+
+inline void add_data(kwargs& data, const kwargs& k) {
+  for (const auto& [name, v] : k) add_data(data, kwarg(name, v));
+}
+
 template <class... Args>
 kwargs make_data(Args&&... args) {
   static_assert((is_kwarg_option_v<std::remove_cvref_t<Args>> && ...),
                 "asio_signals: the data of a trigger or a request are arg(...) and kwargs, "
                 "followed by an optional completion token");
-  data_request r;
-  (r.add(std::forward<Args>(args)), ...);
-  return make_kwargs(std::move(r.data));
+  kwargs data;
+  (add_data(data, std::forward<Args>(args)), ...);
+  return data;
 }
 
 // Gathers the data among `args` — arg(...) and kwargs — and returns
@@ -386,7 +400,7 @@ decltype(auto) with_data(std::exception_ptr early, F&& f, Args&&... args) {
     if (!early) {
       try {
         data = [&]<std::size_t... I>(std::index_sequence<I...>) {
-          return make_data(std::get<I>(refs)...);
+          return make_data(std::get<I>(std::move(refs))...);
         }
         (std::make_index_sequence<data_size>());
       } catch (...) {
