@@ -75,10 +75,6 @@ void merge_kwargs(kwargs& into, const kwargs& defaults, const std::vector<kwarg>
   }
 }
 
-void clear_kwargs(kwargs& k) noexcept {
-  k.entries_.clear();
-}
-
 }  // namespace detail
 
 kwargs::kwargs(std::initializer_list<entry> init) {

@@ -25,7 +25,7 @@ void send_options::clear() noexcept {
   senders.clear();
   keys.clear();
   overrides.clear();
-  clear_kwargs(args);
+  kwargs_access::empty_values(args);
   resolved = false;
   error = nullptr;
   gate.reset();

@@ -51,13 +51,16 @@ const kwargs no_data;
 // for a sender's own signals, the event's for a channel's. So the send gives
 // all three, already resolved, and nothing is merged with the defaults or
 // checked, which the send would otherwise do for each group.
+// The options of an earlier delivery's send usually come back with the three
+// names (see event_state::assign): then only the values are given.
 send_request event_request(const kwargs::value& sender, const kwargs::value& event,
                            const kwargs::value& data) {
   send_request r;
   send_options& options = r.options();
-  kwargs_access::append(options.args, "sender", sender);
-  kwargs_access::append(options.args, "event", event);
-  kwargs_access::append(options.args, "data", data);
+  kwargs_access::put(options.args, 0, "sender", sender);
+  kwargs_access::put(options.args, 1, "event", event);
+  kwargs_access::put(options.args, 2, "data", data);
+  kwargs_access::truncate(options.args, 3);
   options.resolved = true;
   return r;
 }

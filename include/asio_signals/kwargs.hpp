@@ -85,9 +85,6 @@ ASIO_SIGNALS_DECL kwargs make_kwargs(std::vector<kwarg> all);
 ASIO_SIGNALS_DECL void merge_kwargs(kwargs& into, const kwargs& defaults,
                                     const std::vector<kwarg>& overrides);
 
-// Removes every kwarg, keeping the memory.
-ASIO_SIGNALS_DECL void clear_kwargs(kwargs& k) noexcept;
-
 // What kwarg_handle reads of a kwargs whose layout it knows; defined below.
 struct kwargs_access;
 
@@ -196,7 +193,6 @@ class ASIO_SIGNALS_DECL kwargs {
  private:
   friend kwargs detail::make_kwargs(std::vector<kwarg>);
   friend void detail::merge_kwargs(kwargs&, const kwargs&, const std::vector<kwarg>&);
-  friend void detail::clear_kwargs(kwargs&) noexcept;
   friend struct detail::kwargs_access;
 
   const value* find(std::string_view name) const noexcept;
@@ -259,10 +255,30 @@ struct kwargs_access {
     into.entries_.emplace_back(std::move(k.name_), std::move(k.value_));
   }
 
-  // Appends `name` with `v`, unchecked: for a caller that gives each kwarg of
-  // a signal once, in the order the signal declares them, with its type.
-  static void append(kwargs& k, std::string_view name, const kwargs::value& v) {
+  // Makes the kwarg at `index` `name` with the value `v`, unchecked: for a
+  // caller that gives each kwarg of a signal once, in the order the signal
+  // declares them, with its type, from index 0 on, then calls truncate. A
+  // kwarg that has the name already, kept by empty_values, only takes the
+  // value; otherwise it and those after it are replaced.
+  static void put(kwargs& k, std::size_t index, std::string_view name, const kwargs::value& v) {
+    if (index < k.entries_.size() && k.entries_[index].first == name) {
+      k.entries_[index].second = v;
+      return;
+    }
+    k.entries_.erase(k.entries_.begin() + static_cast<std::ptrdiff_t>(index), k.entries_.end());
     k.entries_.emplace_back(std::string(name), v);
+  }
+
+  // Removes the kwargs from `size` on.
+  static void truncate(kwargs& k, std::size_t size) noexcept {
+    if (size < k.entries_.size())
+      k.entries_.erase(k.entries_.begin() + static_cast<std::ptrdiff_t>(size), k.entries_.end());
+  }
+
+  // Releases every value and keeps the names, with their memory, for put to
+  // give values again: nothing may read `k` until then.
+  static void empty_values(kwargs& k) noexcept {
+    for (auto& e : k.entries_) e.second.holder_.reset();
   }
 };
 

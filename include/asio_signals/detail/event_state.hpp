@@ -37,13 +37,15 @@ struct event_state {
       senders.clear();
       keys.clear();
     }
+    // The previous send's values are released now rather than with the
+    // send; their names stay, so that a send giving the same names (the
+    // router's) gives only the values.
     if (named && named->resolved) {
       std::swap(own_args, named->args);
-      // The previous send's values, released now rather than with the send.
-      clear_kwargs(named->args);
+      kwargs_access::empty_values(named->args);
       args = &own_args;
     } else {
-      if (!own_args.empty()) clear_kwargs(own_args);
+      kwargs_access::empty_values(own_args);
       args = &defaults;
     }
   }

@@ -87,7 +87,8 @@ struct ASIO_SIGNALS_DECL send_options {
   std::vector<kwarg> overrides;
 
   // The signal's defaults merged with the overrides, once checked: then
-  // `resolved` is set.
+  // `resolved` is set. Until then it may keep the names of an earlier send
+  // without their values (kwargs_access::empty_values), for their memory.
   kwargs args;
   bool resolved = false;
 
