@@ -355,6 +355,10 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   std::map<std::string, nats_local_sender, std::less<>> local_senders_;
   // The proxies of remote senders, by name.
   std::map<std::string, nats_remote_sender> proxies_;
+  // The router's target of the last remote event delivered, a proxy's,
+  // while the events that follow have the same names: forgotten when a proxy
+  // goes.
+  std::optional<router_state::bound_event> last_target_;
   // Per proxy, the presence callbacks still to come from what the link itself
   // did to it (add, remove): not to be published back.
   std::map<std::string, int> echo_marks_;
@@ -811,13 +815,16 @@ bool nats_link_state::deliver_event(std::string_view subject, std::string_view p
   try {
     if (!event_names_.decode(subject)) return false;
     kwargs data = events_parser_.parse(payload);
-    // Events of a sender not yet announced are dropped, as a local trigger
-    // of a sender not yet added fails.
-    if (!proxies_.count(event_names_.sender())) return true;
+    if (!last_target_ || last_target_->sender != event_names_.sender() ||
+        last_target_->event != event_names_.event()) {
+      // Events of a sender not yet announced are dropped, as a local trigger
+      // of a sender not yet added fails.
+      if (!proxies_.count(event_names_.sender())) return true;
+      last_target_.emplace(event_names_.sender(), event_names_.event());
+    }
     // The link runs on the router's executor, and the events of one sender
     // are triggered in the order they arrive: within this call.
-    router_access::state(router_)->trigger(event_names_.sender(), event_names_.event(),
-                                           std::move(data));
+    router_access::state(router_)->trigger(*last_target_, &data);
   } catch (...) {
     ++dropped;
     report(std::string(subject), std::current_exception());
@@ -923,6 +930,7 @@ asio::awaitable<void> nats_link_state::add_proxy(std::string name, std::string o
   }
   if (error) {
     proxies_.erase(name);
+    last_target_.reset();
     unmark(name);
     report(subject("s.pr.") + owner, error);
   }
@@ -930,6 +938,7 @@ asio::awaitable<void> nats_link_state::add_proxy(std::string name, std::string o
 
 asio::awaitable<void> nats_link_state::remove_proxy(std::string name) {
   proxies_.erase(name);
+  last_target_.reset();
   ++echo_marks_[name];
   bool was_connected = co_await router_.remove_sender(name);
   if (!was_connected) unmark(name);
