@@ -91,6 +91,7 @@ void broker::count_protocol_error() noexcept {
 }
 
 void broker::count_published(std::size_t receivers) noexcept {
+  --publishing_;
   published_.fetch_add(1, std::memory_order_relaxed);
   delivered_.fetch_add(receivers, std::memory_order_relaxed);
 }

@@ -132,8 +132,16 @@ class broker {
   /// Counts a client dropped for a protocol error or an oversized request.
   void count_protocol_error() noexcept;
 
-  /// Counts a PUBLISH that reached @c receivers subscriptions.
+  /// Counts a PUBLISH whose sends started; on the executor.
+  void count_publishing() noexcept { ++publishing_; }
+
+  /// Counts a PUBLISH that reached @c receivers subscriptions, its sends
+  /// complete; on the executor.
   void count_published(std::size_t receivers) noexcept;
+
+  /// Whether the sends of some PUBLISH have not completed: their callbacks
+  /// may still queue messages; on the executor.
+  bool publishing() const noexcept { return publishing_ != 0; }
 
  private:
   // Completes a handler once both sends of a PUBLISH have, with their total.
@@ -174,6 +182,7 @@ class broker {
   std::atomic<std::uint64_t> open_{0};
   std::atomic<std::uint64_t> output_overflows_{0};
   std::atomic<std::uint64_t> protocol_errors_{0};
+  std::size_t publishing_ = 0;
   std::atomic<std::uint64_t> published_{0};
   std::atomic<std::uint64_t> delivered_{0};
 };

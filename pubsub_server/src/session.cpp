@@ -22,6 +22,9 @@ namespace {
 // A publisher with this many PUBLISH sends in flight waits for their replies.
 constexpr std::size_t max_publishes_in_flight = 1024;
 
+// How many turns a flush waits at most for sends still to complete.
+constexpr int max_flush_waits = 2;
+
 // The push a pattern subscriber receives, up to the channel: "pmessage" and the pattern.
 std::string pattern_head(std::string_view pattern) {
   std::string head("*4\r\n$8\r\npmessage\r\n");
@@ -173,6 +176,7 @@ void session::publish(std::string_view channel, std::string_view payload) {
     self->on_published(id, e, receivers);
   };
   broker_->publish(this, channel, payload, std::move(done));
+  broker_->count_publishing();
 }
 
 void session::on_published(std::uint64_t id, std::exception_ptr e, std::size_t receivers) {
@@ -320,9 +324,21 @@ void session::post_flush() {
   asio::post(socket_.get_executor(), [self = shared_from_this()] { self->flush(); });
 }
 
+// While PUBLISH sends are still to complete, a flush waits for up to two more
+// turns of the executor, in which they and the sends that the requests read
+// meanwhile start queue their messages: they go out in the same write, as
+// redis-server writes each client's output once per turn of its event loop,
+// after it has read every ready client. Without sends pending, a reply goes
+// out at once.
 void session::flush() {
   flush_posted_ = false;
   if (closed_ || write_in_flight_) return;
+  if (flush_waits_ < max_flush_waits && broker_->publishing()) {
+    ++flush_waits_;
+    post_flush();
+    return;
+  }
+  flush_waits_ = 0;
   if (!queued_.empty())
     start_write();
   else if (closing_)

@@ -127,6 +127,8 @@ class session : public std::enable_shared_from_this<session> {
   // The first of gathered_ not all written, and the bytes of writing_ written.
   std::size_t unwritten_ = 0;
   std::size_t written_ = 0;
+  // The turns the posted flush has waited for sends (flush()).
+  int flush_waits_ = 0;
   bool flush_posted_ = false;
   bool write_in_flight_ = false;
   bool closing_ = false;
