@@ -43,6 +43,8 @@ struct event_state {
     if (named && named->resolved) {
       std::swap(own_args, named->args);
       kwargs_access::empty_values(named->args);
+      // What the options hold now is no send's kwargs.
+      named->resolved = false;
       args = &own_args;
     } else {
       kwargs_access::empty_values(own_args);
