@@ -329,22 +329,15 @@ requires(std::is_pointer_v<F>&& std::is_function_v<std::remove_pointer_t<F>>) na
   return named_callback{reinterpret_cast<std::uintptr_t>(f), connection()};
 }
 
-// Gathers kwarg options into one list; trigger, request and emit use it.
-struct data_request {
-  std::vector<kwarg> data;
+// What an emit gathers from its options: its data, and the senders and keys
+// its send names.
+struct emit_request {
+  static constexpr bool accepts_kwargs = true;
 
   void add(kwarg k) { data.push_back(std::move(k)); }
   void add(const kwargs& k) {
     for (const auto& [name, v] : k) data.emplace_back(name, v);
   }
-};
-
-// What an emit gathers from its options: its data, and the senders and keys
-// its send names.
-struct emit_request : data_request {
-  static constexpr bool accepts_kwargs = true;
-
-  using data_request::add;
   void add(sender s) { senders.push_back(s); }
   void add(sender_list l) {
     for (const sender& s : l.items()) senders.push_back(s);
@@ -354,6 +347,7 @@ struct emit_request : data_request {
     for (const key& k : l.items()) keys.push_back(k);
   }
 
+  std::vector<kwarg> data;
   std::vector<sender> senders;
   std::vector<key> keys;
 };
