@@ -42,6 +42,9 @@ using trigger_cache = thread_cache<std::unique_ptr<trigger_options>>;
 // on to the memory of short names only.
 constexpr std::size_t kept_name_bytes = 256;
 
+// Nor is the memory of more data than this.
+constexpr std::size_t kept_data = 8;
+
 // The data of a trigger without data, for what reads them.
 const kwargs no_data;
 
@@ -88,8 +91,12 @@ void trigger_options_deleter::operator()(trigger_options* p) const noexcept {
   std::unique_ptr<trigger_options> options(p);
   if (trigger_cache* cache = trigger_cache::local();
       cache && options->capacity <= kept_name_bytes) {
-    // The next trigger moves its own data in: no memory of these is kept.
-    if (!options->data.empty()) options->data = kwargs();
+    // The next trigger gathers its data into the memory of these, when they
+    // were few.
+    if (kwargs_access::capacity(options->data) <= kept_data)
+      kwargs_access::truncate(options->data, 0);
+    else
+      options->data = kwargs();
     cache->keep(options);
   }
 }
@@ -249,25 +256,38 @@ signal router_state::listener_signal(const listen_target& t) {
   return l->second;
 }
 
-void router_state::trigger(std::string_view sender, std::string_view event, kwargs data) {
-  if (auto t = trigger_targets_.find(event_names(sender, event)); t != trigger_targets_.end()) {
-    for (const auto& [owner, tap] : trigger_taps_) tap(sender, event, data);
-    deliver(*t->second.sender, *t->second.event, &data);
-    return;
+void router_state::trigger(std::string_view sender, std::string_view event, kwargs& data) {
+  // The data are released with the trigger, heard or not, and not with its
+  // operation; the memory that held them stays for the caller's next one.
+  struct release_data {
+    kwargs& data;
+    ~release_data() { kwargs_access::truncate(data, 0); }
+  } release{data};
+  // A loop of triggers of one event finds it without a lookup.
+  bound_event& b = last_trigger_;
+  if (!same_name(b.sender, sender) || !same_name(b.event, event)) {
+    b.sender.assign(sender);
+    b.event.assign(event);
+    b.version = 0;
   }
-  throw_not_a_target(sender, event);
+  find_target(b);
+  for (const auto& [owner, tap] : trigger_taps_) tap(sender, event, data);
+  deliver(*b.found_sender, *b.found_event, &data);
 }
 
 void router_state::trigger(bound_event& b, kwargs* data) {
-  if (b.version != targets_version_) {
-    auto t = trigger_targets_.find(event_names(b.sender, b.event));
-    if (t == trigger_targets_.end()) throw_not_a_target(b.sender, b.event);
-    b.found_sender = t->second.sender;
-    b.found_event = t->second.event;
-    b.version = targets_version_;
-  }
+  find_target(b);
   for (const auto& [owner, tap] : trigger_taps_) tap(b.sender, b.event, data ? *data : no_data);
   deliver(*b.found_sender, *b.found_event, data);
+}
+
+void router_state::find_target(bound_event& b) const {
+  if (b.version == targets_version_) return;
+  auto t = trigger_targets_.find(event_names(b.sender, b.event));
+  if (t == trigger_targets_.end()) throw_not_a_target(b.sender, b.event);
+  b.found_sender = t->second.sender;
+  b.found_event = t->second.event;
+  b.version = targets_version_;
 }
 
 void router_state::throw_not_a_target(std::string_view sender, std::string_view event) const {

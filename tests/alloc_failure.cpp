@@ -19,6 +19,7 @@
 //
 
 #define BOOST_TEST_MODULE asio_signals_alloc_failure
+#include <asio_signals/router.hpp>
 #include <asio_signals/signal.hpp>
 #include <asio_signals/subscription.hpp>
 
@@ -512,4 +513,37 @@ BOOST_AUTO_TEST_CASE(a_warm_send_allocates_nothing) {
   BOOST_TEST(allocations_of(with_kwarg) == 0u);
   // 20 plain sends, 20 named and 10 with the kwarg: the sends all arrived.
   BOOST_TEST(sum == 20 * 0 + 20 * 100 + 10 * (1 + 100));
+}
+
+// A trigger with data that no listener of its router hears, as a sender's
+// whose events only a NATS link publishes: warm, it allocates nothing, from
+// outside run() or from a handler inside it.
+BOOST_AUTO_TEST_CASE(a_warm_trigger_no_listener_hears_allocates_nothing) {
+  asio::io_context ctx;
+  sig::router r(ctx.get_executor());
+  r.add_sender("sensor", sig::events("#changed"), asio::detached);
+  ctx.run();
+  int completed = 0;
+  auto trigger = [&] {
+    r.trigger("sensor", "#changed", sig::arg("value", 20.5),
+              [&](std::exception_ptr e) { completed += e ? 1000 : 1; });
+  };
+  auto allocations_of = [&](auto&& f) {
+    std::size_t before = allocations;
+    for (int i = 0; i < 10; ++i) {
+      f();
+      ctx.restart();
+      ctx.run();
+    }
+    return allocations - before;
+  };
+  auto outside = [&] { trigger(); };
+  auto inside = [&] { asio::post(ctx, trigger); };
+  // Warming up.
+  allocations_of(outside);
+  allocations_of(inside);
+  completed = 0;
+  BOOST_TEST(allocations_of(outside) == 0u);
+  BOOST_TEST(allocations_of(inside) == 0u);
+  BOOST_TEST(completed == 20);
 }

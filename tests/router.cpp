@@ -1032,6 +1032,31 @@ CO_TEST_CASE(data_no_listener_hears_are_released_when_the_trigger_completes) {
   BOOST_TEST(watch.expired());
 }
 
+// A trigger finds its sender as it is now, though the same names were
+// triggered just before the sender went, and before it came back with other
+// events.
+CO_TEST_CASE(a_trigger_finds_its_sender_as_it_is_now) {
+  sig::router r(co_await asio::this_coro::executor);
+  log_type log;
+  co_await r.add_sender("s", sig::events("e"));
+  co_await r.add_listener(recorder(log, "l"), "s", sig::any);
+  co_await r.trigger("s", "e", sig::arg("n", 1));
+  co_await r.remove_sender("s");
+  auto gone = co_await test::failure_of<sig::not_connected_error>(r.trigger("s", "e"));
+  BOOST_TEST(gone == "asio_signals: sender 's' is not connected");
+  co_await r.add_sender("s", sig::events("f"));
+  auto undeclared = co_await test::failure_of<sig::router_error>(r.trigger("s", "e"));
+  BOOST_TEST(undeclared == "asio_signals: sender 's' did not declare event 'e'");
+  co_await r.trigger("s", "f", sig::arg("n", 2));
+  co_await r.remove_sender("s");
+  co_await r.add_sender("s", sig::events("e"));
+  co_await r.trigger("s", "e", sig::arg("n", 3));
+  co_await test::settle();
+  BOOST_TEST(log == log_type({"l:s/e", "l:s/#disconnect", "l:s/#connect", "l:s/f",
+                              "l:s/#disconnect", "l:s/#connect", "l:s/e"}),
+             boost::test_tools::per_element());
+}
+
 // The sender's name and the event's are told apart: "ab" and "c" is not
 // "a" and "bc".
 CO_TEST_CASE(names_split_differently_name_different_events) {

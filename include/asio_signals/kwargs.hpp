@@ -269,6 +269,9 @@ struct kwargs_access {
     k.entries_.emplace_back(std::string(name), v);
   }
 
+  // How many kwargs `k` holds room for.
+  static std::size_t capacity(const kwargs& k) noexcept { return k.entries_.capacity(); }
+
   // Removes the kwargs from `size` on.
   static void truncate(kwargs& k, std::size_t size) noexcept {
     if (size < k.entries_.size())

@@ -367,34 +367,32 @@ inline void add_data(kwargs& data, const kwargs& k) {
 }
 
 template <class... Args>
-kwargs make_data(Args&&... args) {
+void gather_data(kwargs& data, Args&&... args) {
   static_assert((is_kwarg_option_v<std::remove_cvref_t<Args>> && ...),
                 "asio_signals: the data of a trigger or a request are arg(...) and kwargs, "
                 "followed by an optional completion token");
-  kwargs data;
   (add_data(data, std::forward<Args>(args)), ...);
-  return data;
 }
 
-// Gathers the data among `args` — arg(...) and kwargs — and returns
-// `f(token, data, error)`, with the trailing completion token or
-// asio::use_awaitable; `f` may move from `data` and `error`. `error` is
-// `early`, an error the caller found first, or else what gathering the data
-// threw.
+// Gathers the data among `args` — arg(...) and kwargs — into `data`, which
+// is empty, and returns `f(token, error)`, with the trailing completion token
+// or asio::use_awaitable; `f` may move from `error`. `error` is `early`, an
+// error the caller found first, or else what gathering the data threw. The
+// caller gives `data` so that a trigger can gather straight into the memory
+// of the options it keeps between triggers (make_trigger_options).
 template <class F, class... Args>
-decltype(auto) with_data(std::exception_ptr early, F&& f, Args&&... args) {
+decltype(auto) with_data(std::exception_ptr early, kwargs& data, F&& f, Args&&... args) {
   constexpr std::size_t n = sizeof...(Args);
   auto refs = std::forward_as_tuple(std::forward<Args>(args)...);
   using last = std::remove_cvref_t<
       std::tuple_element_t<n == 0 ? 0 : n - 1, std::tuple<Args..., asio::use_awaitable_t<>>>>;
   constexpr bool has_token = n > 0 && !is_kwarg_option_v<last>;
   constexpr std::size_t data_size = has_token ? n - 1 : n;
-  kwargs data;
   if constexpr (data_size > 0) {
     if (!early) {
       try {
-        data = [&]<std::size_t... I>(std::index_sequence<I...>) {
-          return make_data(std::get<I>(std::move(refs))...);
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+          gather_data(data, std::get<I>(std::move(refs))...);
         }
         (std::make_index_sequence<data_size>());
       } catch (...) {
@@ -403,9 +401,9 @@ decltype(auto) with_data(std::exception_ptr early, F&& f, Args&&... args) {
     }
   }
   if constexpr (has_token)
-    return f(std::get<n - 1>(std::move(refs)), data, early);
+    return f(std::get<n - 1>(std::move(refs)), early);
   else
-    return f(asio::use_awaitable, data, early);
+    return f(asio::use_awaitable, early);
 }
 
 template <class T>

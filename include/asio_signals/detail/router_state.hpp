@@ -195,14 +195,15 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   struct declared_event;
 
  public:
-  // The event an event_trigger names, and what its last trigger found: the
-  // names are fixed when it is made; the rest belongs to the router's
-  // executor, and holds while `version` is the router's targets_version_.
+  // An event by its names, and what its last trigger found, which holds
+  // while `version` is the router's targets_version_: an event_trigger's,
+  // whose names are fixed when it is made, or the last trigger by names.
+  // It belongs to the router's executor.
   struct bound_event {
     bound_event(std::string s, std::string e) : sender(std::move(s)), event(std::move(e)) {}
 
-    const std::string sender;
-    const std::string event;
+    std::string sender;
+    std::string event;
     std::uint64_t version = 0;
     sender_entry* found_sender = nullptr;
     declared_event* found_event = nullptr;
@@ -225,7 +226,8 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   // router_error for an event the sender or the channels cannot have.
   signal listener_signal(const listen_target& t);
 
-  void trigger(std::string_view sender, std::string_view event, kwargs data);
+  // A trigger of `event` from `sender`, with `data`, which it leaves empty.
+  void trigger(std::string_view sender, std::string_view event, kwargs& data);
   // A trigger of `b`'s event, with `data` or none (null), which looks the
   // names up only when the senders changed since the last one.
   void trigger(bound_event& b, kwargs* data);
@@ -327,6 +329,9 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   // Throws the error of a trigger of an event that is not in
   // trigger_targets_: why a trigger may not name it.
   [[noreturn]] void throw_not_a_target(std::string_view sender, std::string_view event) const;
+  // Finds `b`'s event in trigger_targets_ unless it still holds what it
+  // found; throws as throw_not_a_target when it is not there.
+  void find_target(bound_event& b) const;
   // Delivers an event with `data`, which it may move from, or none (null).
   void deliver(sender_entry& s, const declared_event& e, kwargs* data);
   // Sends `request` on `target` at once; on the router's executor only.
@@ -376,6 +381,7 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   // sender_entry or declared_event a target points to must not be freed
   // without moving it (forget_targets does, before remove_sender erases).
   std::uint64_t targets_version_ = 1;
+  bound_event last_trigger_{std::string(), std::string()};
   name_map<signal> channels_;
   name_map<named_entry> named_;
   kwargs::value empty_data_;

@@ -50,9 +50,10 @@ struct bound_trigger_request {
 
 template <class... Args>
 auto event_trigger::trigger(Args&&... args) {
+  kwargs data;
   return detail::with_data(
-      std::exception_ptr(),
-      [&](auto&& token, kwargs& data, std::exception_ptr& error) {
+      std::exception_ptr(), data,
+      [&](auto&& token, std::exception_ptr& error) {
         detail::bound_trigger_request request;
         request.event = event_;
         if (error || !data.empty()) {

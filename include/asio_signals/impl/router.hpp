@@ -154,20 +154,19 @@ auto router::trigger(std::string_view sender, std::string_view event, Args&&... 
   } catch (...) {
     early = std::current_exception();
   }
+  detail::trigger_request request;
+  request.options.reset(detail::make_trigger_options(sender, event));
   return detail::with_data(
-      std::move(early),
-      [&](auto&& token, kwargs& data, std::exception_ptr& error) {
-        detail::trigger_request request;
+      std::move(early), request.options->data,
+      [&](auto&& token, std::exception_ptr& error) {
         if (error) {
+          request.options.reset();
           request.early = std::move(error);
-        } else {
-          request.options.reset(detail::make_trigger_options(sender, event));
-          if (!data.empty()) request.options->data = std::move(data);
         }
         return detail::async_signal_op<void(std::exception_ptr)>(
             state_, std::forward<decltype(token)>(token), std::move(request),
             [](detail::router_state& s, detail::trigger_request& r) {
-              s.trigger(r.options->sender(), r.options->event(), std::move(r.options->data));
+              s.trigger(r.options->sender(), r.options->event(), r.options->data);
             });
       },
       std::forward<Args>(args)...);
@@ -183,9 +182,10 @@ auto router::request(std::string sender, std::string method, Args&&... args) {
   } catch (...) {
     early = std::current_exception();
   }
+  kwargs params;
   return detail::with_data(
-      std::move(early),
-      [&](auto&& token, kwargs& params, std::exception_ptr& error) {
+      std::move(early), params,
+      [&](auto&& token, std::exception_ptr& error) {
         if constexpr (detail::eager_token_v<decltype(token), signature>)
           if (error) std::rethrow_exception(error);
         return asio::async_initiate<decltype(token), signature>(
