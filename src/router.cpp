@@ -275,9 +275,10 @@ void router_state::trigger(std::string_view sender, std::string_view event, kwar
   deliver(*b.found_sender, *b.found_event, &data);
 }
 
-void router_state::trigger(bound_event& b, kwargs* data) {
+void router_state::trigger(bound_event& b, kwargs* data, const void* source) {
   find_target(b);
-  for (const auto& [owner, tap] : trigger_taps_) tap(b.sender, b.event, data ? *data : no_data);
+  for (const auto& [owner, tap] : trigger_taps_)
+    if (owner != source) tap(b.sender, b.event, data ? *data : no_data);
   deliver(*b.found_sender, *b.found_event, data);
 }
 

@@ -334,6 +334,36 @@ CO_TEST_CASE(senders_added_before_the_link_started_are_shared) {
   co_await lb.stop();
 }
 
+// A sender removed and added again is published on the subjects of the
+// events it declares now, though its last trigger named the same event.
+CO_TEST_CASE(a_sender_added_again_publishes_its_events_as_declared_now) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex), b(ex);
+  sig::nats_link la(a, options_for(server)), lb(b, options_for(server));
+  log_type heard, gone;
+  co_await b.add_listener(recorder(gone, "b"), sig::any, "#disconnect");
+  co_await b.add_listener(recorder(heard, "b"), sig::any, "#changed");
+  co_await b.add_listener(recorder(heard, "b"), "temp", "cold");
+  co_await lb.start();
+  co_await la.start();
+  co_await a.add_sender("temp", sig::events("#changed"));
+  BOOST_TEST(co_await connected_eventually(b, "temp"));
+  co_await a.trigger("temp", "#changed");
+  BOOST_TEST(co_await eventually([&] { return heard.size() == 1; }));
+  co_await a.remove_sender("temp");
+  BOOST_TEST(co_await eventually([&] { return gone.size() == 1; }));
+  co_await a.add_sender("temp", sig::events("cold", "#changed"));
+  BOOST_TEST(co_await connected_eventually(b, "temp"));
+  co_await a.trigger("temp", "#changed");
+  co_await a.trigger("temp", "cold");
+  BOOST_TEST(co_await eventually([&] { return heard.size() == 3; }));
+  BOOST_TEST(heard == log_type({"b:temp/#changed", "b:temp/#changed", "b:temp/cold"}),
+             boost::test_tools::per_element());
+  co_await la.stop();
+  co_await lb.stop();
+}
+
 CO_TEST_CASE(each_link_of_a_router_publishes_its_triggers) {
   test::nats_server server;
   auto ex = co_await asio::this_coro::executor;

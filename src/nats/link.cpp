@@ -8,6 +8,7 @@
 
 #include <asio_signals/nats.hpp>
 
+#include <asio_signals/detail/names.hpp>
 #include <asio_signals/detail/posted_ops.hpp>
 
 #include "history.hpp"
@@ -353,6 +354,11 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
 
   // The local senders the link shares.
   std::map<std::string, nats_local_sender, std::less<>> local_senders_;
+  // The subject of the last local trigger published, for the triggers that
+  // follow with the same names; null when local_senders_ changed since.
+  std::string last_sender_;
+  std::string last_event_;
+  const std::string* last_subject_ = nullptr;
   // The proxies of remote senders, by name.
   std::map<std::string, nats_remote_sender> proxies_;
   // The router's target of the last remote event delivered, a proxy's,
@@ -534,6 +540,7 @@ void nats_link_state::share(const std::string& name, std::vector<std::string> ev
   for (const auto& e : events) shared.subjects.push_back(event_subject(name, e));
   shared.events = std::move(events);
   local_senders_[name] = std::move(shared);
+  last_subject_ = nullptr;
   if (request_subscriptions_.count(name)) return;
   try {
     request_subscriptions_[name] = subscribe(conn_, request_subject(name), nats_source::requests);
@@ -550,6 +557,7 @@ void nats_link_state::on_presence(const event& ev) {
     share(name, event_data(ev).get<std::vector<std::string>>("events"));
   } else {
     local_senders_.erase(name);
+    last_subject_ = nullptr;
     if (auto it = request_subscriptions_.find(name); it != request_subscriptions_.end()) {
       natsSubscription_Unsubscribe(it->second);
       natsSubscription_Destroy(it->second);
@@ -561,13 +569,17 @@ void nats_link_state::on_presence(const event& ev) {
 
 void nats_link_state::on_local_trigger(std::string_view sender, std::string_view event,
                                        const kwargs& data) {
-  auto it = local_senders_.find(sender);
-  if (it == local_senders_.end()) return;
-  const nats_local_sender& shared = it->second;
-  auto e = std::find(shared.events.begin(), shared.events.end(), event);
-  if (e == shared.events.end()) return;
-  const std::string& subject = shared.subjects[static_cast<std::size_t>(e - shared.events.begin())];
-  publish_or_report(subject, events_writer_.write(data, options_));
+  if (!last_subject_ || !same_name(last_sender_, sender) || !same_name(last_event_, event)) {
+    auto it = local_senders_.find(sender);
+    if (it == local_senders_.end()) return;
+    const nats_local_sender& shared = it->second;
+    auto e = std::find(shared.events.begin(), shared.events.end(), event);
+    if (e == shared.events.end()) return;
+    last_sender_.assign(sender);
+    last_event_.assign(event);
+    last_subject_ = &shared.subjects[static_cast<std::size_t>(e - shared.events.begin())];
+  }
+  publish_or_report(*last_subject_, events_writer_.write(data, options_));
 }
 
 void nats_link_state::drain(nats_mailbox& mailbox) {
@@ -770,6 +782,7 @@ asio::awaitable<void> nats_link_state::stop() {
   for (const auto& [name, proxy] : proxies_) names.push_back(name);
   for (auto& name : names) co_await remove_proxy(name);
   local_senders_.clear();
+  last_subject_ = nullptr;
   links_seen_.clear();
   echo_marks_.clear();
   queue_.clear();
@@ -815,8 +828,8 @@ bool nats_link_state::deliver_event(std::string_view subject, std::string_view p
   try {
     if (!event_names_.decode(subject)) return false;
     kwargs data = events_parser_.parse(payload);
-    if (!last_target_ || last_target_->sender != event_names_.sender() ||
-        last_target_->event != event_names_.event()) {
+    if (!last_target_ || !same_name(last_target_->sender, event_names_.sender()) ||
+        !same_name(last_target_->event, event_names_.event())) {
       // Events of a sender not yet announced are dropped, as a local trigger
       // of a sender not yet added fails.
       if (!proxies_.count(event_names_.sender())) return true;
@@ -824,7 +837,7 @@ bool nats_link_state::deliver_event(std::string_view subject, std::string_view p
     }
     // The link runs on the router's executor, and the events of one sender
     // are triggered in the order they arrive: within this call.
-    router_access::state(router_)->trigger(*last_target_, &data);
+    router_access::state(router_)->trigger(*last_target_, &data, this);
   } catch (...) {
     ++dropped;
     report(std::string(subject), std::current_exception());

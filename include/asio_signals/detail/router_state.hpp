@@ -229,8 +229,10 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   // A trigger of `event` from `sender`, with `data`, which it leaves empty.
   void trigger(std::string_view sender, std::string_view event, kwargs& data);
   // A trigger of `b`'s event, with `data` or none (null), which looks the
-  // names up only when the senders changed since the last one.
-  void trigger(bound_event& b, kwargs* data);
+  // names up only when the senders changed since the last one. The trigger
+  // tap of `source`, the NATS link an event came in by, if any, is not
+  // called: the event is not its to publish.
+  void trigger(bound_event& b, kwargs* data, const void* source = nullptr);
 
   // Called by trigger() with the names and the data once the event is
   // found, before anything is scheduled, in the order they were added; what
