@@ -26,9 +26,11 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <optional>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -535,6 +537,58 @@ CO_TEST_CASE(values_are_json_and_unencodable_ones_fail_the_trigger) {
   BOOST_TEST(got.get<boost::json::value>("j") == pair);
   // The failed trigger reached no listener, here or there.
   BOOST_TEST(local == 1);
+  co_await la.stop();
+  co_await lb.stop();
+}
+
+// Every finite double arrives as it was sent, to the bit: decimals of up to
+// 15 digits, which the parser's own conversion reads exactly, and doubles of
+// 16 and 17 digits, which are read again from their text.
+CO_TEST_CASE(doubles_arrive_to_the_bit) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex), b(ex);
+  sig::nats_link la(a, options_for(server)), lb(b, options_for(server));
+  std::vector<double> sent = {0.1,
+                              0.3,
+                              -0.0,
+                              20.507,
+                              1e22,
+                              1e23,
+                              5e-324,
+                              2.5e-22,
+                              1e15,
+                              123456.789,
+                              -1e-15,
+                              1.7976931348623157e308,
+                              9007199254740993.0,
+                              -97570.19231092371};
+  std::mt19937_64 random(2026);
+  while (sent.size() < 2000) {
+    std::uint64_t bits = random();
+    double x = 0;
+    std::memcpy(&x, &bits, sizeof x);
+    if (std::isfinite(x)) sent.push_back(x);
+    const double decimal = static_cast<double>(random() % 1'000'000'000'000'000) /
+                           std::pow(10.0, static_cast<double>(random() % 16));
+    sent.push_back(bits % 2 ? decimal : -decimal);
+  }
+  sig::kwargs data;
+  for (std::size_t i = 0; i < sent.size(); ++i) data.set("v" + std::to_string(i), sent[i]);
+  std::optional<sig::kwargs> got;
+  co_await b.add_listener([&](const sig::event& ev) { got = sig::event_data(ev); }, "s", "e");
+  co_await la.start();
+  co_await lb.start();
+  co_await a.add_sender("s", sig::events("e"));
+  BOOST_TEST(co_await connected_eventually(b, "s"));
+  co_await a.trigger("s", "e", data);
+  BOOST_TEST(co_await eventually([&] { return got.has_value(); }));
+  std::size_t differ = 0;
+  for (std::size_t i = 0; got && i < sent.size(); ++i) {
+    const double x = got->get<double>("v" + std::to_string(i));
+    if (std::memcmp(&x, &sent[i], sizeof x) != 0) ++differ;
+  }
+  BOOST_TEST(differ == 0u);
   co_await la.stop();
   co_await lb.stop();
 }
