@@ -265,11 +265,7 @@ void router_state::trigger(std::string_view sender, std::string_view event, kwar
   } release{data};
   // A loop of triggers of one event finds it without a lookup.
   bound_event& b = last_trigger_;
-  if (!same_name(b.sender, sender) || !same_name(b.event, event)) {
-    b.sender.assign(sender);
-    b.event.assign(event);
-    b.version = 0;
-  }
+  if (!same_name(b.sender, sender) || !same_name(b.event, event)) b.rebind(sender, event);
   find_target(b);
   for (const auto& [owner, tap] : trigger_taps_) tap(sender, event, data);
   deliver(*b.found_sender, *b.found_event, &data);

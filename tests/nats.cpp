@@ -189,6 +189,47 @@ CO_TEST_CASE(a_late_router_learns_the_senders_and_events_keep_their_order) {
   co_await lb.stop();
 }
 
+// Two senders whose triggers alternate, with names too long to be stored
+// inline in a string: each listener hears each sender's events, in order.
+CO_TEST_CASE(alternating_senders_reach_their_listeners_in_order) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex), b(ex);
+  sig::nats_link la(a, options_for(server)), lb(b, options_for(server));
+  const std::string kitchen = "thermometer-in-the-kitchen", hall = "thermometer-in-the-hall";
+  log_type heard;
+  std::vector<std::int64_t> kitchen_ticks, hall_ticks;
+  co_await b.add_listener(
+      [&](const sig::event& ev) {
+        heard.push_back(sig::sender_name(ev));
+        (sig::sender_name(ev) == kitchen ? kitchen_ticks : hall_ticks)
+            .push_back(sig::event_data(ev).get<std::int64_t>("i"));
+      },
+      sig::any, "#changed");
+  co_await lb.start();
+  co_await la.start();
+  co_await a.add_sender(kitchen, sig::events("#changed"));
+  co_await a.add_sender(hall, sig::events("#changed"));
+  BOOST_TEST(co_await connected_eventually(b, kitchen));
+  BOOST_TEST(co_await connected_eventually(b, hall));
+  for (std::int64_t i = 0; i < 50; ++i) {
+    co_await a.trigger(kitchen, "#changed", sig::arg("i", i));
+    co_await a.trigger(hall, "#changed", sig::arg("i", i));
+    if (i % 10 == 0) co_await a.trigger(hall, "#changed", sig::arg("i", -1));
+  }
+  BOOST_TEST(co_await eventually([&] { return heard.size() == 105; }));
+  std::vector<std::int64_t> expected_kitchen, expected_hall;
+  for (std::int64_t i = 0; i < 50; ++i) {
+    expected_kitchen.push_back(i);
+    expected_hall.push_back(i);
+    if (i % 10 == 0) expected_hall.push_back(-1);
+  }
+  BOOST_TEST(kitchen_ticks == expected_kitchen, boost::test_tools::per_element());
+  BOOST_TEST(hall_ticks == expected_hall, boost::test_tools::per_element());
+  co_await la.stop();
+  co_await lb.stop();
+}
+
 CO_TEST_CASE(a_killed_process_is_announced_disconnected_within_the_expiry) {
   test::nats_server server;
   auto ex = co_await asio::this_coro::executor;

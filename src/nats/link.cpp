@@ -833,7 +833,10 @@ bool nats_link_state::deliver_event(std::string_view subject, std::string_view p
       // Events of a sender not yet announced are dropped, as a local trigger
       // of a sender not yet added fails.
       if (!proxies_.count(event_names_.sender())) return true;
-      last_target_.emplace(event_names_.sender(), event_names_.event());
+      if (last_target_)
+        last_target_->rebind(event_names_.sender(), event_names_.event());
+      else
+        last_target_.emplace(event_names_.sender(), event_names_.event());
     }
     // The link runs on the router's executor, and the events of one sender
     // are triggered in the order they arrive: within this call.

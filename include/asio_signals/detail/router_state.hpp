@@ -202,6 +202,13 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   struct bound_event {
     bound_event(std::string s, std::string e) : sender(std::move(s)), event(std::move(e)) {}
 
+    // Names another event, not found yet, in the memory of these names.
+    void rebind(std::string_view s, std::string_view e) {
+      sender.assign(s);
+      event.assign(e);
+      version = 0;
+    }
+
     std::string sender;
     std::string event;
     std::uint64_t version = 0;
