@@ -258,7 +258,8 @@ signal router_state::listener_signal(const listen_target& t) {
 
 void router_state::trigger(std::string_view sender, std::string_view event, kwargs& data) {
   // The data are released with the trigger, heard or not, and not with its
-  // operation; the memory that held them stays for the caller's next one.
+  // operation; when no listener took them, the memory that held them stays
+  // for the caller's next one.
   struct release_data {
     kwargs& data;
     ~release_data() { kwargs_access::truncate(data, 0); }

@@ -547,3 +547,50 @@ BOOST_AUTO_TEST_CASE(a_warm_trigger_no_listener_hears_allocates_nothing) {
   BOOST_TEST(allocations_of(inside) == 0u);
   BOOST_TEST(completed == 20);
 }
+
+// A trigger of new names that fails at any of its allocations leaves the
+// router finding each event by its own names: a trigger of an event that its
+// sender did not declare still fails, and nothing reaches another sender's
+// listeners.
+BOOST_AUTO_TEST_CASE(a_trigger_failing_to_allocate_finds_nothing_stale) {
+  const std::string long_event = "an-event-whose-name-is-long";
+  int failures = 0;
+  for (long n = 0;; ++n) {
+    asio::io_context ctx;
+    sig::router r(ctx.get_executor());
+    r.add_sender("a", sig::events("e"), asio::detached);
+    r.add_sender("b", sig::events(long_event), asio::detached);
+    int heard = 0;
+    r.add_listener([&heard](const sig::event&) { ++heard; }, "a", "e", asio::detached);
+    auto run = [&] {
+      ctx.restart();
+      ctx.run();
+    };
+    run();
+    r.trigger("a", "e", asio::detached);
+    run();
+    arm(n);
+    try {
+      r.trigger("b", long_event, asio::detached);
+      run();
+    } catch (const std::bad_alloc&) {
+    }
+    const bool failed = disarm();
+    std::string error;
+    r.trigger("b", "e", [&error](std::exception_ptr e) {
+      try {
+        if (e) std::rethrow_exception(e);
+      } catch (const sig::router_error& x) {
+        error = x.what();
+      }
+    });
+    run();
+    BOOST_TEST_CONTEXT("allocation " << n << (failed ? " failed" : " not reached")) {
+      BOOST_TEST(error == "asio_signals: sender 'b' did not declare event 'e'");
+      BOOST_TEST(heard == 1);
+    }
+    if (!failed) break;
+    ++failures;
+  }
+  BOOST_TEST(failures > 0);
+}

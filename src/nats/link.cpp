@@ -575,6 +575,8 @@ void nats_link_state::on_local_trigger(std::string_view sender, std::string_view
     const nats_local_sender& shared = it->second;
     auto e = std::find(shared.events.begin(), shared.events.end(), event);
     if (e == shared.events.end()) return;
+    // Forgotten first: names half given when an assign throws find nothing.
+    last_subject_ = nullptr;
     last_sender_.assign(sender);
     last_event_.assign(event);
     last_subject_ = &shared.subjects[static_cast<std::size_t>(e - shared.events.begin())];

@@ -197,16 +197,19 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
  public:
   // An event by its names, and what its last trigger found, which holds
   // while `version` is the router's targets_version_: an event_trigger's,
-  // whose names are fixed when it is made, or the last trigger by names.
-  // It belongs to the router's executor.
+  // whose names never change once it is made (they are read on any thread),
+  // or the last trigger's by names, which rebind names anew. What it found
+  // belongs to the router's executor.
   struct bound_event {
     bound_event(std::string s, std::string e) : sender(std::move(s)), event(std::move(e)) {}
 
-    // Names another event, not found yet, in the memory of these names.
+    // Names another event, not found yet, in the memory of these names. It
+    // is not found first, so that names half given when an assign throws
+    // find nothing stale.
     void rebind(std::string_view s, std::string_view e) {
+      version = 0;
       sender.assign(s);
       event.assign(e);
-      version = 0;
     }
 
     std::string sender;
