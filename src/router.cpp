@@ -265,27 +265,22 @@ void router_state::trigger(std::string_view sender, std::string_view event, kwar
     ~release_data() { kwargs_access::truncate(data, 0); }
   } release{data};
   // A loop of triggers of one event finds it without a lookup.
-  bound_event& b = last_trigger_;
-  if (!same_name(b.sender, sender) || !same_name(b.event, event)) b.rebind(sender, event);
-  find_target(b);
-  for (const auto& [owner, tap] : trigger_taps_) tap(sender, event, data);
-  deliver(*b.found_sender, *b.found_event, &data);
+  if (!same_name(last_trigger_.sender, sender) || !same_name(last_trigger_.event, event))
+    last_trigger_.rebind(sender, event);
+  trigger(last_trigger_, &data);
 }
 
 void router_state::trigger(bound_event& b, kwargs* data, const void* source) {
-  find_target(b);
+  if (b.version != targets_version_) {
+    auto t = trigger_targets_.find(event_names(b.sender, b.event));
+    if (t == trigger_targets_.end()) throw_not_a_target(b.sender, b.event);
+    b.found_sender = t->second.sender;
+    b.found_event = t->second.event;
+    b.version = targets_version_;
+  }
   for (const auto& [owner, tap] : trigger_taps_)
     if (owner != source) tap(b.sender, b.event, data ? *data : no_data);
   deliver(*b.found_sender, *b.found_event, data);
-}
-
-void router_state::find_target(bound_event& b) const {
-  if (b.version == targets_version_) return;
-  auto t = trigger_targets_.find(event_names(b.sender, b.event));
-  if (t == trigger_targets_.end()) throw_not_a_target(b.sender, b.event);
-  b.found_sender = t->second.sender;
-  b.found_event = t->second.event;
-  b.version = targets_version_;
 }
 
 void router_state::throw_not_a_target(std::string_view sender, std::string_view event) const {

@@ -13,6 +13,7 @@
 #include <asio_signals/detail/completion.hpp>
 #include <asio_signals/detail/config.hpp>
 #include <asio_signals/detail/history_log.hpp>
+#include <asio_signals/detail/names.hpp>
 #include <asio_signals/detail/posted_ops.hpp>
 #include <asio_signals/detail/requests.hpp>
 #include <asio_signals/kwargs.hpp>
@@ -26,7 +27,6 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <exception>
 #include <functional>
 #include <map>
@@ -76,13 +76,11 @@ struct event_names_hash {
   }
 };
 
-// The pair's operator== spelled out: GCC called it out of line on every
-// lookup.
+// The pair's operator== spelled out (same_name): GCC called it out of line
+// on every lookup.
 struct event_names_equal {
   bool operator()(const event_names& a, const event_names& b) const noexcept {
-    return a.first.size() == b.first.size() && a.second.size() == b.second.size() &&
-           std::memcmp(a.first.data(), b.first.data(), a.first.size()) == 0 &&
-           std::memcmp(a.second.data(), b.second.data(), a.second.size()) == 0;
+    return same_name(a.first, b.first) && same_name(a.second, b.second);
   }
 };
 
@@ -341,9 +339,6 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   // Throws the error of a trigger of an event that is not in
   // trigger_targets_: why a trigger may not name it.
   [[noreturn]] void throw_not_a_target(std::string_view sender, std::string_view event) const;
-  // Finds `b`'s event in trigger_targets_ unless it still holds what it
-  // found; throws as throw_not_a_target when it is not there.
-  void find_target(bound_event& b) const;
   // Delivers an event with `data`, which it may move from, or none (null).
   void deliver(sender_entry& s, const declared_event& e, kwargs* data);
   // Sends `request` on `target` at once; on the router's executor only.
