@@ -367,8 +367,13 @@ void signal_state::finish_send() {
 }
 
 void signal_state::release_event() {
-  // spare_state_ and spare_event_ hold two references.
-  if (spare_state_.use_count() == 2) return;
+  // spare_state_ and spare_event_ hold two references. Then no event refers
+  // to the send's kwargs any more: their values go now, their names stay
+  // for the next send's.
+  if (spare_state_.use_count() == 2) {
+    kwargs_access::empty_values(spare_state_->own_args);
+    return;
+  }
   // The event escaped the send: its copies must keep this state alive, and
   // this state lets go of it, so neither keeps the other alive.
   spare_state_->owner = shared_from_this();

@@ -1057,6 +1057,51 @@ CO_TEST_CASE(a_trigger_finds_its_sender_as_it_is_now) {
              boost::test_tools::per_element());
 }
 
+// A trigger's data go once its listeners have run, when no event was kept:
+// not with a later trigger.
+CO_TEST_CASE(a_triggers_data_go_once_no_event_refers_to_them) {
+  sig::router r(co_await asio::this_coro::executor);
+  co_await r.add_sender("s", sig::events("e"));
+  int heard = 0;
+  co_await r.add_listener(
+      [&](const sig::event& ev) { heard += *sig::event_data(ev).get<std::shared_ptr<int>>("p"); },
+      "s", "e");
+  co_await r.add_listener([&](const sig::event&) { ++heard; }, "s", sig::any);
+  auto p = std::make_shared<int>(10);
+  std::weak_ptr<int> watch = p;
+  co_await r.trigger("s", "e", sig::arg("p", std::move(p)));
+  co_await test::settle();
+  BOOST_TEST(heard == 11);
+  BOOST_TEST(watch.expired());
+}
+
+// Events kept by their listeners keep their own data, each its own, while
+// later triggers deliver theirs.
+CO_TEST_CASE(kept_events_keep_their_own_data) {
+  sig::router r(co_await asio::this_coro::executor);
+  co_await r.add_sender("s", sig::events("e"));
+  std::vector<sig::event> kept;
+  int heard = 0;
+  co_await r.add_listener(
+      [&](const sig::event& ev) {
+        ++heard;
+        if (sig::event_data(ev).get<int>("n") % 2 == 1) kept.push_back(ev);
+      },
+      "s", "e");
+  for (int i = 1; i <= 7; ++i)
+    co_await r.trigger("s", "e", sig::arg("n", i), sig::arg("text", std::string(i * 5, 'a')));
+  co_await test::settle();
+  BOOST_TEST(heard == 7);
+  BOOST_TEST_REQUIRE(kept.size() == 4u);
+  for (std::size_t k = 0; k < kept.size(); ++k) {
+    const sig::kwargs& data = sig::event_data(kept[k]);
+    const int i = static_cast<int>(2 * k + 1);
+    BOOST_TEST(data.size() == 2u);
+    BOOST_TEST(data.get<int>("n") == i);
+    BOOST_TEST(data.get<std::string>("text") == std::string(i * 5, 'a'));
+  }
+}
+
 // The sender's name and the event's are told apart: "ab" and "c" is not
 // "a" and "bc".
 CO_TEST_CASE(names_split_differently_name_different_events) {

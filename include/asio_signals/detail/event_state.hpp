@@ -37,17 +37,15 @@ struct event_state {
       senders.clear();
       keys.clear();
     }
-    // The previous send's values are released now rather than with the
-    // send; their names stay, so that a send giving the same names (the
+    // The previous send's values are gone (see signal_state::release_event)
+    // and their names stay, so that a send giving the same names (the
     // router's) gives only the values.
     if (named && named->resolved) {
       std::swap(own_args, named->args);
-      kwargs_access::empty_values(named->args);
       // What the options hold now is no send's kwargs.
       named->resolved = false;
       args = &own_args;
     } else {
-      kwargs_access::empty_values(own_args);
       args = &defaults;
     }
   }
