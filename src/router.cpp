@@ -21,6 +21,7 @@
 #include <boost/system/system_error.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -318,7 +319,17 @@ void router_state::deliver(sender_entry& s, const declared_event& e, kwargs* dat
   const bool to_listeners = e.listeners && e.listeners->state_->has_callbacks();
   if (!to_broadcast && !to_sender && !to_channel && !to_listeners) return;
   std::optional<kwargs::value> given;
-  if (data && !data->empty()) given.emplace(std::move(*data));
+  if (data && !data->empty()) given.emplace(data_value(*data));
+  // The data go when the delivery ends, unless an event still refers to them.
+  struct release_data {
+    router_state& router;
+    std::optional<kwargs::value>& given;
+    ~release_data() {
+      if (!given) return;
+      given.reset();
+      router.release_spare_data();
+    }
+  } release{*this, given};
   const kwargs::value& value = given ? *given : empty_data_;
   auto send = [&](signal& target) {
     send_request r = event_request(s.name, e.name, value);
@@ -335,6 +346,26 @@ void router_state::deliver(sender_entry& s, const declared_event& e, kwargs* dat
       send_in_task(*e.listeners, r);
     }
   }
+}
+
+// A send releases its values once its event is gone (release_event), so the
+// holder of a trigger's data is usually free again when the delivery ends.
+// The fences order what another thread read of the holder, through an event
+// that escaped its send, before it is written to.
+kwargs::value router_state::data_value(kwargs& data) {
+  if (!spare_data_ || spare_data_.use_count() != 1)
+    spare_data_ = std::allocate_shared<value_holder<kwargs>>(
+        value_allocator<value_holder<kwargs>>(), kwargs());
+  std::atomic_thread_fence(std::memory_order_acquire);
+  std::swap(spare_data_->value, data);
+  kwargs_access::truncate(data, 0);
+  return kwargs_access::value_of(spare_data_);
+}
+
+void router_state::release_spare_data() noexcept {
+  if (spare_data_.use_count() != 1) return;
+  std::atomic_thread_fence(std::memory_order_acquire);
+  kwargs_access::truncate(spare_data_->value, 0);
 }
 
 std::size_t router_state::send_in_task(signal& target, send_request& request) {

@@ -548,6 +548,33 @@ BOOST_AUTO_TEST_CASE(a_warm_trigger_no_listener_hears_allocates_nothing) {
   BOOST_TEST(completed == 20);
 }
 
+// A trigger with data that a listener hears, as the NATS link delivers a
+// remote event: warm, it allocates nothing either; the data take the place
+// of the last trigger's, whose event is gone.
+BOOST_AUTO_TEST_CASE(a_warm_trigger_a_listener_hears_allocates_nothing) {
+  asio::io_context ctx;
+  sig::router r(ctx.get_executor());
+  r.add_sender("sensor", sig::events("#changed"), asio::detached);
+  double sum = 0;
+  r.add_listener([&](const sig::event& ev) { sum += sig::event_data(ev).get<double>("value"); },
+                 sig::any, "#changed", asio::detached);
+  ctx.run();
+  auto trigger = [&] { r.trigger("sensor", "#changed", sig::arg("value", 0.5), asio::detached); };
+  auto allocations_of = [&] {
+    std::size_t before = allocations;
+    for (int i = 0; i < 10; ++i) {
+      trigger();
+      ctx.restart();
+      ctx.run();
+    }
+    return allocations - before;
+  };
+  allocations_of();
+  sum = 0;
+  BOOST_TEST(allocations_of() == 0u);
+  BOOST_TEST(sum == 5.0);
+}
+
 // A trigger of new names that fails at any of its allocations leaves the
 // router finding each event by its own names: a trigger of an event that its
 // sender did not declare still fails, and nothing reaches another sender's

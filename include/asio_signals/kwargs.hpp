@@ -42,7 +42,8 @@ class kwargs;
 
 namespace detail {
 
-// A kwarg value, held type-erased and never modified once made.
+// A kwarg value, held type-erased and never modified while a kwargs::value
+// refers to it.
 class any_value {
  public:
   virtual ~any_value() = default;
@@ -57,7 +58,9 @@ class value_holder final : public any_value {
 
   const std::type_info& type() const noexcept override { return typeid(T); }
 
-  const T value;
+  // Not const: a holder that no value refers to any more may take another
+  // value (see router_state::data_value).
+  T value;
 };
 
 // What a kwarg value of type T is stored as: every string-like value is a
@@ -124,6 +127,10 @@ class ASIO_SIGNALS_DECL kwargs {
 
    private:
     friend struct detail::kwargs_access;
+
+    struct holder_tag {};
+    value(holder_tag, std::shared_ptr<const detail::any_value> holder) noexcept
+        : holder_(std::move(holder)) {}
 
     template <class T>
     static std::shared_ptr<const detail::any_value> make_holder(T&& v) {
@@ -267,6 +274,11 @@ struct kwargs_access {
     }
     k.entries_.erase(k.entries_.begin() + static_cast<std::ptrdiff_t>(index), k.entries_.end());
     k.entries_.emplace_back(std::string(name), v);
+  }
+
+  // A value that refers to `holder`.
+  static kwargs::value value_of(std::shared_ptr<const any_value> holder) noexcept {
+    return kwargs::value(kwargs::value::holder_tag(), std::move(holder));
   }
 
   // How many kwargs `k` holds room for.

@@ -332,8 +332,9 @@ std::vector<retained_event> nats_history::read(const topic& t, natsSubscription*
         throw nats_error("asio_signals: a message of " + describe(t) + " on another subject");
       e.sender = names.sender();
       e.event = names.event();
-      e.data = parser.parse(
-          std::string_view(natsMsg_GetData(m), static_cast<std::size_t>(natsMsg_GetDataLength(m))));
+      parser.parse(
+          std::string_view(natsMsg_GetData(m), static_cast<std::size_t>(natsMsg_GetDataLength(m))),
+          e.data);
       events.push_back(std::move(e));
     } catch (...) {
       garbage = std::current_exception();

@@ -332,6 +332,9 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   // and decodes their names.
   kwargs_parser events_parser_;
   event_subject_names event_names_{options_.prefix};
+  // The data of the event being delivered; the router's trigger leaves them
+  // empty, in the memory of an earlier event's.
+  kwargs event_data_;
   // Encodes the kwargs of the local triggers.
   kwargs_writer events_writer_;
   // The remote requests being served, until their reply is published.
@@ -829,7 +832,7 @@ asio::awaitable<void> nats_link_state::heartbeat(std::shared_ptr<nats_link_state
 bool nats_link_state::deliver_event(std::string_view subject, std::string_view payload) {
   try {
     if (!event_names_.decode(subject)) return false;
-    kwargs data = events_parser_.parse(payload);
+    events_parser_.parse(payload, event_data_);
     if (!last_target_ || !same_name(last_target_->sender, event_names_.sender()) ||
         !same_name(last_target_->event, event_names_.event())) {
       // Events of a sender not yet announced are dropped, as a local trigger
@@ -842,7 +845,7 @@ bool nats_link_state::deliver_event(std::string_view subject, std::string_view p
     }
     // The link runs on the router's executor, and the events of one sender
     // are triggered in the order they arrive: within this call.
-    router_access::state(router_)->trigger(*last_target_, &data, this);
+    router_access::state(router_)->trigger(*last_target_, &event_data_, this);
   } catch (...) {
     ++dropped;
     report(std::string(subject), std::current_exception());

@@ -444,11 +444,12 @@ class kwargs_handler {
   static constexpr std::size_t max_key_size = json::string::max_size();
   static constexpr std::size_t max_string_size = json::string::max_size();
 
-  kwargs release() { return std::move(result_); }
+  // The kwargs the next parse makes.
+  void fill(kwargs& result) noexcept { result_ = &result; }
   bool not_object() const noexcept { return not_object_; }
 
   bool on_document_begin(json::error_code&) {
-    result_ = kwargs();
+    kwargs_access::truncate(*result_, 0);
     depth_ = 0;
     not_object_ = false;
     key_.clear();
@@ -552,7 +553,7 @@ class kwargs_handler {
 
   template <class T>
   void set(T&& v) {
-    result_.set(std::move(key_), std::forward<T>(v));
+    result_->set(std::move(key_), std::forward<T>(v));
     key_.clear();
   }
 
@@ -566,7 +567,7 @@ class kwargs_handler {
     return true;
   }
 
-  kwargs result_;
+  kwargs* result_ = nullptr;
   // 0 outside the document's object, 1 within it, more within a member.
   std::size_t depth_ = 0;
   bool not_object_ = false;
@@ -586,15 +587,15 @@ kwargs_parser::kwargs_parser() : impl_(std::make_unique<impl>()) {}
 
 kwargs_parser::~kwargs_parser() = default;
 
-kwargs kwargs_parser::parse(std::string_view payload) {
+void kwargs_parser::parse(std::string_view payload, kwargs& into) {
   json::basic_parser<kwargs_handler>& parser = impl_->parser;
   parser.reset();
+  parser.handler().fill(into);
   json::error_code ec;
   std::size_t used = parser.write_some(false, payload.data(), payload.size(), ec);
   if (parser.handler().not_object()) throw nats_error("asio_signals: payload is not a JSON object");
   if (!ec && used < payload.size()) ec = json::error::extra_data;
   if (ec) throw nats_error("asio_signals: undecodable JSON payload: " + ec.message());
-  return parser.handler().release();
 }
 
 json::object parse_object(std::string_view payload) {

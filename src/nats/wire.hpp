@@ -114,8 +114,10 @@ class kwargs_parser {
   kwargs_parser(const kwargs_parser&) = delete;
   kwargs_parser& operator=(const kwargs_parser&) = delete;
 
-  // Throws nats_error unless `payload` is a JSON object.
-  kwargs parse(std::string_view payload);
+  // Makes `into` the kwargs of `payload`, in the memory of those it held;
+  // throws nats_error unless `payload` is a JSON object, and then what
+  // `into` holds is unspecified.
+  void parse(std::string_view payload, kwargs& into);
 
  private:
   struct impl;

@@ -339,8 +339,13 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   // Throws the error of a trigger of an event that is not in
   // trigger_targets_: why a trigger may not name it.
   [[noreturn]] void throw_not_a_target(std::string_view sender, std::string_view event) const;
-  // Delivers an event with `data`, which it may move from, or none (null).
+  // Delivers an event with `data`, which it leaves empty, or none (null).
   void deliver(sender_entry& s, const declared_event& e, kwargs* data);
+  // `data`, moved from, as the value of the "data" kwarg, in spare_data_.
+  kwargs::value data_value(kwargs& data);
+  // Releases the data in spare_data_ once no value refers to it, keeping its
+  // memory.
+  void release_spare_data() noexcept;
   // Sends `request` on `target` at once; on the router's executor only.
   static std::size_t send_in_task(signal& target, send_request& request);
   void finish_request(const std::shared_ptr<pending_request>& p, std::exception_ptr error,
@@ -392,6 +397,9 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   name_map<signal> channels_;
   name_map<named_entry> named_;
   kwargs::value empty_data_;
+  // The holder of a trigger's data, which takes the next trigger's once no
+  // value refers to it: a delivery then allocates neither holder nor kwargs.
+  std::shared_ptr<value_holder<kwargs>> spare_data_;
   std::vector<std::pair<const void*, trigger_tap>> trigger_taps_;
   std::map<topic_key, topic_log> logs_;
   name_map<std::vector<history_cursor>> subscribers_;
