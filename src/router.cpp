@@ -57,16 +57,14 @@ const kwargs no_data;
 // checked, which the send would otherwise do for each group.
 // The options of an earlier delivery's send usually come back with the three
 // names (see event_state::assign): then only the values are given.
-send_request event_request(const kwargs::value& sender, const kwargs::value& event,
-                           const kwargs::value& data) {
-  send_request r;
+void give_event_kwargs(send_request& r, const kwargs::value& sender, const kwargs::value& event,
+                       const kwargs::value& data) {
   send_options& options = r.options();
   kwargs_access::put(options.args, 0, "sender", sender);
   kwargs_access::put(options.args, 1, "event", event);
   kwargs_access::put(options.args, 2, "data", data);
   kwargs_access::truncate(options.args, 3);
   options.resolved = true;
-  return r;
 }
 
 }  // namespace
@@ -332,8 +330,13 @@ void router_state::deliver(sender_entry& s, const declared_event& e, kwargs* dat
   } release{*this, given};
   const kwargs::value& value = given ? *given : empty_data_;
   auto send = [&](signal& target) {
-    send_request r = event_request(s.name, e.name, value);
+    // The request of the last delivery's send, unless a delivery within
+    // this one's callbacks has it: its options keep the kwargs' names.
+    send_request r = std::move(delivery_);
+    give_event_kwargs(r, s.name, e.name, value);
     send_in_task(target, r);
+    r.named->clear();
+    delivery_ = std::move(r);
   };
   if (to_broadcast) send(broadcast_);
   if (to_sender) send(*s.broadcast);

@@ -400,6 +400,8 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   // The holder of a trigger's data, which takes the next trigger's once no
   // value refers to it: a delivery then allocates neither holder nor kwargs.
   std::shared_ptr<value_holder<kwargs>> spare_data_;
+  // The request of the last delivery's send, for the next one.
+  send_request delivery_;
   std::vector<std::pair<const void*, trigger_tap>> trigger_taps_;
   std::map<topic_key, topic_log> logs_;
   name_map<std::vector<history_cursor>> subscribers_;
