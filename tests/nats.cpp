@@ -634,6 +634,26 @@ CO_TEST_CASE(doubles_arrive_to_the_bit) {
   co_await lb.stop();
 }
 
+// A double goes on the wire as the shortest text that reads back exactly,
+// without an exponent where std::to_chars writes none, with ".0" after a
+// whole number, so that it is read back as a double.
+CO_TEST_CASE(doubles_go_on_the_wire_as_their_shortest_text) {
+  test::nats_server server;
+  sig::router a(co_await asio::this_coro::executor);
+  sig::nats_link la(a, options_for(server));
+  raw_client raw(server.url());
+  raw.subscribe("t.s.ev.s.e");
+  co_await la.start();
+  co_await a.add_sender("s", sig::events("e"));
+  co_await a.trigger("s", "e", sig::arg("a", 20.507), sig::arg("b", 0.55), sig::arg("c", 5.0),
+                     sig::arg("d", -0.001), sig::arg("e", 0.1 + 0.2), sig::arg("f", 1e22),
+                     sig::arg("g", -0.0), sig::arg("h", 123456789012345.6));
+  BOOST_TEST(raw.next_payload() ==
+             R"({"a":20.507,"b":0.55,"c":5.0,"d":-0.001,"e":0.30000000000000004,"f":1e+22,)"
+             R"("g":-0.0,"h":123456789012345.6})");
+  co_await la.stop();
+}
+
 // Payloads that no link writes but any JSON writer may: escapes, numbers
 // beyond int64, nested values, a repeated name.
 CO_TEST_CASE(any_json_object_is_read_as_kwargs) {

@@ -229,15 +229,33 @@ class raw_client {
   explicit raw_client(const std::string& url) {
     BOOST_TEST_REQUIRE(natsConnection_ConnectTo(&conn_, url.c_str()) == NATS_OK);
   }
-  ~raw_client() { natsConnection_Destroy(conn_); }
+  ~raw_client() {
+    natsSubscription_Destroy(sub_);
+    natsConnection_Destroy(conn_);
+  }
   void publish(const std::string& subject, const std::string& data) {
     BOOST_TEST_REQUIRE(natsConnection_PublishString(conn_, subject.c_str(), data.c_str()) ==
                        NATS_OK);
     BOOST_TEST_REQUIRE(natsConnection_Flush(conn_) == NATS_OK);
   }
+  // Subscribes to `subject`, for next_payload, once the server has it.
+  void subscribe(const std::string& subject) {
+    BOOST_TEST_REQUIRE(natsConnection_SubscribeSync(&sub_, conn_, subject.c_str()) == NATS_OK);
+    BOOST_TEST_REQUIRE(natsConnection_Flush(conn_) == NATS_OK);
+  }
+  // The payload of the next message on the subject, waiting for it at most a
+  // few seconds on this thread (cnats's threads receive it).
+  std::string next_payload() {
+    natsMsg* msg = nullptr;
+    BOOST_TEST_REQUIRE(natsSubscription_NextMsg(&msg, sub_, 5000) == NATS_OK);
+    std::string payload(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
+    natsMsg_Destroy(msg);
+    return payload;
+  }
 
  private:
   natsConnection* conn_ = nullptr;
+  natsSubscription* sub_ = nullptr;
 };
 
 }  // namespace test

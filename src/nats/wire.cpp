@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <stdexcept>
 #include <system_error>
 #include <tuple>
@@ -38,6 +39,45 @@ int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
+}
+
+// Appends the finite `d` as the decimal n / 10^k of at most 15 digits, for
+// the least k at which the whole number n nearest d * 10^k gives `d` again
+// as n / 10^k, one correctly rounded division of exact operands; returns
+// false, appending nothing, when there is none. At most one decimal of 15
+// digits or fewer reads back as a given double (they lie further apart than
+// the reals that round to it), so this is the shortest text that reads back
+// exactly, std::to_chars's digits, without an exponent. A short decimal, such
+// as a sensor's reading, so costs a few multiplications where std::to_chars
+// costs hundreds of instructions. A whole number keeps ".0", so that it is
+// read back as a double.
+bool append_short_decimal(std::string& text, double d) {
+  static constexpr double powers[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6, 1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14};
+  for (std::size_t k = 0; k < std::size(powers); ++k) {
+    const double scaled = std::abs(d) * powers[k];
+    if (!(scaled < 1e15)) return false;
+    const auto n = static_cast<std::int64_t>(scaled + 0.5);
+    if (static_cast<double>(n) / powers[k] != std::abs(d)) continue;
+    char digits[20];
+    const char* end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+    const auto size = static_cast<std::size_t>(end - digits);
+    if (std::signbit(d)) text += '-';
+    if (k == 0) {
+      text.append(digits, size);
+      text += ".0";
+    } else if (size > k) {
+      text.append(digits, size - k);
+      text += '.';
+      text.append(end - k, k);
+    } else {
+      text += "0.";
+      text.append(k - size, '0');
+      text.append(digits, size);
+    }
+    return true;
+  }
+  return false;
 }
 
 // The types a kwarg or a response may have without a declaration.
@@ -224,8 +264,10 @@ bool kwargs_writer::append_number(const kwargs::value& v) {
   const T* x = v.get_if<T>();
   if (!x) return false;
   // An infinity or a NaN has no JSON number: Boost.JSON writes its stand-in.
-  if constexpr (std::is_floating_point_v<T>)
+  if constexpr (std::is_floating_point_v<T>) {
     if (!std::isfinite(*x)) return false;
+    if (append_short_decimal(text_, *x)) return true;
+  }
   // The shortest text that reads back exactly, as Boost.JSON's own.
   char buffer[32];
   auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, *x);
