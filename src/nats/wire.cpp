@@ -60,21 +60,27 @@ bool append_short_decimal(std::string& text, double d) {
     const auto n = static_cast<std::int64_t>(scaled + 0.5);
     if (static_cast<double>(n) / powers[k] != std::abs(d)) continue;
     char digits[20];
-    const char* end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+    char* const end = std::to_chars(digits, digits + sizeof digits, n).ptr;
     const auto size = static_cast<std::size_t>(end - digits);
-    if (std::signbit(d)) text += '-';
+    // A sign, "0." and 15 digits at most, or 16 digits and ".0".
+    char out[24];
+    char* p = out;
+    if (std::signbit(d)) *p++ = '-';
     if (k == 0) {
-      text.append(digits, size);
-      text += ".0";
+      p = std::copy(digits, end, p);
+      *p++ = '.';
+      *p++ = '0';
     } else if (size > k) {
-      text.append(digits, size - k);
-      text += '.';
-      text.append(end - k, k);
+      p = std::copy(digits, end - k, p);
+      *p++ = '.';
+      p = std::copy(end - k, end, p);
     } else {
-      text += "0.";
-      text.append(k - size, '0');
-      text.append(digits, size);
+      *p++ = '0';
+      *p++ = '.';
+      p = std::fill_n(p, k - size, '0');
+      p = std::copy(digits, end, p);
     }
+    text.append(out, static_cast<std::size_t>(p - out));
     return true;
   }
   return false;
