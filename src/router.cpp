@@ -330,8 +330,9 @@ void router_state::deliver(sender_entry& s, const declared_event& e, kwargs* dat
   } release{*this, given};
   const kwargs::value& value = given ? *given : empty_data_;
   auto send = [&](signal& target) {
-    // The request of the last delivery's send, unless a delivery within
-    // this one's callbacks has it: its options keep the kwargs' names.
+    // The request of the last delivery's send, whose options keep the
+    // kwargs' names; none after a send that threw, or for a delivery nested
+    // in another's callbacks, which then takes options of its own.
     send_request r = std::move(delivery_);
     give_event_kwargs(r, s.name, e.name, value);
     send_in_task(target, r);
@@ -366,9 +367,16 @@ kwargs::value router_state::data_value(kwargs& data) {
 }
 
 void router_state::release_spare_data() noexcept {
-  if (spare_data_.use_count() != 1) return;
+  // An event kept the data: they are its own now, and go with it.
+  if (spare_data_.use_count() != 1) {
+    spare_data_.reset();
+    return;
+  }
   std::atomic_thread_fence(std::memory_order_acquire);
-  kwargs_access::truncate(spare_data_->value, 0);
+  if (kwargs_access::capacity(spare_data_->value) <= kept_data)
+    kwargs_access::truncate(spare_data_->value, 0);
+  else
+    spare_data_->value = kwargs();
 }
 
 std::size_t router_state::send_in_task(signal& target, send_request& request) {

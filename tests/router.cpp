@@ -1075,6 +1075,22 @@ CO_TEST_CASE(a_triggers_data_go_once_no_event_refers_to_them) {
   BOOST_TEST(watch.expired());
 }
 
+// Data that an event kept go with the last copy of the event.
+CO_TEST_CASE(kept_data_go_with_the_last_event_that_refers_to_them) {
+  sig::router r(co_await asio::this_coro::executor);
+  co_await r.add_sender("s", sig::events("e"));
+  std::vector<sig::event> kept;
+  co_await r.add_listener([&](const sig::event& ev) { kept.push_back(ev); }, "s", "e");
+  auto p = std::make_shared<int>(1);
+  std::weak_ptr<int> watch = p;
+  co_await r.trigger("s", "e", sig::arg("p", std::move(p)));
+  co_await test::settle();
+  BOOST_TEST_REQUIRE(kept.size() == 1u);
+  BOOST_TEST(!watch.expired());
+  kept.clear();
+  BOOST_TEST(watch.expired());
+}
+
 // Events kept by their listeners keep their own data, each its own, while
 // later triggers deliver theirs.
 CO_TEST_CASE(kept_events_keep_their_own_data) {

@@ -195,6 +195,9 @@ namespace {
 // router takes event names as a parameter pack.
 constexpr std::size_t max_remote_events = 64;
 
+// The kwargs of a remote event whose memory the link keeps for the next.
+constexpr std::size_t kept_event_data = 8;
+
 template <std::size_t... I>
 event_list events_of(const std::vector<std::string>& names, std::index_sequence<I...>) {
   return events(std::string_view(names[I])...);
@@ -332,8 +335,8 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   // and decodes their names.
   kwargs_parser events_parser_;
   event_subject_names event_names_{options_.prefix};
-  // The data of the event being delivered; the router's trigger leaves them
-  // empty, in the memory of an earlier event's.
+  // The data of the event being delivered, in the memory of an earlier
+  // event's: empty between events.
   kwargs event_data_;
   // Encodes the kwargs of the local triggers.
   kwargs_writer events_writer_;
@@ -830,6 +833,17 @@ asio::awaitable<void> nats_link_state::heartbeat(std::shared_ptr<nats_link_state
 }
 
 bool nats_link_state::deliver_event(std::string_view subject, std::string_view payload) {
+  // The data go with the event, heard or not, dropped or failed; the memory
+  // of a few stays for the next one.
+  struct release_data {
+    kwargs& data;
+    ~release_data() {
+      if (kwargs_access::capacity(data) <= kept_event_data)
+        kwargs_access::truncate(data, 0);
+      else
+        data = kwargs();
+    }
+  } release{event_data_};
   try {
     if (!event_names_.decode(subject)) return false;
     events_parser_.parse(payload, event_data_);

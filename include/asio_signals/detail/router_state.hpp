@@ -339,12 +339,13 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   // Throws the error of a trigger of an event that is not in
   // trigger_targets_: why a trigger may not name it.
   [[noreturn]] void throw_not_a_target(std::string_view sender, std::string_view event) const;
-  // Delivers an event with `data`, which it leaves empty, or none (null).
+  // Delivers an event with `data` or none (null). When some group hears it,
+  // the data move into the groups' "data" kwarg, leaving `data` empty.
   void deliver(sender_entry& s, const declared_event& e, kwargs* data);
   // `data`, moved from, as the value of the "data" kwarg, in spare_data_.
   kwargs::value data_value(kwargs& data);
-  // Releases the data in spare_data_ once no value refers to it, keeping its
-  // memory.
+  // Releases the data in spare_data_, keeping its memory, once no value
+  // refers to it; lets go of the holder otherwise.
   void release_spare_data() noexcept;
   // Sends `request` on `target` at once; on the router's executor only.
   static std::size_t send_in_task(signal& target, send_request& request);
