@@ -46,11 +46,12 @@ int hex_digit(char c) {
 // as n / 10^k, one correctly rounded division of exact operands; returns
 // false, appending nothing, when there is none. At most one decimal of 15
 // digits or fewer reads back as a given double (they lie further apart than
-// the reals that round to it), so this is the shortest text that reads back
-// exactly, std::to_chars's digits, without an exponent. A short decimal, such
-// as a sensor's reading, so costs a few multiplications where std::to_chars
-// costs hundreds of instructions. A whole number keeps ".0", so that it is
-// read back as a double.
+// the reals that round to it), so these are std::to_chars's digits, the
+// fewest that read back exactly, always without an exponent (std::to_chars
+// writes 1e-05 where this writes 0.00001). A short decimal, such as a
+// sensor's reading, so costs a few multiplications where std::to_chars costs
+// hundreds of instructions; a double of more digits pays up to 15 tries
+// before it. A whole number keeps ".0", so that it is read back as a double.
 bool append_short_decimal(std::string& text, double d) {
   static constexpr double powers[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6, 1e7,
                                       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14};
@@ -62,7 +63,7 @@ bool append_short_decimal(std::string& text, double d) {
     char digits[20];
     char* const end = std::to_chars(digits, digits + sizeof digits, n).ptr;
     const auto size = static_cast<std::size_t>(end - digits);
-    // A sign, "0." and 15 digits at most, or 16 digits and ".0".
+    // A sign, then 15 digits and ".0" at most, or "0." and 14 digits.
     char out[24];
     char* p = out;
     if (std::signbit(d)) *p++ = '-';
