@@ -32,7 +32,9 @@ class signal_state;
  * the senders and keys the send named (all of them, not only those that
  * matched), and the signal's default kwargs merged with the send's overrides.
  * Every callback of the send, and every copy of the handle, shares that one
- * state: @c &a.args() == &b.args().
+ * state: @c &a.args() == &b.args(). The values the send gave are released
+ * when the send ends, or, if a callback kept a copy of the event, with the
+ * last copy.
  *
  * A default-constructed event is empty; it is what a failed wait completes
  * with, and its accessors must not be called.
