@@ -92,10 +92,7 @@ void trigger_options_deleter::operator()(trigger_options* p) const noexcept {
       cache && options->capacity <= kept_name_bytes) {
     // The next trigger gathers its data into the memory of these, when they
     // were few.
-    if (kwargs_access::capacity(options->data) <= kept_data)
-      kwargs_access::truncate(options->data, 0);
-    else
-      options->data = kwargs();
+    kwargs_access::clear(options->data, kept_data);
     cache->keep(options);
   }
 }
@@ -352,20 +349,20 @@ void router_state::deliver(sender_entry& s, const declared_event& e, kwargs* dat
   }
 }
 
-// A send releases its values once its event is gone (release_event), so the
-// holder of a trigger's data is usually free again when the delivery ends.
-// The fences order what another thread read of the holder, through an event
-// that escaped its send, before it is written to.
+// The holder is empty and no other value refers to it: release_spare_data
+// left it so, unless a delivery nested in another's finds it in use.
 kwargs::value router_state::data_value(kwargs& data) {
   if (!spare_data_ || spare_data_.use_count() != 1)
     spare_data_ = std::allocate_shared<value_holder<kwargs>>(
         value_allocator<value_holder<kwargs>>(), kwargs());
-  std::atomic_thread_fence(std::memory_order_acquire);
   std::swap(spare_data_->value, data);
-  kwargs_access::truncate(data, 0);
   return kwargs_access::value_of(spare_data_);
 }
 
+// A send releases its values once its event is gone (release_event), so the
+// holder of a trigger's data is usually free again when the delivery ends.
+// The fence orders what another thread read of the holder, through an event
+// that escaped its send, before the data are released.
 void router_state::release_spare_data() noexcept {
   // An event kept the data: they are its own now, and go with it.
   if (spare_data_.use_count() != 1) {
@@ -373,10 +370,7 @@ void router_state::release_spare_data() noexcept {
     return;
   }
   std::atomic_thread_fence(std::memory_order_acquire);
-  if (kwargs_access::capacity(spare_data_->value) <= kept_data)
-    kwargs_access::truncate(spare_data_->value, 0);
-  else
-    spare_data_->value = kwargs();
+  kwargs_access::clear(spare_data_->value, kept_data);
 }
 
 std::size_t router_state::send_in_task(signal& target, send_request& request) {

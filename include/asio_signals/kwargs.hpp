@@ -281,8 +281,14 @@ struct kwargs_access {
     return kwargs::value(kwargs::value::holder_tag(), std::move(holder));
   }
 
-  // How many kwargs `k` holds room for.
-  static std::size_t capacity(const kwargs& k) noexcept { return k.entries_.capacity(); }
+  // Empties `k`, keeping its memory when that holds `kept` kwargs at most,
+  // so that a cache of kwargs holds on to the memory of small ones only.
+  static void clear(kwargs& k, std::size_t kept) noexcept {
+    if (k.entries_.capacity() <= kept)
+      k.entries_.clear();
+    else
+      std::vector<kwargs::entry>().swap(k.entries_);
+  }
 
   // Removes the kwargs from `size` on.
   static void truncate(kwargs& k, std::size_t size) noexcept {

@@ -837,12 +837,7 @@ bool nats_link_state::deliver_event(std::string_view subject, std::string_view p
   // of a few stays for the next one.
   struct release_data {
     kwargs& data;
-    ~release_data() {
-      if (kwargs_access::capacity(data) <= kept_event_data)
-        kwargs_access::truncate(data, 0);
-      else
-        data = kwargs();
-    }
+    ~release_data() { kwargs_access::clear(data, kept_event_data); }
   } release{event_data_};
   try {
     if (!event_names_.decode(subject)) return false;
