@@ -63,6 +63,19 @@ bool disarm() {
   return failed_once;
 }
 
+// The allocations of 10 calls of `f`, each followed by running `ctx` until
+// it has nothing left to do.
+template <class F>
+std::size_t allocations_of_ten(asio::io_context& ctx, F f) {
+  std::size_t before = allocations;
+  for (int i = 0; i < 10; ++i) {
+    f();
+    ctx.restart();
+    ctx.run();
+  }
+  return allocations - before;
+}
+
 void* allocate(std::size_t size, std::size_t alignment) {
   if (countdown == 0) {
     countdown = -1;
@@ -528,23 +541,14 @@ BOOST_AUTO_TEST_CASE(a_warm_trigger_no_listener_hears_allocates_nothing) {
     r.trigger("sensor", "#changed", sig::arg("value", 20.5),
               [&](std::exception_ptr e) { completed += e ? 1000 : 1; });
   };
-  auto allocations_of = [&](auto&& f) {
-    std::size_t before = allocations;
-    for (int i = 0; i < 10; ++i) {
-      f();
-      ctx.restart();
-      ctx.run();
-    }
-    return allocations - before;
-  };
   auto outside = [&] { trigger(); };
   auto inside = [&] { asio::post(ctx, trigger); };
   // Warming up.
-  allocations_of(outside);
-  allocations_of(inside);
+  allocations_of_ten(ctx, outside);
+  allocations_of_ten(ctx, inside);
   completed = 0;
-  BOOST_TEST(allocations_of(outside) == 0u);
-  BOOST_TEST(allocations_of(inside) == 0u);
+  BOOST_TEST(allocations_of_ten(ctx, outside) == 0u);
+  BOOST_TEST(allocations_of_ten(ctx, inside) == 0u);
   BOOST_TEST(completed == 20);
 }
 
@@ -560,18 +564,10 @@ BOOST_AUTO_TEST_CASE(a_warm_trigger_a_listener_hears_allocates_nothing) {
                  sig::any, "#changed", asio::detached);
   ctx.run();
   auto trigger = [&] { r.trigger("sensor", "#changed", sig::arg("value", 0.5), asio::detached); };
-  auto allocations_of = [&] {
-    std::size_t before = allocations;
-    for (int i = 0; i < 10; ++i) {
-      trigger();
-      ctx.restart();
-      ctx.run();
-    }
-    return allocations - before;
-  };
-  allocations_of();
+  // Warming up.
+  allocations_of_ten(ctx, trigger);
   sum = 0;
-  BOOST_TEST(allocations_of() == 0u);
+  BOOST_TEST(allocations_of_ten(ctx, trigger) == 0u);
   BOOST_TEST(sum == 5.0);
 }
 
