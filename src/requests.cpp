@@ -21,11 +21,11 @@ constexpr std::size_t kept_names = 64;
 
 }  // namespace
 
-void send_options::clear() noexcept {
+void send_options::clear(std::size_t kept_values) noexcept {
   senders.clear();
   keys.clear();
   overrides.clear();
-  kwargs_access::empty_values(args);
+  kwargs_access::empty_values(args, kept_values);
   resolved = false;
   error = nullptr;
   gate.reset();

@@ -49,6 +49,11 @@ constexpr std::size_t kept_data = 8;
 // The data of a trigger without data, for what reads them.
 const kwargs no_data;
 
+// The kwargs of the router's signals whose values, a sender's name and an
+// event's, which the router keeps anyway, stay in their sends' options and
+// events from one send to the next (signal_state::keep_values).
+constexpr std::size_t kept_name_values = 2;
+
 // A delivery's send to one of the router's signals. Each declares "sender",
 // "event" and "data", in that order (make_signal), and its defaults are the
 // values a delivery gives for those it would not override: the sender's name
@@ -56,7 +61,9 @@ const kwargs no_data;
 // all three, already resolved, and nothing is merged with the defaults or
 // checked, which the send would otherwise do for each group.
 // The options of an earlier delivery's send usually come back with the three
-// names (see event_state::assign): then only the values are given.
+// names (see event_state::assign) and the values of the first two, kept from
+// send to send (kept_name_values): then only the values are given, and a
+// value already there costs nothing.
 void give_event_kwargs(send_request& r, const kwargs::value& sender, const kwargs::value& event,
                        const kwargs::value& data) {
   send_options& options = r.options();
@@ -110,8 +117,10 @@ router_state::router_state(asio::any_io_executor ex)
       empty_data_(kwargs()) {}
 
 signal router_state::make_signal(std::string_view sender, std::string_view event) {
-  return signal(executor_, arg("sender", std::string(sender)), arg("event", std::string(event)),
-                arg("data", kwargs()));
+  signal s(executor_, arg("sender", std::string(sender)), arg("event", std::string(event)),
+           arg("data", kwargs()));
+  s.state_->keep_values(kept_name_values);
+  return s;
 }
 
 void router_state::add_sender(sender_request& r) {
@@ -313,18 +322,24 @@ void router_state::deliver(sender_entry& s, const declared_event& e, kwargs* dat
   const bool to_channel = e.channel_listeners && e.channel_listeners->state_->has_callbacks();
   const bool to_listeners = e.listeners && e.listeners->state_->has_callbacks();
   if (!to_broadcast && !to_sender && !to_channel && !to_listeners) return;
-  std::optional<kwargs::value> given;
-  if (data && !data->empty()) given.emplace(data_value(*data));
   // The data go when the delivery ends, unless an event still refers to them.
   struct release_data {
     router_state& router;
-    std::optional<kwargs::value>& given;
+    bool lent = false;
     ~release_data() {
-      if (!given) return;
-      given.reset();
-      router.release_spare_data();
+      if (lent) router.release_spare_data();
     }
-  } release{*this, given};
+  } release{*this};
+  std::optional<kwargs::value> own;
+  const kwargs::value* given = nullptr;
+  if (data && !data->empty()) {
+    if (lent_data_) {
+      given = &own.emplace(std::move(*data));
+    } else {
+      given = &lend_data(*data);
+      release.lent = true;
+    }
+  }
   const kwargs::value& value = given ? *given : empty_data_;
   auto send = [&](signal& target) {
     // The request of the last delivery's send, whose options keep the
@@ -333,7 +348,7 @@ void router_state::deliver(sender_entry& s, const declared_event& e, kwargs* dat
     send_request r = std::move(delivery_);
     give_event_kwargs(r, s.name, e.name, value);
     send_in_task(target, r);
-    r.named->clear();
+    r.named->clear(kept_name_values);
     delivery_ = std::move(r);
   };
   if (to_broadcast) send(broadcast_);
@@ -349,14 +364,17 @@ void router_state::deliver(sender_entry& s, const declared_event& e, kwargs* dat
   }
 }
 
-// The holder is empty and no other value refers to it: release_spare_data
-// left it so, unless a delivery nested in another's finds it in use.
-kwargs::value router_state::data_value(kwargs& data) {
-  if (!spare_data_ || spare_data_.use_count() != 1)
+// The holder, if any, is empty and only spare_value_ refers to it:
+// release_spare_data left it so.
+const kwargs::value& router_state::lend_data(kwargs& data) {
+  if (!spare_data_) {
     spare_data_ = std::allocate_shared<value_holder<kwargs>>(
         value_allocator<value_holder<kwargs>>(), kwargs());
+    spare_value_.emplace(kwargs_access::value_of(spare_data_));
+  }
   std::swap(spare_data_->value, data);
-  return kwargs_access::value_of(spare_data_);
+  lent_data_ = true;
+  return *spare_value_;
 }
 
 // A send releases its values once its event is gone (release_event), so the
@@ -364,8 +382,10 @@ kwargs::value router_state::data_value(kwargs& data) {
 // The fence orders what another thread read of the holder, through an event
 // that escaped its send, before the data are released.
 void router_state::release_spare_data() noexcept {
+  lent_data_ = false;
   // An event kept the data: they are its own now, and go with it.
-  if (spare_data_.use_count() != 1) {
+  if (spare_data_.use_count() != 2) {
+    spare_value_.reset();
     spare_data_.reset();
     return;
   }

@@ -369,12 +369,13 @@ void signal_state::finish_send() {
 
 void signal_state::release_event() {
   // spare_state_ and spare_event_ hold two references. Then no event refers
-  // to the send's kwargs any more: their values go now, their names stay
-  // for the next send's. The fence orders what another thread read of them,
-  // through a copy of the event it has let go of, before they are destroyed.
+  // to the send's kwargs any more: their values go now (but those kept, see
+  // keep_values), their names stay for the next send's. The fence orders
+  // what another thread read of them, through a copy of the event it has let
+  // go of, before they are destroyed.
   if (spare_state_.use_count() == 2) {
     std::atomic_thread_fence(std::memory_order_acquire);
-    kwargs_access::empty_values(spare_state_->own_args);
+    kwargs_access::empty_values(spare_state_->own_args, kept_values_);
     return;
   }
   // The event escaped the send: its copies must keep this state alive, and

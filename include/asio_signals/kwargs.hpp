@@ -58,8 +58,8 @@ class value_holder final : public any_value {
 
   const std::type_info& type() const noexcept override { return typeid(T); }
 
-  // Not const: a holder that no value refers to any more may take another
-  // value (see router_state::data_value).
+  // Not const: a holder that no value but its owner's refers to any more
+  // may take another value (see router_state::lend_data).
   T value;
 };
 
@@ -296,10 +296,11 @@ struct kwargs_access {
       k.entries_.erase(k.entries_.begin() + static_cast<std::ptrdiff_t>(size), k.entries_.end());
   }
 
-  // Releases every value and keeps the names, with their memory, for put to
-  // give values again: nothing may read `k` until then.
-  static void empty_values(kwargs& k) noexcept {
-    for (auto& e : k.entries_) e.second.holder_.reset();
+  // Releases the values from `from` on and keeps the names, with their
+  // memory, for put to give values again: nothing may read those kwargs
+  // until then.
+  static void empty_values(kwargs& k, std::size_t from = 0) noexcept {
+    for (std::size_t i = from; i < k.entries_.size(); ++i) k.entries_[i].second.holder_.reset();
   }
 };
 

@@ -97,8 +97,9 @@ struct ASIO_SIGNALS_DECL send_options {
   // Made by the send when a full subscription holds its event back.
   std::shared_ptr<send_gate> gate;
 
-  // Empties the options, keeping their memory for another send.
-  void clear() noexcept;
+  // Empties the options, keeping their memory for another send, and the
+  // values of the first `kept_values` kwargs (signal_state::keep_values).
+  void clear(std::size_t kept_values = 0) noexcept;
 };
 
 // The options of a new send: those of an earlier send on this thread, emptied,

@@ -342,10 +342,11 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   // Delivers an event with `data` or none (null). When some group hears it,
   // the data move into the groups' "data" kwarg, leaving `data` empty.
   void deliver(sender_entry& s, const declared_event& e, kwargs* data);
-  // `data`, moved from, as the value of the "data" kwarg, in spare_data_.
-  kwargs::value data_value(kwargs& data);
-  // Releases the data in spare_data_, keeping its memory, once no value
-  // refers to it; lets go of the holder otherwise.
+  // `data`, moved from, as the value of the "data" kwarg: spare_value_,
+  // lent until release_spare_data.
+  const kwargs::value& lend_data(kwargs& data);
+  // Releases the data in spare_data_, keeping its memory, once no other
+  // value refers to it; lets go of the holder otherwise.
   void release_spare_data() noexcept;
   // Sends `request` on `target` at once; on the router's executor only.
   static std::size_t send_in_task(signal& target, send_request& request);
@@ -399,8 +400,13 @@ class ASIO_SIGNALS_DECL router_state : public std::enable_shared_from_this<route
   name_map<named_entry> named_;
   kwargs::value empty_data_;
   // The holder of a trigger's data, which takes the next trigger's once no
-  // value refers to it: a delivery then allocates neither holder nor kwargs.
+  // other value refers to it: a delivery then allocates neither holder nor
+  // kwargs. spare_value_ refers to it, and deliveries lend it to their sends
+  // rather than copy it; one nested in another's callbacks finds it lent
+  // (lent_data_) and makes a value of its own.
   std::shared_ptr<value_holder<kwargs>> spare_data_;
+  std::optional<kwargs::value> spare_value_;
+  bool lent_data_ = false;
   // The request of the last delivery's send, for the next one.
   send_request delivery_;
   std::vector<std::pair<const void*, trigger_tap>> trigger_taps_;

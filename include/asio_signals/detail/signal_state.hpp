@@ -94,6 +94,13 @@ class ASIO_SIGNALS_DECL signal_state : public std::enable_shared_from_this<signa
   void disconnect(disconnect_request& r);
   std::size_t send(send_request& r) { return deliver(r, nullptr); }
 
+  // Makes a send that ends leave the values of its first `n` kwargs in
+  // place, not only their names, on the executor: a next send giving the
+  // same values then changes no reference count. For values their giver
+  // keeps anyway (the router's names), which then live until the signal's
+  // next send.
+  void keep_values(std::size_t n) noexcept { kept_values_ = n; }
+
   // Starts a send_and_wait; any thread.
   void send_and_wait(send_request r, outcomes_handler handler);
   void remove(const std::shared_ptr<slot>& s);
@@ -217,6 +224,8 @@ class ASIO_SIGNALS_DECL signal_state : public std::enable_shared_from_this<signa
   std::vector<slot*> exhausted_;
   // The number of counted connections among scheduled_.
   std::size_t counted_selected_ = 0;
+  // The kwargs whose values release_event leaves (keep_values).
+  std::size_t kept_values_ = 0;
   boost::unordered_flat_set<waiter*> waiters_;
   boost::unordered_flat_set<subscription_slot*> subscriptions_;
 };
