@@ -62,8 +62,9 @@ constexpr std::size_t kept_name_values = 2;
 // checked, which the send would otherwise do for each group.
 // The options of an earlier delivery's send usually come back with the three
 // names (see event_state::assign) and the values of the first two, kept from
-// send to send (kept_name_values): then only the values are given, and a
-// value already there costs nothing.
+// send to send (kept_name_values): then only the values are given, and
+// giving a value that is already there changes no reference count (with
+// libstdc++, whose shared_ptr skips the assignment of its own object).
 void give_event_kwargs(send_request& r, const kwargs::value& sender, const kwargs::value& event,
                        const kwargs::value& data) {
   send_options& options = r.options();

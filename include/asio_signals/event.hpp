@@ -34,7 +34,8 @@ class signal_state;
  * Every callback of the send, and every copy of the handle, shares that one
  * state: @c &a.args() == &b.args(). The values the send gave are released
  * when the send ends, or, if a callback kept a copy of the event, with the
- * last copy.
+ * last copy; a router's signals keep the values of the sender's and the
+ * event's names, which the router holds anyway, until a later send.
  *
  * A default-constructed event is empty; it is what a failed wait completes
  * with, and its accessors must not be called.

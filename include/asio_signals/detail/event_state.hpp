@@ -37,9 +37,9 @@ struct event_state {
       senders.clear();
       keys.clear();
     }
-    // The previous send's values are gone (see signal_state::release_event)
-    // and their names stay, so that a send giving the same names (the
-    // router's) gives only the values.
+    // The previous send's values are gone, but those the signal keeps (see
+    // signal_state::release_event), and their names stay, so that a send
+    // giving the same names (the router's) gives only the values.
     if (named && named->resolved) {
       std::swap(own_args, named->args);
       // What the options hold now is no send's kwargs.

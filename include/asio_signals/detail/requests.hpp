@@ -88,7 +88,8 @@ struct ASIO_SIGNALS_DECL send_options {
 
   // The signal's defaults merged with the overrides, once checked: then
   // `resolved` is set. Until then it may keep the names of an earlier send
-  // without their values (kwargs_access::empty_values), for their memory.
+  // without their values (kwargs_access::empty_values), for their memory,
+  // but the values a signal keeps (signal_state::keep_values).
   kwargs args;
   bool resolved = false;
 

@@ -96,9 +96,9 @@ class ASIO_SIGNALS_DECL signal_state : public std::enable_shared_from_this<signa
 
   // Makes a send that ends leave the values of its first `n` kwargs in
   // place, not only their names, on the executor: a next send giving the
-  // same values then changes no reference count. For values their giver
-  // keeps anyway (the router's names), which then live until the signal's
-  // next send.
+  // same values then need not change their reference counts. For values
+  // their giver keeps anyway (the router's names), which then live until a
+  // later send of the signal gives kwargs of its own.
   void keep_values(std::size_t n) noexcept { kept_values_ = n; }
 
   // Starts a send_and_wait; any thread.
