@@ -589,7 +589,12 @@ CO_TEST_CASE(doubles_arrive_to_the_bit) {
   test::nats_server server;
   auto ex = co_await asio::this_coro::executor;
   sig::router a(ex), b(ex);
-  sig::nats_link la(a, options_for(server)), lb(b, options_for(server));
+  // Writing and reading 4,000 doubles holds the executor both links share
+  // for more than half a second in a sanitized build: with the tests' short
+  // presence expiry, b would expire a's sender meanwhile and drop its event.
+  sig::nats_options options = options_for(server);
+  options.presence_expiry = std::chrono::seconds(30);
+  sig::nats_link la(a, options), lb(b, options);
   std::vector<double> sent = {0.1,
                               0.3,
                               -0.0,
