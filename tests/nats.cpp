@@ -304,6 +304,56 @@ CO_TEST_CASE(garbage_on_a_subject_is_dropped_reported_and_counted) {
   co_await lb.stop();
 }
 
+CO_TEST_CASE(events_before_their_senders_announcement_wait_for_it_up_to_a_bound) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router b(ex);
+  error_log errors;
+  auto ob = options_for(server);
+  ob.on_error = errors.handler();
+  ob.held_events = 2;
+  sig::nats_link lb(b, ob);
+  log_type heard;
+  auto listener = [&heard](const sig::event& ev) {
+    const auto* i = sig::event_data(ev).get_if<std::int64_t>("i");
+    heard.push_back(sig::sender_name(ev) + "/" + sig::event_name(ev) +
+                    (i ? " " + std::to_string(*i) : ""));
+  };
+  co_await b.add_listener(listener);
+  co_await lb.start();
+  // Three events come before their sender's announcement: two are held, the
+  // first is dropped beyond the bound.
+  raw_client raw(server.url());
+  raw.publish("t.s.ev.ghost.boo", R"({"i":1})");
+  raw.publish("t.s.ev.ghost.boo", R"({"i":2})");
+  raw.publish("t.s.ev.ghost.boo", R"({"i":3})");
+  BOOST_TEST(co_await eventually([&] { return lb.dropped_messages() == 1; }));
+  BOOST_TEST_REQUIRE(errors.messages.size() == 1u);
+  BOOST_TEST(errors.subjects[0] == "t.s.ev.ghost.boo");
+  BOOST_TEST(test::contains(errors.messages[0], "'ghost'"), errors.messages[0]);
+  BOOST_TEST(test::contains(errors.messages[0], "held_events"), errors.messages[0]);
+  BOOST_TEST(heard.empty());
+  // The announcement comes: the held events follow its #connect, in order.
+  raw.publish("t.s.pr.ghostlink", R"({"senders":{"ghost":["boo"]},"bye":false})");
+  BOOST_TEST(co_await eventually([&] { return heard.size() == 3; }));
+  BOOST_TEST(heard == (log_type{"ghost/#connect", "ghost/boo 2", "ghost/boo 3"}),
+             boost::test_tools::per_element());
+  raw.publish("t.s.pr.ghostlink", R"({"senders":{},"bye":true})");
+  BOOST_TEST(co_await eventually([&] { return heard.size() == 4; }));
+  // An event of a sender that is never announced is dropped once the
+  // presence expiry (500 ms) has passed.
+  auto published = std::chrono::steady_clock::now();
+  raw.publish("t.s.ev.nobody.boo", R"({"i":4})");
+  BOOST_TEST(co_await eventually([&] { return lb.dropped_messages() == 2; }));
+  BOOST_TEST(ms_since(published) >= 500);
+  BOOST_TEST_REQUIRE(errors.messages.size() == 2u);
+  BOOST_TEST(errors.subjects[1] == "t.s.ev.nobody.boo");
+  BOOST_TEST(test::contains(errors.messages[1], "'nobody'"), errors.messages[1]);
+  BOOST_TEST(test::contains(errors.messages[1], "presence_expiry"), errors.messages[1]);
+  BOOST_TEST(heard.size() == 4u);
+  co_await lb.stop();
+}
+
 CO_TEST_CASE(requests_cross_links_with_distinct_errors) {
   test::nats_server server;
   auto ex = co_await asio::this_coro::executor;
@@ -591,7 +641,8 @@ CO_TEST_CASE(doubles_arrive_to_the_bit) {
   sig::router a(ex), b(ex);
   // Writing and reading 4,000 doubles holds the executor both links share
   // for more than half a second in a sanitized build: with the tests' short
-  // presence expiry, b would expire a's sender meanwhile and drop its event.
+  // presence expiry, b would expire a's sender meanwhile: this test is about
+  // the numbers, not presence.
   sig::nats_options options = options_for(server);
   options.presence_expiry = std::chrono::seconds(30);
   sig::nats_link la(a, options), lb(b, options);

@@ -90,6 +90,13 @@ struct nats_options {
   /// is closed. Negative: forever.
   int max_reconnect = 40;
 
+  /// The events a link holds, at most, for senders it has not heard
+  /// announced yet (a sender's events can come before its announcement, or
+  /// after its owner's silence expired it). Each waits up to
+  /// presence_expiry; then, or beyond this bound, it is dropped, counted in
+  /// nats_link::dropped_messages() and reported.
+  std::size_t held_events = 10000;
+
   /// The bytes buffered while reconnecting; a publish beyond them fails and
   /// is counted in nats_link::failed_publishes().
   int reconnect_buffer_bytes = 8 * 1024 * 1024;
@@ -223,8 +230,9 @@ class nats_link {
         [this](auto handler) { stop_impl(std::move(handler)); }, token);
   }
 
-  /// The messages received on the link's subjects that could not be decoded,
-  /// and were dropped.
+  /// The messages received on the link's subjects that were dropped: those
+  /// that could not be decoded, and the events of senders never announced
+  /// (nats_options::held_events).
   std::uint64_t dropped_messages() const noexcept;
 
   /// The events, announcements and replies that could not be sent: a full

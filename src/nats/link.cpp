@@ -300,6 +300,12 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   // and returns whether it did; an event that cannot be decoded is dropped
   // and reported.
   bool deliver_event(std::string_view subject, std::string_view payload);
+  // Holds the event of `subject` for its sender, not yet announced.
+  void hold_event(std::string_view subject, std::string_view payload);
+  // Delivers the held events of the sender `name`, just announced.
+  void deliver_held(const std::string& name);
+  // Drops the first held event, for `why`.
+  void drop_held(const char* why);
   asio::awaitable<void> handle(nats_message m);
   asio::awaitable<void> reconcile(std::string link, json::object presence);
   asio::awaitable<void> add_proxy(std::string name, std::string owner,
@@ -374,6 +380,15 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   // Per proxy, the presence callbacks still to come from what the link itself
   // did to it (add, remove): not to be published back.
   std::map<std::string, int> echo_marks_;
+  // The events of senders not yet announced, in the order they came, until
+  // their sender's announcement or presence_expiry.
+  struct held_event {
+    std::string sender;
+    std::string subject;
+    std::string payload;
+    std::chrono::steady_clock::time_point since;
+  };
+  std::deque<held_event> held_;
   // When each other link was last heard of.
   std::map<std::string, std::chrono::steady_clock::time_point> links_seen_;
 
@@ -794,6 +809,7 @@ asio::awaitable<void> nats_link_state::stop() {
   links_seen_.clear();
   echo_marks_.clear();
   queue_.clear();
+  while (!held_.empty()) drop_held("the link stopped before its sender was announced");
   work_.reset();
 }
 
@@ -827,6 +843,8 @@ asio::awaitable<void> nats_link_state::heartbeat(std::shared_ptr<nats_link_state
         ++it;
       }
     }
+    while (!held_.empty() && now - held_.front().since > options_.presence_expiry)
+      drop_held("no link announced it within nats_options::presence_expiry");
     heartbeat_.expires_after(options_.heartbeat_interval);
     co_await heartbeat_.async_wait(asio::as_tuple(asio::use_awaitable));
   }
@@ -844,9 +862,10 @@ bool nats_link_state::deliver_event(std::string_view subject, std::string_view p
     events_parser_.parse(payload, event_data_);
     if (!last_target_ || !same_name(last_target_->sender, event_names_.sender()) ||
         !same_name(last_target_->event, event_names_.event())) {
-      // Events of a sender not yet announced are dropped, as a local trigger
-      // of a sender not yet added fails.
-      if (!proxies_.count(event_names_.sender())) return true;
+      if (!proxies_.count(event_names_.sender())) {
+        hold_event(subject, payload);
+        return true;
+      }
       if (last_target_)
         last_target_->rebind(event_names_.sender(), event_names_.event());
       else
@@ -860,6 +879,34 @@ bool nats_link_state::deliver_event(std::string_view subject, std::string_view p
     report(std::string(subject), std::current_exception());
   }
   return true;
+}
+
+void nats_link_state::hold_event(std::string_view subject, std::string_view payload) {
+  held_.push_back(held_event{event_names_.sender(), std::string(subject), std::string(payload),
+                             std::chrono::steady_clock::now()});
+  if (held_.size() > options_.held_events)
+    drop_held("more events of senders not yet announced than nats_options::held_events");
+}
+
+void nats_link_state::deliver_held(const std::string& name) {
+  std::vector<held_event> ready;
+  for (auto it = held_.begin(); it != held_.end();) {
+    if (it->sender == name) {
+      ready.push_back(std::move(*it));
+      it = held_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (const auto& e : ready) deliver_event(e.subject, e.payload);
+}
+
+void nats_link_state::drop_held(const char* why) {
+  held_event e = std::move(held_.front());
+  held_.pop_front();
+  ++dropped;
+  report(e.subject, std::make_exception_ptr(nats_error("asio_signals: an event of sender '" +
+                                                       e.sender + "' is dropped: " + why)));
 }
 
 asio::awaitable<void> nats_link_state::handle(nats_message m) {
@@ -963,7 +1010,9 @@ asio::awaitable<void> nats_link_state::add_proxy(std::string name, std::string o
     last_target_.reset();
     unmark(name);
     report(subject("s.pr.") + owner, error);
+    co_return;
   }
+  deliver_held(name);
 }
 
 asio::awaitable<void> nats_link_state::remove_proxy(std::string name) {
