@@ -311,7 +311,8 @@ CO_TEST_CASE(events_before_their_senders_announcement_wait_for_it_up_to_a_bound)
   error_log errors;
   auto ob = options_for(server);
   ob.on_error = errors.handler();
-  ob.held_events = 2;
+  // Room for two of the events below (16 bytes of subject, 7 of payload).
+  ob.held_event_bytes = 50;
   sig::nats_link lb(b, ob);
   log_type heard;
   auto listener = [&heard](const sig::event& ev) {
@@ -321,8 +322,8 @@ CO_TEST_CASE(events_before_their_senders_announcement_wait_for_it_up_to_a_bound)
   };
   co_await b.add_listener(listener);
   co_await lb.start();
-  // Three events come before their sender's announcement: two are held, the
-  // first is dropped beyond the bound.
+  // Three events come before their sender's announcement: the first is
+  // dropped to make room for the third.
   raw_client raw(server.url());
   raw.publish("t.s.ev.ghost.boo", R"({"i":1})");
   raw.publish("t.s.ev.ghost.boo", R"({"i":2})");
@@ -331,7 +332,7 @@ CO_TEST_CASE(events_before_their_senders_announcement_wait_for_it_up_to_a_bound)
   BOOST_TEST_REQUIRE(errors.messages.size() == 1u);
   BOOST_TEST(errors.subjects[0] == "t.s.ev.ghost.boo");
   BOOST_TEST(test::contains(errors.messages[0], "'ghost'"), errors.messages[0]);
-  BOOST_TEST(test::contains(errors.messages[0], "held_events"), errors.messages[0]);
+  BOOST_TEST(test::contains(errors.messages[0], "held_event_bytes"), errors.messages[0]);
   BOOST_TEST(heard.empty());
   // The announcement comes: the held events follow its #connect, in order.
   raw.publish("t.s.pr.ghostlink", R"({"senders":{"ghost":["boo"]},"bye":false})");

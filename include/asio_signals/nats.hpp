@@ -90,12 +90,12 @@ struct nats_options {
   /// is closed. Negative: forever.
   int max_reconnect = 40;
 
-  /// The events a link holds, at most, for senders it has not heard
-  /// announced yet (a sender's events can come before its announcement, or
-  /// after its owner's silence expired it). Each waits up to
-  /// presence_expiry; then, or beyond this bound, it is dropped, counted in
-  /// nats_link::dropped_messages() and reported.
-  std::size_t held_events = 10000;
+  /// The bytes (subjects and payloads) of the events a link holds, at most,
+  /// for senders it has not heard announced yet: a sender's events can come
+  /// before its announcement, or after its owner's silence expired it. Each
+  /// waits up to presence_expiry; then, or when newer ones need its room, it
+  /// is dropped, counted in nats_link::dropped_messages() and reported.
+  std::size_t held_event_bytes = 8 * 1024 * 1024;
 
   /// The bytes buffered while reconnecting; a publish beyond them fails and
   /// is counted in nats_link::failed_publishes().
@@ -232,7 +232,7 @@ class nats_link {
 
   /// The messages received on the link's subjects that were dropped: those
   /// that could not be decoded, and the events of senders never announced
-  /// (nats_options::held_events).
+  /// (nats_options::held_event_bytes).
   std::uint64_t dropped_messages() const noexcept;
 
   /// The events, announcements and replies that could not be sent: a full

@@ -389,6 +389,7 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
     std::chrono::steady_clock::time_point since;
   };
   std::deque<held_event> held_;
+  std::size_t held_bytes_ = 0;
   // When each other link was last heard of.
   std::map<std::string, std::chrono::steady_clock::time_point> links_seen_;
 
@@ -884,14 +885,18 @@ bool nats_link_state::deliver_event(std::string_view subject, std::string_view p
 void nats_link_state::hold_event(std::string_view subject, std::string_view payload) {
   held_.push_back(held_event{event_names_.sender(), std::string(subject), std::string(payload),
                              std::chrono::steady_clock::now()});
-  if (held_.size() > options_.held_events)
-    drop_held("more events of senders not yet announced than nats_options::held_events");
+  held_bytes_ += subject.size() + payload.size();
+  while (held_bytes_ > options_.held_event_bytes)
+    drop_held(
+        "the events held for senders not yet announced exceed "
+        "nats_options::held_event_bytes");
 }
 
 void nats_link_state::deliver_held(const std::string& name) {
   std::vector<held_event> ready;
   for (auto it = held_.begin(); it != held_.end();) {
     if (it->sender == name) {
+      held_bytes_ -= it->subject.size() + it->payload.size();
       ready.push_back(std::move(*it));
       it = held_.erase(it);
     } else {
@@ -904,6 +909,7 @@ void nats_link_state::deliver_held(const std::string& name) {
 void nats_link_state::drop_held(const char* why) {
   held_event e = std::move(held_.front());
   held_.pop_front();
+  held_bytes_ -= e.subject.size() + e.payload.size();
   ++dropped;
   report(e.subject, std::make_exception_ptr(nats_error("asio_signals: an event of sender '" +
                                                        e.sender + "' is dropped: " + why)));
