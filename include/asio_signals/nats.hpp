@@ -93,8 +93,9 @@ struct nats_options {
   /// The bytes (subjects and payloads) of the events a link holds, at most,
   /// for senders it has not heard announced yet: a sender's events can come
   /// before its announcement, or after its owner's silence expired it. Each
-  /// waits up to presence_expiry; then, or when newer ones need its room, it
-  /// is dropped, counted in nats_link::dropped_messages() and reported.
+  /// waits for it at most presence_expiry and a heartbeat_interval; then,
+  /// when newer ones need its room, or when the link stops, it is dropped,
+  /// counted in nats_link::dropped_messages() and reported.
   std::size_t held_event_bytes = 8 * 1024 * 1024;
 
   /// The bytes buffered while reconnecting; a publish beyond them fails and
@@ -231,8 +232,9 @@ class nats_link {
   }
 
   /// The messages received on the link's subjects that were dropped: those
-  /// that could not be decoded, and the events of senders never announced
-  /// (nats_options::held_event_bytes).
+  /// that could not be decoded, the events held for senders not announced in
+  /// time (nats_options::held_event_bytes), and those of senders that are
+  /// this process's own.
   std::uint64_t dropped_messages() const noexcept;
 
   /// The events, announcements and replies that could not be sent: a full

@@ -33,6 +33,7 @@
 #include <charconv>
 #include <deque>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -73,6 +74,16 @@ struct nats_message_view {
 };
 
 enum class nats_source { signals, replies, requests, connection };
+
+// An event held for its sender, not yet announced.
+struct nats_held_event {
+  std::string sender;
+  std::string subject;
+  std::string payload;
+  std::chrono::steady_clock::time_point since;
+
+  std::size_t bytes() const noexcept { return subject.size() + payload.size(); }
+};
 
 // The closure of a cnats callback, and all that a cnats thread touches: it
 // posts to the executor, where the weak pointer is locked. Deleted on the
@@ -296,16 +307,18 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
 
   asio::awaitable<void> consume(std::shared_ptr<nats_link_state> self);
   asio::awaitable<void> heartbeat(std::shared_ptr<nats_link_state> self);
-  // Triggers the event a message of `subject` carries, if it carries one,
-  // and returns whether it did; an event that cannot be decoded is dropped
-  // and reported.
+  // Triggers the event a message of `subject` carries, or holds it for its
+  // sender not yet announced, and returns whether the message was an event;
+  // an event that cannot be decoded is dropped and reported.
   bool deliver_event(std::string_view subject, std::string_view payload);
   // Holds the event of `subject` for its sender, not yet announced.
   void hold_event(std::string_view subject, std::string_view payload);
-  // Delivers the held events of the sender `name`, just announced.
-  void deliver_held(const std::string& name);
-  // Drops the first held event, for `why`.
-  void drop_held(const char* why);
+  // Takes the held events of the sender `name` out of held_, in order.
+  std::vector<struct nats_held_event> take_held(const std::string& name);
+  // Counts and reports an event of `sender` dropped for `why`.
+  void drop_event(const std::string& sender, const std::string& subject, std::string_view why);
+  // Drops the oldest held event, for `why`.
+  void drop_oldest_held(std::string_view why);
   asio::awaitable<void> handle(nats_message m);
   asio::awaitable<void> reconcile(std::string link, json::object presence);
   asio::awaitable<void> add_proxy(std::string name, std::string owner,
@@ -381,14 +394,9 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   // did to it (add, remove): not to be published back.
   std::map<std::string, int> echo_marks_;
   // The events of senders not yet announced, in the order they came, until
-  // their sender's announcement or presence_expiry.
-  struct held_event {
-    std::string sender;
-    std::string subject;
-    std::string payload;
-    std::chrono::steady_clock::time_point since;
-  };
-  std::deque<held_event> held_;
+  // their sender's announcement or presence_expiry; their subjects' and
+  // payloads' bytes.
+  std::deque<nats_held_event> held_;
   std::size_t held_bytes_ = 0;
   // When each other link was last heard of.
   std::map<std::string, std::chrono::steady_clock::time_point> links_seen_;
@@ -810,7 +818,7 @@ asio::awaitable<void> nats_link_state::stop() {
   links_seen_.clear();
   echo_marks_.clear();
   queue_.clear();
-  while (!held_.empty()) drop_held("the link stopped before its sender was announced");
+  while (!held_.empty()) drop_oldest_held("the link stopped before its sender was announced");
   work_.reset();
 }
 
@@ -845,7 +853,7 @@ asio::awaitable<void> nats_link_state::heartbeat(std::shared_ptr<nats_link_state
       }
     }
     while (!held_.empty() && now - held_.front().since > options_.presence_expiry)
-      drop_held("no link announced it within nats_options::presence_expiry");
+      drop_oldest_held("no link announced it within nats_options::presence_expiry");
     heartbeat_.expires_after(options_.heartbeat_interval);
     co_await heartbeat_.async_wait(asio::as_tuple(asio::use_awaitable));
   }
@@ -864,7 +872,11 @@ bool nats_link_state::deliver_event(std::string_view subject, std::string_view p
     if (!last_target_ || !same_name(last_target_->sender, event_names_.sender()) ||
         !same_name(last_target_->event, event_names_.event())) {
       if (!proxies_.count(event_names_.sender())) {
-        hold_event(subject, payload);
+        if (local_senders_.count(event_names_.sender()))
+          drop_event(event_names_.sender(), std::string(subject),
+                     "the sender is this process's own");
+        else
+          hold_event(subject, payload);
         return true;
       }
       if (last_target_)
@@ -883,36 +895,44 @@ bool nats_link_state::deliver_event(std::string_view subject, std::string_view p
 }
 
 void nats_link_state::hold_event(std::string_view subject, std::string_view payload) {
-  held_.push_back(held_event{event_names_.sender(), std::string(subject), std::string(payload),
-                             std::chrono::steady_clock::now()});
-  held_bytes_ += subject.size() + payload.size();
-  while (held_bytes_ > options_.held_event_bytes)
-    drop_held(
+  const std::size_t bytes = subject.size() + payload.size();
+  if (bytes > options_.held_event_bytes) {
+    drop_event(event_names_.sender(), std::string(subject),
+               "it is larger than nats_options::held_event_bytes");
+    return;
+  }
+  while (held_bytes_ + bytes > options_.held_event_bytes)
+    drop_oldest_held(
         "the events held for senders not yet announced exceed "
         "nats_options::held_event_bytes");
+  held_.push_back(nats_held_event{event_names_.sender(), std::string(subject), std::string(payload),
+                                  std::chrono::steady_clock::now()});
+  held_bytes_ += bytes;
 }
 
-void nats_link_state::deliver_held(const std::string& name) {
-  std::vector<held_event> ready;
-  for (auto it = held_.begin(); it != held_.end();) {
-    if (it->sender == name) {
-      held_bytes_ -= it->subject.size() + it->payload.size();
-      ready.push_back(std::move(*it));
-      it = held_.erase(it);
-    } else {
-      ++it;
-    }
-  }
-  for (const auto& e : ready) deliver_event(e.subject, e.payload);
+std::vector<nats_held_event> nats_link_state::take_held(const std::string& name) {
+  // One pass: the others keep their order at the front.
+  auto first = std::stable_partition(held_.begin(), held_.end(),
+                                     [&](const nats_held_event& e) { return e.sender != name; });
+  std::vector<nats_held_event> taken(std::make_move_iterator(first),
+                                     std::make_move_iterator(held_.end()));
+  for (const auto& e : taken) held_bytes_ -= e.bytes();
+  held_.erase(first, held_.end());
+  return taken;
 }
 
-void nats_link_state::drop_held(const char* why) {
-  held_event e = std::move(held_.front());
-  held_.pop_front();
-  held_bytes_ -= e.subject.size() + e.payload.size();
+void nats_link_state::drop_event(const std::string& sender, const std::string& subject,
+                                 std::string_view why) {
   ++dropped;
-  report(e.subject, std::make_exception_ptr(nats_error("asio_signals: an event of sender '" +
-                                                       e.sender + "' is dropped: " + why)));
+  report(subject, std::make_exception_ptr(nats_error("asio_signals: an event of sender '" + sender +
+                                                     "' is dropped: " + std::string(why))));
+}
+
+void nats_link_state::drop_oldest_held(std::string_view why) {
+  nats_held_event e = std::move(held_.front());
+  held_.pop_front();
+  held_bytes_ -= e.bytes();
+  drop_event(e.sender, e.subject, why);
 }
 
 asio::awaitable<void> nats_link_state::handle(nats_message m) {
@@ -995,6 +1015,8 @@ struct nats_forward_request {
 asio::awaitable<void> nats_link_state::add_proxy(std::string name, std::string owner,
                                                  std::vector<std::string> events) {
   if (local_senders_.count(name)) {
+    for (const auto& e : take_held(name))
+      drop_event(name, e.subject, "the sender is this process's own");
     report(subject("s.pr.") + owner,
            std::make_exception_ptr(router_error("asio_signals: sender '" + name +
                                                 "' is announced by another process too")));
@@ -1015,10 +1037,12 @@ asio::awaitable<void> nats_link_state::add_proxy(std::string name, std::string o
     proxies_.erase(name);
     last_target_.reset();
     unmark(name);
+    for (const auto& e : take_held(name))
+      drop_event(name, e.subject, "the router refused its sender's announcement");
     report(subject("s.pr.") + owner, error);
     co_return;
   }
-  deliver_held(name);
+  for (const auto& e : take_held(name)) deliver_event(e.subject, e.payload);
 }
 
 asio::awaitable<void> nats_link_state::remove_proxy(std::string name) {
