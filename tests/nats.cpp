@@ -341,8 +341,11 @@ CO_TEST_CASE(events_before_their_senders_announcement_wait_for_it_up_to_a_bound)
   // and before the sender's next one.
   raw.publish("t.s.pr.ghostlink", R"({"senders":{"ghost":["boo"]},"bye":false})");
   raw.publish("t.s.ev.ghost.boo", R"({"i":4})");
-  BOOST_TEST(co_await eventually([&] { return heard.size() == 4; }));
-  BOOST_TEST(heard == (log_type{"ghost/#connect", "ghost/boo 2", "ghost/boo 3", "ghost/boo 4"}),
+  // (The senders of this test expire 2 s after their last announcement.)
+  BOOST_TEST(co_await eventually([&] { return heard.size() >= 4; }));
+  BOOST_TEST_REQUIRE(heard.size() >= 4u);
+  BOOST_TEST(log_type(heard.begin(), heard.begin() + 4) ==
+                 (log_type{"ghost/#connect", "ghost/boo 2", "ghost/boo 3", "ghost/boo 4"}),
              boost::test_tools::per_element());
   raw.publish("t.s.pr.ghostlink", R"({"senders":{},"bye":true})");
   BOOST_TEST(co_await eventually([&] { return heard.size() == 5; }));
@@ -353,8 +356,10 @@ CO_TEST_CASE(events_before_their_senders_announcement_wait_for_it_up_to_a_bound)
   BOOST_TEST_REQUIRE(errors.messages.size() == 2u);
   BOOST_TEST(test::contains(errors.messages[1], "larger than"), errors.messages[1]);
   raw.publish("t.s.pr.keptlink", R"({"senders":{"kept":["boo"]},"bye":false})");
-  BOOST_TEST(co_await eventually([&] { return heard.size() == 7; }));
-  BOOST_TEST(heard.back() == "kept/boo 5");
+  BOOST_TEST(co_await eventually([&] { return heard.size() >= 7; }));
+  BOOST_TEST_REQUIRE(heard.size() >= 7u);
+  BOOST_TEST(heard[5] == "kept/#connect");
+  BOOST_TEST(heard[6] == "kept/boo 5");
   // An event of a sender that is never announced is dropped once the
   // presence expiry has passed.
   auto published = std::chrono::steady_clock::now();
@@ -372,12 +377,12 @@ CO_TEST_CASE(events_before_their_senders_announcement_wait_for_it_up_to_a_bound)
   BOOST_TEST(co_await eventually([&] { return lb.dropped_messages() == 4; }));
   BOOST_TEST_REQUIRE(errors.messages.size() == 4u);
   BOOST_TEST(test::contains(errors.messages[3], "this process's own"), errors.messages[3]);
-  BOOST_TEST(heard.back() == "mine/#connect");
   // One still held when the link stops is dropped too. The announcement
   // that follows it on the same subject is handled after it.
   raw.publish("t.s.ev.late.boo", R"({"i":9})");
   raw.publish("t.s.pr.keptlink", R"({"senders":{"kept":["boo"],"marker":[]},"bye":false})");
-  BOOST_TEST(co_await eventually([&] { return heard.back() == "marker/#connect"; }));
+  BOOST_TEST(co_await eventually(
+      [&] { return std::count(heard.begin(), heard.end(), "marker/#connect") == 1; }));
   co_await lb.stop();
   BOOST_TEST(lb.dropped_messages() == 5u);
   BOOST_TEST_REQUIRE(errors.messages.size() == 5u);

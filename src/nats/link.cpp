@@ -314,7 +314,7 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   // Holds the event of `subject` for its sender, not yet announced.
   void hold_event(std::string_view subject, std::string_view payload);
   // Takes the held events of the sender `name` out of held_, in order.
-  std::vector<struct nats_held_event> take_held(const std::string& name);
+  std::vector<nats_held_event> take_held(const std::string& name);
   // Counts and reports an event of `sender` dropped for `why`.
   void drop_event(const std::string& sender, const std::string& subject, std::string_view why);
   // Drops the oldest held event, for `why`.
