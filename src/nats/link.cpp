@@ -284,6 +284,8 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   }
 
   void report(const std::string& subject, std::exception_ptr e);
+  // Counts a message received on `subject` and dropped, and reports why.
+  void drop(const std::string& subject, std::exception_ptr e);
   natsSubscription* subscribe(natsConnection* conn, const std::string& subject, nats_source source);
   // Publishes on the main connection, or with `at_once` on the requests'.
   natsStatus publish(const std::string& subject, std::string_view payload,
@@ -500,6 +502,11 @@ void nats_link_state::report(const std::string& subject, std::exception_ptr e) {
   } catch (...) {
     // An error handler that throws has nowhere to report to.
   }
+}
+
+void nats_link_state::drop(const std::string& subject, std::exception_ptr e) {
+  ++dropped;
+  report(subject, std::move(e));
 }
 
 natsSubscription* nats_link_state::subscribe(natsConnection* conn, const std::string& subject,
@@ -742,10 +749,7 @@ asio::awaitable<void> nats_link_state::start() {
   starting_ = false;
   if (options_.jetstream_history) {
     auto report = [weak = weak_from_this()](std::string subject, std::exception_ptr e) {
-      if (auto s = weak.lock()) {
-        ++s->dropped;
-        s->report(subject, e);
-      }
+      if (auto s = weak.lock()) s->drop(subject, e);
     };
     history_ = std::make_shared<nats_history>(executor(), blocking_.get_executor(), conn_,
                                               options_.prefix, options_.history_replicas,
@@ -888,8 +892,7 @@ bool nats_link_state::deliver_event(std::string_view subject, std::string_view p
     // are triggered in the order they arrive: within this call.
     router_access::state(router_)->trigger(*last_target_, &event_data_, this);
   } catch (...) {
-    ++dropped;
-    report(std::string(subject), std::current_exception());
+    drop(std::string(subject), std::current_exception());
   }
   return true;
 }
@@ -923,9 +926,8 @@ std::vector<nats_held_event> nats_link_state::take_held(const std::string& name)
 
 void nats_link_state::drop_event(const std::string& sender, const std::string& subject,
                                  std::string_view why) {
-  ++dropped;
-  report(subject, std::make_exception_ptr(nats_error("asio_signals: an event of sender '" + sender +
-                                                     "' is dropped: " + std::string(why))));
+  drop(subject, std::make_exception_ptr(nats_error("asio_signals: an event of sender '" + sender +
+                                                   "' is dropped: " + std::string(why))));
 }
 
 void nats_link_state::drop_oldest_held(std::string_view why) {
@@ -956,10 +958,7 @@ asio::awaitable<void> nats_link_state::handle(nats_message m) {
   } catch (...) {
     error = std::current_exception();
   }
-  if (error) {
-    ++dropped;
-    report(m.subject, error);
-  }
+  if (error) drop(m.subject, error);
 }
 
 asio::awaitable<void> nats_link_state::reconcile(std::string link, json::object presence) {
@@ -1120,8 +1119,7 @@ asio::awaitable<void> nats_link_state::serve_request(std::shared_ptr<nats_link_s
     method = std::string(request.at("method").as_string());
     params = decode_kwargs(request.at("params").as_object());
   } catch (...) {
-    ++dropped;
-    report(m.subject, std::current_exception());
+    drop(m.subject, std::current_exception());
     co_return;
   }
   try {
