@@ -528,6 +528,39 @@ BOOST_AUTO_TEST_CASE(a_warm_send_allocates_nothing) {
   BOOST_TEST(sum == 20 * 0 + 20 * 100 + 10 * (1 + 100));
 }
 
+// A server's turn starts the sends of every pipelined command it read before
+// any of them runs: 8 clients' batches of 32 are 256 sends at once. Once a
+// burst like that is warm, the next allocates nothing either: the thread keeps
+// the memory of as many sends as it had out at once.
+BOOST_AUTO_TEST_CASE(a_warm_burst_of_sends_allocates_nothing) {
+  asio::io_context ctx;
+  sig::signal s(ctx, sig::arg("n", 0));
+  int sum = 0;
+  s.connect([&sum](const sig::event& ev) { sum += ev.get<int>("n"); }, sig::key(7), asio::detached);
+  ctx.run();
+  const sig::key k(7);
+  const sig::sender from(&sender_a);
+  constexpr int burst = 256;
+  // The allocations of one burst, sent from a handler and run to the end.
+  auto burst_allocations = [&] {
+    const std::size_t before = allocations;
+    asio::post(ctx, [&] {
+      for (int i = 0; i < burst; ++i) s.send(from, k, sig::arg("n", 1), asio::detached);
+    });
+    ctx.restart();
+    ctx.run();
+    return allocations - before;
+  };
+  // Warming up: two bursts, since the signal's event state holds the
+  // options of its last send until the next, one more than a burst takes.
+  burst_allocations();
+  burst_allocations();
+  sum = 0;
+  BOOST_TEST(burst_allocations() == 0u);
+  BOOST_TEST(burst_allocations() == 0u);
+  BOOST_TEST(sum == 2 * burst);
+}
+
 // A trigger with data that no listener of its router hears, as a sender's
 // whose events only a NATS link publishes: warm, it allocates nothing, from
 // outside run() or from a handler inside it.
