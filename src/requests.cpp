@@ -33,7 +33,7 @@ void send_options::clear(std::size_t kept_values) noexcept {
 
 send_options* make_send_options() {
   if (options_cache* cache = options_cache::local()) {
-    if (auto kept = cache->take([](const auto&) { return true; })) return kept.release();
+    if (auto kept = cache->take()) return kept.release();
   }
   return new send_options();
 }

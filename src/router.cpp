@@ -79,8 +79,7 @@ void give_event_kwargs(send_request& r, const kwargs::value& sender, const kwarg
 
 trigger_options* make_trigger_options(std::string_view sender, std::string_view event) {
   std::unique_ptr<trigger_options> options;
-  if (trigger_cache* cache = trigger_cache::local())
-    options = cache->take([](const auto&) { return true; });
+  if (trigger_cache* cache = trigger_cache::local()) options = cache->take();
   if (!options) options = std::make_unique<trigger_options>();
   const std::size_t size = sender.size() + event.size();
   if (options->capacity < size) {

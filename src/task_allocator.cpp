@@ -10,6 +10,7 @@
 
 #include "thread_cache.hpp"
 
+#include <array>
 #include <utility>
 
 namespace asio_signals::detail {
@@ -45,9 +46,11 @@ class block {
   std::size_t size_ = 0;
 };
 
-// Task blocks come in sizes of multiples of 64 bytes, up to 1 KiB.
+// Task blocks come in sizes of multiples of 64 bytes, up to 1 KiB, and each
+// size has a cache of its own: a take finds a block of its size at the top.
 constexpr std::size_t task_granularity = 64;
-constexpr std::size_t largest_task_kept = 1024;
+constexpr std::size_t task_sizes = 16;
+constexpr std::size_t largest_task_kept = task_granularity * task_sizes;
 
 std::size_t task_size(std::size_t size) noexcept {
   if (size > std::size_t(-1) - task_granularity) return size;
@@ -57,30 +60,60 @@ std::size_t task_size(std::size_t size) noexcept {
 // Value blocks are all of one size.
 constexpr std::size_t value_block_size = 64;
 
-using task_cache = thread_cache<block<task_memory>>;
+template <std::size_t Index>
+struct task_size_tag {};
+
+// The cache of blocks of (Index + 1) * task_granularity bytes.
+template <std::size_t Index>
+using task_cache = thread_cache<block<task_memory>, task_size_tag<Index>>;
+
 using value_cache = thread_cache<block<value_memory>>;
+
+template <std::size_t Index>
+block<task_memory> take_task() noexcept {
+  task_cache<Index>* cache = task_cache<Index>::local();
+  return cache ? cache->take() : block<task_memory>();
+}
+
+template <std::size_t Index>
+void keep_task(block<task_memory>& b) noexcept {
+  if (task_cache<Index>* cache = task_cache<Index>::local()) cache->keep(b);
+}
+
+template <std::size_t... Index>
+constexpr auto task_takers(std::index_sequence<Index...>) {
+  return std::array{&take_task<Index>...};
+}
+
+template <std::size_t... Index>
+constexpr auto task_keepers(std::index_sequence<Index...>) {
+  return std::array{&keep_task<Index>...};
+}
+
+// By size: the take and keep of blocks of (index + 1) * task_granularity bytes.
+constexpr auto take_task_of = task_takers(std::make_index_sequence<task_sizes>());
+constexpr auto keep_task_of = task_keepers(std::make_index_sequence<task_sizes>());
 
 }  // namespace
 
 void* task_memory::allocate(std::size_t size) {
   size = task_size(size);
-  if (task_cache* cache = task_cache::local()) {
-    block<task_memory> b = cache->take([size](const auto& b) { return b.size() == size; });
-    if (b) return b.release();
+  if (size != 0 && size <= largest_task_kept) {
+    if (block<task_memory> b = take_task_of[size / task_granularity - 1]()) return b.release();
   }
   return ::operator new(size);
 }
 
 void task_memory::deallocate(void* p, std::size_t size) noexcept {
   block<task_memory> b(p, task_size(size));
-  if (b.size() > largest_task_kept) return;
-  if (task_cache* cache = task_cache::local()) cache->keep(b);
+  if (b.size() == 0 || b.size() > largest_task_kept) return;
+  keep_task_of[b.size() / task_granularity - 1](b);
 }
 
 void* value_memory::allocate(std::size_t size) {
   if (size > value_block_size) return ::operator new(size);
   if (value_cache* cache = value_cache::local()) {
-    block<value_memory> b = cache->take([](const auto&) { return true; });
+    block<value_memory> b = cache->take();
     if (b) return b.release();
   }
   return ::operator new(value_block_size);

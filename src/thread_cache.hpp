@@ -19,12 +19,11 @@ namespace asio_signals::detail {
 // The items a thread let go of, kept for it to reuse: the memory of tasks,
 // the options of sends. Up to N are kept, as many as a server's turn sends at
 // once (the pipelined commands of every client it read from), so that a burst
-// of sends reuses the memory of the last: a thread that sends and runs the
-// executor keeps no more than the most it had out at once, and one that only
-// runs it, up to N of what other threads sent. The room for them is allocated
-// when the first is kept, so a thread that keeps none costs nothing. An Item
-// owns what it holds.
-template <class Item, std::size_t N = 512>
+// of sends reuses the memory of the last. The room for them is allocated
+// when the first is kept, so a thread that keeps none costs nothing. Every
+// kept item serves any take: items that differ (blocks of each size) have a
+// cache each, told apart by Tag. An Item owns what it holds.
+template <class Item, class Tag = void, std::size_t N = 512>
 class thread_cache {
  public:
   thread_cache() = default;
@@ -37,27 +36,15 @@ class thread_cache {
   // destructor releases after that goes back to the heap.
   static thread_cache* local() noexcept { return closed_ ? nullptr : &local_; }
 
-  // Takes out a kept item that `fits` accepts, or an empty one. The search
-  // starts at the top, where keep() puts items until the cache is full, and
-  // looks at most `searched` deep: a thread mostly takes what it kept last.
-  template <class Fits>
-  Item take(Fits fits) noexcept {
-    const std::size_t last = size_ > searched ? size_ - searched : 0;
-    for (std::size_t i = size_; i-- > last;) {
-      if (fits(items_[i])) {
-        Item item = std::move(items_[i]);
-        if (i != size_ - 1) items_[i] = std::move(items_[size_ - 1]);
-        --size_;
-        return item;
-      }
-    }
-    return Item();
+  // Takes out the item kept last, or an empty one.
+  Item take() noexcept {
+    if (size_ == 0) return Item();
+    return std::move(items_[--size_]);
   }
 
   // Keeps `item`, leaving it empty; when full, in place of a kept one, each
-  // slot in turn, so that items a thread no longer uses (blocks of another
-  // size) give way in time. Without room for its items (out of memory), the
-  // cache keeps nothing and `item` stays as it was.
+  // slot in turn. Without room for its items (out of memory), the cache
+  // keeps nothing and `item` stays as it was.
   void keep(Item& item) noexcept {
     if (!items_) {
       items_.reset(new (std::nothrow) Item[N]);
@@ -72,8 +59,6 @@ class thread_cache {
   }
 
  private:
-  static constexpr std::size_t searched = 16;
-
   static thread_local bool closed_;
   static thread_local thread_cache local_;
 
@@ -83,11 +68,11 @@ class thread_cache {
   std::size_t next_ = 0;
 };
 
-template <class Item, std::size_t N>
-thread_local bool thread_cache<Item, N>::closed_ = false;
+template <class Item, class Tag, std::size_t N>
+thread_local bool thread_cache<Item, Tag, N>::closed_ = false;
 
-template <class Item, std::size_t N>
-thread_local thread_cache<Item, N> thread_cache<Item, N>::local_;
+template <class Item, class Tag, std::size_t N>
+thread_local thread_cache<Item, Tag, N> thread_cache<Item, Tag, N>::local_;
 
 }  // namespace asio_signals::detail
 
