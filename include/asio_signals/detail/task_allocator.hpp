@@ -18,7 +18,7 @@
 namespace asio_signals::detail {
 
 // The memory of a signal's operations, which each thread recycles: the last
-// 512 task blocks (of up to 1 KiB) it freed.
+// 512 task blocks of each size (multiples of 64 bytes up to 1 KiB) it freed.
 struct task_memory {
   ASIO_SIGNALS_DECL static void* allocate(std::size_t size);
   ASIO_SIGNALS_DECL static void deallocate(void* p, std::size_t size) noexcept;
