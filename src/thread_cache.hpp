@@ -17,12 +17,13 @@
 namespace asio_signals::detail {
 
 // The items a thread let go of, kept for it to reuse: the memory of tasks,
-// the options of sends. Up to N are kept, as many as a server's turn sends at
-// once (the pipelined commands of every client it read from), so that a burst
-// of sends reuses the memory of the last. The room for them is allocated
-// when the first is kept, so a thread that keeps none costs nothing. Every
-// kept item serves any take: items that differ (blocks of each size) have a
-// cache each, told apart by Tag. An Item owns what it holds.
+// the options of sends. Up to N are kept (512: the sends of 16 pipelining
+// clients' batches of 32, started in one turn of a server before any
+// completes), so that a burst of sends reuses the memory of the last. The
+// room for them is allocated when the first is kept, so a thread that keeps
+// none costs nothing. Every kept item serves any take: items that differ
+// (blocks of each size) have a cache each, told apart by Tag. An Item owns
+// what it holds.
 template <class Item, class Tag = void, std::size_t N = 512>
 class thread_cache {
  public:

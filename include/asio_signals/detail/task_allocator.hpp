@@ -17,15 +17,15 @@
 
 namespace asio_signals::detail {
 
-// The memory of a signal's operations, which each thread recycles: the last
-// 512 task blocks of each size (multiples of 64 bytes up to 1 KiB) it freed.
+// The memory of a signal's operations, which each thread recycles: up to 512
+// of the task blocks of each size (multiples of 64 bytes up to 1 KiB) it freed.
 struct task_memory {
   ASIO_SIGNALS_DECL static void* allocate(std::size_t size);
   ASIO_SIGNALS_DECL static void deallocate(void* p, std::size_t size) noexcept;
 };
 
-// The memory of kwarg values, which each thread recycles: the last 512 blocks
-// of up to 64 bytes it freed, enough for a value of up to 32 bytes (a
+// The memory of kwarg values, which each thread recycles: up to 512 of the
+// blocks of up to 64 bytes it freed, enough for a value of up to 32 bytes (a
 // std::string) with its reference counts.
 struct value_memory {
   ASIO_SIGNALS_DECL static void* allocate(std::size_t size);
