@@ -33,6 +33,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace asio = boost::asio;
@@ -300,6 +301,52 @@ CO_TEST_CASE(garbage_on_a_subject_is_dropped_reported_and_counted) {
   co_await a.trigger("temp", "cold");
   BOOST_TEST(co_await eventually([&] { return received.size() == 2; }));
   BOOST_TEST(received.size() == 2u);
+  co_await la.stop();
+  co_await lb.stop();
+}
+
+CO_TEST_CASE(messages_beyond_pending_bytes_are_dropped_counted_and_reported) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex), b(ex);
+  error_log errors;
+  auto oa = options_for(server), ob = options_for(server);
+  oa.presence_expiry = ob.presence_expiry = 5s;
+  ob.on_error = errors.handler();
+  ob.pending_bytes = 4096;
+  sig::nats_link la(a, oa), lb(b, ob);
+  std::vector<std::int64_t> ticks;
+  co_await b.add_listener(tick_recorder(ticks), "counter", "tick");
+  co_await lb.start();
+  co_await la.start();
+  co_await a.add_sender("counter", sig::events("tick"));
+  BOOST_TEST_REQUIRE(co_await connected_eventually(b, "counter"));
+  // The executor is held while a raw client publishes about 50 KB of the
+  // sender's events and cnats's threads receive them.
+  constexpr std::int64_t n = 400;
+  {
+    raw_client raw(server.url());
+    const std::string pad(100, 'x');
+    for (std::int64_t i = 1; i <= n; ++i)
+      raw.publish("t.s.ev.counter.tick",
+                  "{\"i\":" + std::to_string(i) + ",\"pad\":\"" + pad + "\"}");
+    std::this_thread::sleep_for(100ms);
+  }
+  BOOST_TEST(co_await eventually(
+      [&] { return static_cast<std::int64_t>(ticks.size() + lb.dropped_messages()) == n; }));
+  // The first ones fit, in order; the others are counted, and reported once.
+  BOOST_TEST(!ticks.empty());
+  BOOST_TEST(ticks.size() < 40u);
+  for (std::size_t i = 0; i < ticks.size(); ++i) BOOST_TEST(ticks[i] == std::int64_t(i + 1));
+  BOOST_TEST_REQUIRE(errors.messages.size() == 1u);
+  BOOST_TEST(errors.subjects[0] == "t.s.ev.counter.tick");
+  BOOST_TEST(
+      test::contains(errors.messages[0], std::to_string(lb.dropped_messages()) + " messages"),
+      errors.messages[0]);
+  BOOST_TEST(test::contains(errors.messages[0], "nats_options::pending_bytes"), errors.messages[0]);
+  // The link takes the events that follow.
+  co_await a.trigger("counter", "tick", sig::arg("i", n + 1));
+  BOOST_TEST(co_await eventually([&] { return !ticks.empty() && ticks.back() == n + 1; }));
   co_await la.stop();
   co_await lb.stop();
 }
@@ -605,6 +652,9 @@ BOOST_AUTO_TEST_CASE(invalid_options_are_rejected) {
   sig::nats_options slow = ok;
   slow.presence_expiry = slow.heartbeat_interval;
   BOOST_TEST(rejects(slow));
+  sig::nats_options no_room = ok;
+  no_room.pending_bytes = 0;
+  BOOST_TEST(rejects(no_room));
 }
 
 CO_TEST_CASE(values_are_json_and_unencodable_ones_fail_the_trigger) {

@@ -98,6 +98,14 @@ struct nats_options {
   /// counted in nats_link::dropped_messages() and reported.
   std::size_t held_event_bytes = 8 * 1024 * 1024;
 
+  /// The bytes (subjects, replies and payloads) of the messages received
+  /// and not yet taken by the router's executor that the link keeps, at
+  /// most: when the executor falls behind, each message beyond them is
+  /// dropped, counted in nats_link::dropped_messages() and reported. cnats's
+  /// queue of each subscription, before the link's, has the same bound (at
+  /// most @c INT_MAX) and no bound in messages.
+  std::size_t pending_bytes = 64 * 1024 * 1024;
+
   /// The bytes buffered while reconnecting; a publish beyond them fails and
   /// is counted in nats_link::failed_publishes().
   int reconnect_buffer_bytes = 8 * 1024 * 1024;
@@ -233,8 +241,9 @@ class nats_link {
 
   /// The messages received on the link's subjects that were dropped: those
   /// that could not be decoded, the events held for senders not announced in
-  /// time (nats_options::held_event_bytes), and those of senders that are
-  /// this process's own.
+  /// time (nats_options::held_event_bytes), those of senders that are this
+  /// process's own, and those beyond nats_options::pending_bytes while the
+  /// router's executor was behind.
   std::uint64_t dropped_messages() const noexcept;
 
   /// The events, announcements and replies that could not be sent: a full

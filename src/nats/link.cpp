@@ -31,6 +31,8 @@
 #include <array>
 #include <atomic>
 #include <charconv>
+#include <climits>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <iterator>
@@ -106,6 +108,13 @@ struct nats_anchor {
 // executor), and a burst does not hold its memory for good.
 class nats_inbox {
  public:
+  // The bytes of a message as an inbox keeps it.
+  static std::size_t size_of(natsMsg* msg) {
+    const char* reply = natsMsg_GetReply(msg);
+    return std::strlen(natsMsg_GetSubject(msg)) + (reply ? std::strlen(reply) : 0) +
+           static_cast<std::size_t>(natsMsg_GetDataLength(msg));
+  }
+
   void append(nats_source source, natsMsg* msg) {
     const std::size_t start = text_.size();
     entries_.push_back(entry{source, natsMsg_IsNoResponders(msg), 0, 0, 0});
@@ -140,6 +149,9 @@ class nats_inbox {
     }
   }
 
+  // The bytes of the messages kept.
+  std::size_t bytes() const noexcept { return text_.size(); }
+
   void clear() noexcept {
     entries_.clear();
     text_.clear();
@@ -171,11 +183,19 @@ class nats_inbox {
 
 // The messages received and not yet taken by the executor: cnats's threads
 // append to it and post a drain only when none is pending, so that a burst
-// costs one post, and messages keep the order they arrived in.
+// costs one post, and messages keep the order they arrived in. Those that
+// would take it beyond `limit` bytes are counted instead, for the drain to
+// report.
 struct nats_mailbox {
+  explicit nats_mailbox(std::size_t limit) : limit(limit) {}
+
+  const std::size_t limit;
   std::mutex mutex;
   nats_inbox messages;
   bool drain_posted = false;
+  std::uint64_t overflowed = 0;
+  // The subject of the first message counted in `overflowed`.
+  std::string overflow_subject;
 };
 
 // A remote request waiting for its reply: the timer expires at its timeout
@@ -254,6 +274,8 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
         options_.presence_expiry <= options_.heartbeat_interval)
       throw std::invalid_argument(
           "asio_signals: nats_options needs 0 < heartbeat_interval < presence_expiry");
+    if (options_.pending_bytes == 0)
+      throw std::invalid_argument("asio_signals: nats_options::pending_bytes is 0");
   }
 
   asio::awaitable<void> start();
@@ -263,7 +285,10 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   // Takes the messages of the mailbox, on the executor.
   void drain(nats_mailbox& mailbox);
   void on_anchor_done() { --open_anchors_; }
-  void on_connection_event(natsStatus status, bool closed, bool reconnected);
+  // An event of the connection, or an error of the subscription to
+  // `subscribed`.
+  void on_connection_event(natsStatus status, bool closed, bool reconnected,
+                           const std::string& subscribed);
 
   asio::any_io_executor executor() const { return router_.get_executor(); }
 
@@ -287,6 +312,9 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   // Counts a message received on `subject` and dropped, and reports why.
   void drop(const std::string& subject, std::exception_ptr e);
   natsSubscription* subscribe(natsConnection* conn, const std::string& subject, nats_source source);
+  // Counts in `dropped` what cnats dropped from the queues of the link's
+  // subscriptions (a slow consumer) since last counted.
+  void count_client_drops();
   // Publishes on the main connection, or with `at_once` on the requests'.
   natsStatus publish(const std::string& subject, std::string_view payload,
                      const std::string& reply = std::string(), bool at_once = false);
@@ -348,8 +376,11 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   natsConnection* requests_conn_ = nullptr;
   std::vector<natsSubscription*> subscriptions_;
   std::map<std::string, natsSubscription*> request_subscriptions_;
+  // Per subscription, the messages cnats dropped (a slow consumer) that are
+  // counted in `dropped`.
+  std::map<natsSubscription*, std::int64_t> client_drops_;
   int open_anchors_ = 0;
-  std::shared_ptr<nats_mailbox> mailbox_ = std::make_shared<nats_mailbox>();
+  std::shared_ptr<nats_mailbox> mailbox_ = std::make_shared<nats_mailbox>(options_.pending_bytes);
   // The messages of one drain, kept to reuse their capacity.
   nats_inbox drained_;
   // Parses the payloads of events, one after another in the signal loop,
@@ -411,11 +442,17 @@ namespace {
 
 void on_nats_message(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
   auto* anchor = static_cast<nats_anchor*>(closure);
+  nats_mailbox& mailbox = *anchor->mailbox;
+  const std::size_t size = nats_inbox::size_of(msg);
   bool post = false;
   {
-    std::lock_guard lock(anchor->mailbox->mutex);
-    anchor->mailbox->messages.append(anchor->source, msg);
-    post = !std::exchange(anchor->mailbox->drain_posted, true);
+    std::lock_guard lock(mailbox.mutex);
+    if (size <= mailbox.limit && mailbox.messages.bytes() <= mailbox.limit - size) {
+      mailbox.messages.append(anchor->source, msg);
+    } else if (mailbox.overflowed++ == 0) {
+      mailbox.overflow_subject = natsMsg_GetSubject(msg);
+    }
+    post = !std::exchange(mailbox.drain_posted, true);
   }
   natsMsg_Destroy(msg);
   if (post)
@@ -436,11 +473,13 @@ void on_subscription_complete(void* closure) {
   release_anchor(static_cast<nats_anchor*>(closure));
 }
 
-void post_connection_event(void* closure, natsStatus status, bool closed, bool reconnected) {
+void post_connection_event(void* closure, natsStatus status, bool closed, bool reconnected,
+                           std::string subject = std::string()) {
   auto* anchor = static_cast<nats_anchor*>(closure);
   post_counted(anchor->posted, anchor->executor,
-               [state = anchor->state, status, closed, reconnected] {
-                 if (auto s = state.lock()) s->on_connection_event(status, closed, reconnected);
+               [state = anchor->state, status, closed, reconnected, subject = std::move(subject)] {
+                 if (auto s = state.lock())
+                   s->on_connection_event(status, closed, reconnected, subject);
                });
 }
 
@@ -457,8 +496,9 @@ void on_closed(natsConnection*, void* closure) {
   release_anchor(static_cast<nats_anchor*>(closure));
 }
 
-void on_async_error(natsConnection*, natsSubscription*, natsStatus status, void* closure) {
-  post_connection_event(closure, status, false, false);
+void on_async_error(natsConnection*, natsSubscription* sub, natsStatus status, void* closure) {
+  const char* subject = sub ? natsSubscription_GetSubject(sub) : nullptr;
+  post_connection_event(closure, status, false, false, subject ? subject : "");
 }
 
 // Connects, on the link's blocking thread. With an anchor, the connection's
@@ -515,6 +555,11 @@ natsSubscription* nats_link_state::subscribe(natsConnection* conn, const std::st
       new nats_anchor{executor(), posted_ops_of(executor()), weak_from_this(), source, mailbox_};
   natsSubscription* sub = nullptr;
   natsStatus s = natsConnection_Subscribe(&sub, conn, subject.c_str(), on_nats_message, anchor);
+  // The link's mailbox bounds the messages; cnats's queue only waits for
+  // its delivery thread.
+  const int pending_bytes =
+      static_cast<int>(std::min<std::size_t>(options_.pending_bytes, INT_MAX));
+  if (s == NATS_OK) s = natsSubscription_SetPendingLimits(sub, -1, pending_bytes);
   if (s == NATS_OK) s = natsSubscription_SetOnCompleteCB(sub, on_subscription_complete, anchor);
   if (s != NATS_OK) {
     if (sub) natsSubscription_Destroy(sub);
@@ -522,7 +567,18 @@ natsSubscription* nats_link_state::subscribe(natsConnection* conn, const std::st
     throw nats_error("asio_signals: cannot subscribe to " + subject + ": " + status_text(s));
   }
   ++open_anchors_;
+  client_drops_.emplace(sub, 0);
   return sub;
+}
+
+void nats_link_state::count_client_drops() {
+  for (auto& [sub, counted] : client_drops_) {
+    std::int64_t n = 0;
+    if (natsSubscription_GetDropped(sub, &n) == NATS_OK && n > counted) {
+      dropped += static_cast<std::uint64_t>(n - counted);
+      counted = n;
+    }
+  }
 }
 
 natsStatus nats_link_state::publish(const std::string& subject, std::string_view payload,
@@ -596,6 +652,8 @@ void nats_link_state::on_presence(const event& ev) {
     local_senders_.erase(name);
     last_subject_ = nullptr;
     if (auto it = request_subscriptions_.find(name); it != request_subscriptions_.end()) {
+      count_client_drops();
+      client_drops_.erase(it->second);
       natsSubscription_Unsubscribe(it->second);
       natsSubscription_Destroy(it->second);
       request_subscriptions_.erase(it);
@@ -622,10 +680,22 @@ void nats_link_state::on_local_trigger(std::string_view sender, std::string_view
 }
 
 void nats_link_state::drain(nats_mailbox& mailbox) {
+  std::uint64_t overflowed = 0;
+  std::string overflow_subject;
   {
     std::lock_guard lock(mailbox.mutex);
     drained_.swap(mailbox.messages);
     mailbox.drain_posted = false;
+    overflowed = std::exchange(mailbox.overflowed, 0);
+    if (overflowed > 0) overflow_subject.swap(mailbox.overflow_subject);
+  }
+  if (overflowed > 0) {
+    dropped += overflowed;
+    report(overflow_subject,
+           std::make_exception_ptr(
+               nats_error("asio_signals: " + std::to_string(overflowed) +
+                          " messages received are dropped, the first on this subject: the router's "
+                          "executor fell behind by more than nats_options::pending_bytes")));
   }
   drained_.for_each(
       [this](nats_source source, const nats_message_view& m) { on_message(source, m); });
@@ -664,7 +734,8 @@ void nats_link_state::on_message(nats_source source, const nats_message_view& m)
   }
 }
 
-void nats_link_state::on_connection_event(natsStatus status, bool closed, bool reconnected) {
+void nats_link_state::on_connection_event(natsStatus status, bool closed, bool reconnected,
+                                          const std::string& subscribed) {
   if (!started_) return;
   if (reconnected) {
     // The others may have expired this link's senders meanwhile.
@@ -676,7 +747,13 @@ void nats_link_state::on_connection_event(natsStatus status, bool closed, bool r
                             : "asio_signals: NATS: " + std::string(natsStatus_GetText(status));
   if (status == NATS_CONNECTION_DISCONNECTED)
     what = "asio_signals: disconnected from the NATS server; reconnecting";
-  report(std::string(), std::make_exception_ptr(nats_error(what)));
+  if (status == NATS_SLOW_CONSUMER) {
+    count_client_drops();
+    what =
+        "asio_signals: NATS: messages of this subscription are dropped: cnats's queue of it "
+        "exceeded nats_options::pending_bytes (a slow consumer)";
+  }
+  report(subscribed, std::make_exception_ptr(nats_error(what)));
 }
 
 template <class Predicate>
@@ -787,6 +864,8 @@ asio::awaitable<void> nats_link_state::stop() {
   wake_.cancel();
   heartbeat_.cancel();
   for (auto& [id, p] : pending_) p->timer.cancel();
+  count_client_drops();
+  client_drops_.clear();
   std::vector<natsSubscription*> subs = std::move(subscriptions_);
   // New requests get NATS's "no responders"; those being served answer
   // before the senders say bye.
@@ -844,6 +923,7 @@ asio::awaitable<void> nats_link_state::consume(std::shared_ptr<nats_link_state>)
 asio::awaitable<void> nats_link_state::heartbeat(std::shared_ptr<nats_link_state>) {
   while (started_) {
     publish_presence();
+    count_client_drops();
     auto now = std::chrono::steady_clock::now();
     for (auto it = links_seen_.begin(); it != links_seen_.end();) {
       if (now - it->second > options_.presence_expiry) {
