@@ -32,7 +32,6 @@
 #include <atomic>
 #include <charconv>
 #include <climits>
-#include <cstring>
 #include <deque>
 #include <functional>
 #include <iterator>
@@ -108,24 +107,35 @@ struct nats_anchor {
 // executor), and a burst does not hold its memory for good.
 class nats_inbox {
  public:
-  // The bytes of a message as an inbox keeps it.
-  static std::size_t size_of(natsMsg* msg) {
-    const char* reply = natsMsg_GetReply(msg);
-    return std::strlen(natsMsg_GetSubject(msg)) + (reply ? std::strlen(reply) : 0) +
-           static_cast<std::size_t>(natsMsg_GetDataLength(msg));
-  }
+  // What an inbox copies of a message.
+  struct texts {
+    explicit texts(natsMsg* msg)
+        : subject(natsMsg_GetSubject(msg)),
+          reply(or_empty(natsMsg_GetReply(msg))),
+          data(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))),
+          no_responders(natsMsg_IsNoResponders(msg)) {}
 
-  void append(nats_source source, natsMsg* msg) {
+    std::size_t size() const noexcept { return subject.size() + reply.size() + data.size(); }
+
+    std::string_view subject;
+    std::string_view reply;
+    std::string_view data;
+    bool no_responders;
+
+   private:
+    static std::string_view or_empty(const char* text) noexcept {
+      return text ? std::string_view(text) : std::string_view();
+    }
+  };
+
+  void append(nats_source source, const texts& m) {
     const std::size_t start = text_.size();
-    entries_.push_back(entry{source, natsMsg_IsNoResponders(msg), 0, 0, 0});
+    entries_.push_back(
+        entry{source, m.no_responders, m.subject.size(), m.reply.size(), m.data.size()});
     try {
-      entry& e = entries_.back();
-      text_ += natsMsg_GetSubject(msg);
-      e.subject = text_.size() - start;
-      if (const char* reply = natsMsg_GetReply(msg)) text_ += reply;
-      e.reply = text_.size() - start - e.subject;
-      e.data = static_cast<std::size_t>(natsMsg_GetDataLength(msg));
-      text_.append(natsMsg_GetData(msg), e.data);
+      text_ += m.subject;
+      text_ += m.reply;
+      text_ += m.data;
     } catch (...) {
       // A failed append leaves the inbox as it was.
       entries_.pop_back();
@@ -443,14 +453,15 @@ namespace {
 void on_nats_message(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
   auto* anchor = static_cast<nats_anchor*>(closure);
   nats_mailbox& mailbox = *anchor->mailbox;
-  const std::size_t size = nats_inbox::size_of(msg);
+  const nats_inbox::texts m(msg);
+  const std::size_t size = m.size();
   bool post = false;
   {
     std::lock_guard lock(mailbox.mutex);
     if (size <= mailbox.limit && mailbox.messages.bytes() <= mailbox.limit - size) {
-      mailbox.messages.append(anchor->source, msg);
+      mailbox.messages.append(anchor->source, m);
     } else if (mailbox.overflowed++ == 0) {
-      mailbox.overflow_subject = natsMsg_GetSubject(msg);
+      mailbox.overflow_subject = m.subject;
     }
     post = !std::exchange(mailbox.drain_posted, true);
   }
