@@ -347,6 +347,17 @@ CO_TEST_CASE(messages_beyond_pending_bytes_are_dropped_counted_and_reported) {
   // The link takes the events that follow.
   co_await a.trigger("counter", "tick", sig::arg("i", n + 1));
   BOOST_TEST(co_await eventually([&] { return !ticks.empty() && ticks.back() == n + 1; }));
+  // A message larger than the bound is dropped by cnats's queue, before the
+  // mailbox: counted, and reported with the subscription's subject.
+  const std::uint64_t dropped = lb.dropped_messages();
+  raw_client(server.url())
+      .publish("t.s.ev.counter.tick", "{\"i\":0,\"pad\":\"" + std::string(5000, 'x') + "\"}");
+  BOOST_TEST(co_await eventually([&] { return lb.dropped_messages() == dropped + 1; }));
+  BOOST_TEST_REQUIRE(errors.messages.size() == 2u);
+  BOOST_TEST(errors.subjects[1] == "t.s.>");
+  BOOST_TEST(test::contains(errors.messages[1], "nats_options::pending_bytes"), errors.messages[1]);
+  co_await a.trigger("counter", "tick", sig::arg("i", n + 2));
+  BOOST_TEST(co_await eventually([&] { return ticks.back() == n + 2; }));
   co_await la.stop();
   co_await lb.stop();
 }
