@@ -334,28 +334,33 @@ CO_TEST_CASE(messages_beyond_pending_bytes_are_dropped_counted_and_reported) {
   }
   BOOST_TEST(co_await eventually(
       [&] { return static_cast<std::int64_t>(ticks.size() + lb.dropped_messages()) == n; }));
-  // The first ones fit, in order; the others are counted, and reported once.
+  // The first ones fit, in order; the others are counted, and reported by
+  // the mailbox (and by cnats's queue, if its delivery thread fell behind
+  // too: it has the same bound).
   BOOST_TEST(!ticks.empty());
   BOOST_TEST(ticks.size() < 40u);
   for (std::size_t i = 0; i < ticks.size(); ++i) BOOST_TEST(ticks[i] == std::int64_t(i + 1));
-  BOOST_TEST_REQUIRE(errors.messages.size() == 1u);
-  BOOST_TEST(errors.subjects[0] == "t.s.ev.counter.tick");
-  BOOST_TEST(
-      test::contains(errors.messages[0], std::to_string(lb.dropped_messages()) + " messages"),
-      errors.messages[0]);
-  BOOST_TEST(test::contains(errors.messages[0], "nats_options::pending_bytes"), errors.messages[0]);
+  BOOST_TEST_REQUIRE(!errors.messages.empty());
+  for (const auto& message : errors.messages)
+    BOOST_TEST(test::contains(message, "nats_options::pending_bytes"), message);
+  BOOST_TEST(std::count(errors.subjects.begin(), errors.subjects.end(), "t.s.ev.counter.tick") >=
+             1);
   // The link takes the events that follow.
   co_await a.trigger("counter", "tick", sig::arg("i", n + 1));
   BOOST_TEST(co_await eventually([&] { return !ticks.empty() && ticks.back() == n + 1; }));
   // A message larger than the bound is dropped by cnats's queue, before the
   // mailbox: counted, and reported with the subscription's subject.
   const std::uint64_t dropped = lb.dropped_messages();
+  const std::size_t reports = errors.messages.size();
   raw_client(server.url())
       .publish("t.s.ev.counter.tick", "{\"i\":0,\"pad\":\"" + std::string(5000, 'x') + "\"}");
-  BOOST_TEST(co_await eventually([&] { return lb.dropped_messages() == dropped + 1; }));
-  BOOST_TEST_REQUIRE(errors.messages.size() == 2u);
-  BOOST_TEST(errors.subjects[1] == "t.s.>");
-  BOOST_TEST(test::contains(errors.messages[1], "nats_options::pending_bytes"), errors.messages[1]);
+  BOOST_TEST(co_await eventually([&] {
+    return lb.dropped_messages() == dropped + 1 && errors.messages.size() == reports + 1;
+  }));
+  BOOST_TEST_REQUIRE(errors.messages.size() == reports + 1);
+  BOOST_TEST(errors.subjects.back() == "t.s.>");
+  BOOST_TEST(test::contains(errors.messages.back(), "nats_options::pending_bytes"),
+             errors.messages.back());
   co_await a.trigger("counter", "tick", sig::arg("i", n + 2));
   BOOST_TEST(co_await eventually([&] { return ticks.back() == n + 2; }));
   co_await la.stop();

@@ -102,8 +102,9 @@ struct nats_options {
   /// and not yet taken by the router's executor that the link keeps, at
   /// most: when the executor falls behind, each message beyond them is
   /// dropped, counted in nats_link::dropped_messages() and reported. cnats's
-  /// queue of each subscription, before the link's, has the same bound (at
-  /// most @c INT_MAX) and no bound in messages.
+  /// queue of each subscription, before the link's, holds at most as many
+  /// bytes of payloads (and at most @c INT_MAX), and a message per 64 of
+  /// them (at least 65,536).
   std::size_t pending_bytes = 64 * 1024 * 1024;
 
   /// The bytes buffered while reconnecting; a publish beyond them fails and
@@ -243,7 +244,8 @@ class nats_link {
   /// that could not be decoded, the events held for senders not announced in
   /// time (nats_options::held_event_bytes), those of senders that are this
   /// process's own, and those beyond nats_options::pending_bytes while the
-  /// router's executor was behind.
+  /// router's executor was behind, in the link's mailbox or in cnats's
+  /// queues (a slow consumer).
   std::uint64_t dropped_messages() const noexcept;
 
   /// The events, announcements and replies that could not be sent: a full

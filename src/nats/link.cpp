@@ -38,6 +38,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <random>
 #include <set>
@@ -458,10 +459,21 @@ void on_nats_message(natsConnection*, natsSubscription*, natsMsg* msg, void* clo
   bool post = false;
   {
     std::lock_guard lock(mailbox.mutex);
+    bool kept = false;
     if (size <= mailbox.limit && mailbox.messages.bytes() <= mailbox.limit - size) {
-      mailbox.messages.append(anchor->source, m);
-    } else if (mailbox.overflowed++ == 0) {
-      mailbox.overflow_subject = m.subject;
+      try {
+        mailbox.messages.append(anchor->source, m);
+        kept = true;
+      } catch (const std::bad_alloc&) {
+        // Counted with those beyond the bound: nothing may escape to cnats.
+      }
+    }
+    if (!kept && mailbox.overflowed++ == 0) {
+      try {
+        mailbox.overflow_subject = m.subject;
+      } catch (const std::bad_alloc&) {
+        // Reported without its subject.
+      }
     }
     post = !std::exchange(mailbox.drain_posted, true);
   }
@@ -567,10 +579,12 @@ natsSubscription* nats_link_state::subscribe(natsConnection* conn, const std::st
   natsSubscription* sub = nullptr;
   natsStatus s = natsConnection_Subscribe(&sub, conn, subject.c_str(), on_nats_message, anchor);
   // The link's mailbox bounds the messages; cnats's queue only waits for
-  // its delivery thread.
-  const int pending_bytes =
-      static_cast<int>(std::min<std::size_t>(options_.pending_bytes, INT_MAX));
-  if (s == NATS_OK) s = natsSubscription_SetPendingLimits(sub, -1, pending_bytes);
+  // its delivery thread. It counts payloads' bytes only, so it is held to a
+  // message per 64 of them too (at least cnats's default, 65,536).
+  const std::size_t bytes = std::min<std::size_t>(options_.pending_bytes, INT_MAX);
+  const std::size_t messages = std::max<std::size_t>(bytes / 64, 65536);
+  if (s == NATS_OK)
+    s = natsSubscription_SetPendingLimits(sub, static_cast<int>(messages), static_cast<int>(bytes));
   if (s == NATS_OK) s = natsSubscription_SetOnCompleteCB(sub, on_subscription_complete, anchor);
   if (s != NATS_OK) {
     if (sub) natsSubscription_Destroy(sub);
@@ -706,7 +720,8 @@ void nats_link_state::drain(nats_mailbox& mailbox) {
            std::make_exception_ptr(
                nats_error("asio_signals: " + std::to_string(overflowed) +
                           " messages received are dropped, the first on this subject: the router's "
-                          "executor fell behind by more than nats_options::pending_bytes")));
+                          "executor fell behind by more than nats_options::pending_bytes (or "
+                          "memory ran out)")));
   }
   drained_.for_each(
       [this](nats_source source, const nats_message_view& m) { on_message(source, m); });
