@@ -330,7 +330,7 @@ CO_TEST_CASE(messages_beyond_pending_bytes_are_dropped_counted_and_reported) {
     for (std::int64_t i = 1; i <= n; ++i)
       raw.publish("t.s.ev.counter.tick",
                   "{\"i\":" + std::to_string(i) + ",\"pad\":\"" + pad + "\"}");
-    std::this_thread::sleep_for(100ms);
+    std::this_thread::sleep_for(300ms);
   }
   BOOST_TEST(co_await eventually(
       [&] { return static_cast<std::int64_t>(ticks.size() + lb.dropped_messages()) == n; }));
@@ -343,24 +343,33 @@ CO_TEST_CASE(messages_beyond_pending_bytes_are_dropped_counted_and_reported) {
   BOOST_TEST_REQUIRE(!errors.messages.empty());
   for (const auto& message : errors.messages)
     BOOST_TEST(test::contains(message, "nats_options::pending_bytes"), message);
-  BOOST_TEST(std::count(errors.subjects.begin(), errors.subjects.end(), "t.s.ev.counter.tick") >=
-             1);
+  // The mailbox's reports (one per drain) give their counts; all of them
+  // when cnats's queue dropped none.
+  std::uint64_t reported = 0;
+  for (std::size_t i = 0; i < errors.messages.size(); ++i)
+    if (errors.subjects[i] == "t.s.ev.counter.tick")
+      reported += std::stoull(errors.messages[i].substr(errors.messages[i].find(' ') + 1));
+  BOOST_TEST(reported > 0u);
+  if (std::count(errors.subjects.begin(), errors.subjects.end(), "t.s.>") == 0)
+    BOOST_TEST(reported == lb.dropped_messages());
   // The link takes the events that follow.
   co_await a.trigger("counter", "tick", sig::arg("i", n + 1));
   BOOST_TEST(co_await eventually([&] { return !ticks.empty() && ticks.back() == n + 1; }));
   // A message larger than the bound is dropped by cnats's queue, before the
   // mailbox: counted, and reported with the subscription's subject.
+  // (A report of the burst's may still be on its way.)
   const std::uint64_t dropped = lb.dropped_messages();
   const std::size_t reports = errors.messages.size();
+  auto reported_by_cnats = [&] {
+    return std::count(errors.subjects.begin() + std::ptrdiff_t(reports), errors.subjects.end(),
+                      "t.s.>") > 0;
+  };
   raw_client(server.url())
       .publish("t.s.ev.counter.tick", "{\"i\":0,\"pad\":\"" + std::string(5000, 'x') + "\"}");
-  BOOST_TEST(co_await eventually([&] {
-    return lb.dropped_messages() == dropped + 1 && errors.messages.size() == reports + 1;
-  }));
-  BOOST_TEST_REQUIRE(errors.messages.size() == reports + 1);
-  BOOST_TEST(errors.subjects.back() == "t.s.>");
-  BOOST_TEST(test::contains(errors.messages.back(), "nats_options::pending_bytes"),
-             errors.messages.back());
+  BOOST_TEST(co_await eventually(
+      [&] { return lb.dropped_messages() == dropped + 1 && reported_by_cnats(); }));
+  BOOST_TEST(std::count(errors.subjects.begin() + std::ptrdiff_t(reports), errors.subjects.end(),
+                        "t.s.ev.counter.tick") == 0);
   co_await a.trigger("counter", "tick", sig::arg("i", n + 2));
   BOOST_TEST(co_await eventually([&] { return ticks.back() == n + 2; }));
   co_await la.stop();

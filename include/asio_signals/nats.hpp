@@ -243,9 +243,9 @@ class nats_link {
   /// The messages received on the link's subjects that were dropped: those
   /// that could not be decoded, the events held for senders not announced in
   /// time (nats_options::held_event_bytes), those of senders that are this
-  /// process's own, and those beyond nats_options::pending_bytes while the
-  /// router's executor was behind, in the link's mailbox or in cnats's
-  /// queues (a slow consumer).
+  /// process's own, and those that did not fit within
+  /// nats_options::pending_bytes (or in memory), in the link's mailbox or in
+  /// cnats's queues (a slow consumer).
   std::uint64_t dropped_messages() const noexcept;
 
   /// The events, announcements and replies that could not be sent: a full

@@ -478,18 +478,29 @@ void on_nats_message(natsConnection*, natsSubscription*, natsMsg* msg, void* clo
     post = !std::exchange(mailbox.drain_posted, true);
   }
   natsMsg_Destroy(msg);
-  if (post)
+  if (!post) return;
+  try {
     post_counted(anchor->posted, anchor->executor,
                  [state = anchor->state, mailbox = anchor->mailbox] {
                    if (auto s = state.lock()) s->drain(*mailbox);
                  });
+  } catch (const std::bad_alloc&) {
+    // The messages wait in the mailbox for the next message's post.
+    std::lock_guard lock(mailbox.mutex);
+    mailbox.drain_posted = false;
+  }
 }
 
 void release_anchor(nats_anchor* anchor) {
-  post_counted(anchor->posted, anchor->executor, [anchor] {
-    std::unique_ptr<nats_anchor> owned(anchor);
-    if (auto s = owned->state.lock()) s->on_anchor_done();
-  });
+  try {
+    post_counted(anchor->posted, anchor->executor, [anchor] {
+      std::unique_ptr<nats_anchor> owned(anchor);
+      if (auto s = owned->state.lock()) s->on_anchor_done();
+    });
+  } catch (const std::bad_alloc&) {
+    // Nothing may escape to cnats: the anchor is kept, and stop() gives up
+    // waiting for it after 5 s.
+  }
 }
 
 void on_subscription_complete(void* closure) {
@@ -499,11 +510,15 @@ void on_subscription_complete(void* closure) {
 void post_connection_event(void* closure, natsStatus status, bool closed, bool reconnected,
                            std::string subject = std::string()) {
   auto* anchor = static_cast<nats_anchor*>(closure);
-  post_counted(anchor->posted, anchor->executor,
-               [state = anchor->state, status, closed, reconnected, subject = std::move(subject)] {
-                 if (auto s = state.lock())
-                   s->on_connection_event(status, closed, reconnected, subject);
-               });
+  try {
+    post_counted(
+        anchor->posted, anchor->executor,
+        [state = anchor->state, status, closed, reconnected, subject = std::move(subject)] {
+          if (auto s = state.lock()) s->on_connection_event(status, closed, reconnected, subject);
+        });
+  } catch (const std::bad_alloc&) {
+    // Nothing may escape to cnats: the event is not reported.
+  }
 }
 
 void on_disconnected(natsConnection*, void* closure) {
@@ -521,7 +536,11 @@ void on_closed(natsConnection*, void* closure) {
 
 void on_async_error(natsConnection*, natsSubscription* sub, natsStatus status, void* closure) {
   const char* subject = sub ? natsSubscription_GetSubject(sub) : nullptr;
-  post_connection_event(closure, status, false, false, subject ? subject : "");
+  try {
+    post_connection_event(closure, status, false, false, subject ? subject : "");
+  } catch (const std::bad_alloc&) {
+    // The subject's copy: nothing may escape to cnats.
+  }
 }
 
 // Connects, on the link's blocking thread. With an anchor, the connection's
@@ -777,7 +796,7 @@ void nats_link_state::on_connection_event(natsStatus status, bool closed, bool r
     count_client_drops();
     what =
         "asio_signals: NATS: messages of this subscription are dropped: cnats's queue of it "
-        "exceeded nats_options::pending_bytes (a slow consumer)";
+        "exceeded nats_options::pending_bytes, or a message per 64 of them (a slow consumer)";
   }
   report(subscribed, std::make_exception_ptr(nats_error(what)));
 }

@@ -493,8 +493,8 @@ class exact_handler {
 // ones declined), a number with a fraction or an exponent as the correctly
 // rounded double, as exact_double reads it: a decimal of at most 15 digits
 // without an exponent as Boost.JSON's fast path does, any other with
-// std::from_chars (one beyond a double's range, or with an exponent of more
-// than 4 digits, declined).
+// std::from_chars (one beyond a double's range, of more than 1,000
+// characters, or with an exponent of more than 4 digits, declined).
 class flat_object_reader {
  public:
   explicit flat_object_reader(std::string_view text) noexcept
@@ -585,10 +585,12 @@ class flat_object_reader {
       const char* exponent_digits = p_;
       if (p_ == end_ || !is_digit(*p_)) return false;
       take_digits();
-      // Boost.JSON rejects an exponent beyond an int's range; no finite
-      // double other than 0 needs more than 3 digits of one.
       if (p_ - exponent_digits > 4) return false;
     }
+    // Boost.JSON rejects a number whose exponent, with the count of its
+    // digits, leaves an int's range; one of at most 1,000 characters with an
+    // exponent of at most 4 digits never does.
+    if (p_ - first > 1000) return false;
     if (!fraction && !exponent) {
       if (whole_digits > 18) return false;
       std::int64_t i = 0;
