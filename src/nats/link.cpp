@@ -451,6 +451,18 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
 
 namespace {
 
+// Posts `f` to the anchor's executor from a cnats thread, where nothing may
+// escape to cnats; returns false when the post could not allocate.
+template <class F>
+bool post_from_cnats(nats_anchor* anchor, F f) noexcept {
+  try {
+    post_counted(anchor->posted, anchor->executor, std::move(f));
+    return true;
+  } catch (const std::bad_alloc&) {
+    return false;
+  }
+}
+
 void on_nats_message(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
   auto* anchor = static_cast<nats_anchor*>(closure);
   nats_mailbox& mailbox = *anchor->mailbox;
@@ -479,28 +491,23 @@ void on_nats_message(natsConnection*, natsSubscription*, natsMsg* msg, void* clo
   }
   natsMsg_Destroy(msg);
   if (!post) return;
-  try {
-    post_counted(anchor->posted, anchor->executor,
-                 [state = anchor->state, mailbox = anchor->mailbox] {
-                   if (auto s = state.lock()) s->drain(*mailbox);
-                 });
-  } catch (const std::bad_alloc&) {
+  auto drain = [state = anchor->state, mailbox = anchor->mailbox] {
+    if (auto s = state.lock()) s->drain(*mailbox);
+  };
+  if (!post_from_cnats(anchor, std::move(drain))) {
     // The messages wait in the mailbox for the next message's post.
     std::lock_guard lock(mailbox.mutex);
     mailbox.drain_posted = false;
   }
 }
 
+// Without memory for the post, the anchor is kept, and stop() gives up
+// waiting for it after 5 s.
 void release_anchor(nats_anchor* anchor) {
-  try {
-    post_counted(anchor->posted, anchor->executor, [anchor] {
-      std::unique_ptr<nats_anchor> owned(anchor);
-      if (auto s = owned->state.lock()) s->on_anchor_done();
-    });
-  } catch (const std::bad_alloc&) {
-    // Nothing may escape to cnats: the anchor is kept, and stop() gives up
-    // waiting for it after 5 s.
-  }
+  post_from_cnats(anchor, [anchor] {
+    std::unique_ptr<nats_anchor> owned(anchor);
+    if (auto s = owned->state.lock()) s->on_anchor_done();
+  });
 }
 
 void on_subscription_complete(void* closure) {
@@ -508,16 +515,16 @@ void on_subscription_complete(void* closure) {
 }
 
 void post_connection_event(void* closure, natsStatus status, bool closed, bool reconnected,
-                           std::string subject = std::string()) {
+                           const char* subject = "") noexcept {
   auto* anchor = static_cast<nats_anchor*>(closure);
   try {
-    post_counted(
-        anchor->posted, anchor->executor,
-        [state = anchor->state, status, closed, reconnected, subject = std::move(subject)] {
-          if (auto s = state.lock()) s->on_connection_event(status, closed, reconnected, subject);
-        });
+    post_from_cnats(anchor, [state = anchor->state, status, closed, reconnected,
+                             subject = std::string(subject)] {
+      if (auto s = state.lock()) s->on_connection_event(status, closed, reconnected, subject);
+    });
   } catch (const std::bad_alloc&) {
-    // Nothing may escape to cnats: the event is not reported.
+    // No memory for the subject's copy: the event is not reported, as
+    // without memory for the post.
   }
 }
 
@@ -536,11 +543,7 @@ void on_closed(natsConnection*, void* closure) {
 
 void on_async_error(natsConnection*, natsSubscription* sub, natsStatus status, void* closure) {
   const char* subject = sub ? natsSubscription_GetSubject(sub) : nullptr;
-  try {
-    post_connection_event(closure, status, false, false, subject ? subject : "");
-  } catch (const std::bad_alloc&) {
-    // The subject's copy: nothing may escape to cnats.
-  }
+  post_connection_event(closure, status, false, false, subject ? subject : "");
 }
 
 // Connects, on the link's blocking thread. With an anchor, the connection's
