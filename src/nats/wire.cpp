@@ -18,7 +18,6 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 #include <stdexcept>
 #include <system_error>
 #include <tuple>
@@ -41,6 +40,11 @@ int hex_digit(char c) {
   return -1;
 }
 
+// 10^0 to 10^15: exact doubles, so that n / 10^k, n below 2^53, is one
+// correctly rounded division.
+constexpr double powers_of_ten[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                    1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
 // Appends the finite `d` as the decimal n / 10^k of at most 15 digits, for
 // the least k at which the whole number n nearest d * 10^k gives `d` again
 // as n / 10^k, one correctly rounded division of exact operands; returns
@@ -53,13 +57,11 @@ int hex_digit(char c) {
 // hundreds of instructions; a double of more digits pays up to 15 tries
 // before it. A whole number keeps ".0", so that it is read back as a double.
 bool append_short_decimal(std::string& text, double d) {
-  static constexpr double powers[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6, 1e7,
-                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14};
-  for (std::size_t k = 0; k < std::size(powers); ++k) {
-    const double scaled = std::abs(d) * powers[k];
+  for (std::size_t k = 0; k < 15; ++k) {
+    const double scaled = std::abs(d) * powers_of_ten[k];
     if (!(scaled < 1e15)) return false;
     const auto n = static_cast<std::int64_t>(scaled + 0.5);
-    if (static_cast<double>(n) / powers[k] != std::abs(d)) continue;
+    if (static_cast<double>(n) / powers_of_ten[k] != std::abs(d)) continue;
     char digits[20];
     char* const end = std::to_chars(digits, digits + sizeof digits, n).ptr;
     const auto size = static_cast<std::size_t>(end - digits);
@@ -601,14 +603,12 @@ class flat_object_reader {
     const auto fraction_digits = fraction ? static_cast<std::size_t>(last - fraction) : 0;
     double d = 0;
     if (!exponent && whole_digits + fraction_digits <= 15) {
-      // Exactly the integer of the digits, divided by an exact power of ten:
-      // one correctly rounded division (exact_double).
-      static constexpr double powers[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                          1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+      // The integer of the digits divided by an exact power of ten, as
+      // exact_double reads it.
       std::uint64_t n = 0;
       for (const char* c = digits; c != last; ++c)
         if (*c != '.') n = n * 10 + static_cast<std::uint64_t>(*c - '0');
-      d = static_cast<double>(n) / powers[fraction_digits];
+      d = static_cast<double>(n) / powers_of_ten[fraction_digits];
       if (*first == '-') d = -d;
     } else {
       const auto [end, error] = std::from_chars(first, p_, d);
