@@ -1014,14 +1014,14 @@ CO_TEST_CASE(payloads_read_without_the_parser_are_read_as_with_it) {
                                               R"({"a":0e2147483648})",
                                               R"({"a":-0.0E+99999999999})"};
   raw_client raw(server.url());
-  for (const auto& p : payloads) {
-    raw.publish("t.s.ev.s.e", p);
-    raw.publish("t.s.ev.s.e", " " + p);
-  }
-  for (const auto& p : malformed) {
-    raw.publish("t.s.ev.s.e", p);
-    raw.publish("t.s.ev.s.e", " " + p);
-  }
+  auto publish_both_ways = [&](const std::vector<std::string>& set) {
+    for (const auto& p : set) {
+      raw.publish("t.s.ev.s.e", p);
+      raw.publish("t.s.ev.s.e", " " + p);
+    }
+  };
+  publish_both_ways(payloads);
+  publish_both_ways(malformed);
   BOOST_TEST(co_await eventually([&] {
     return got.size() == 2 * payloads.size() && lb.dropped_messages() == 2 * malformed.size();
   }));
