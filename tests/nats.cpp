@@ -376,6 +376,41 @@ CO_TEST_CASE(messages_beyond_pending_bytes_are_dropped_counted_and_reported) {
   co_await lb.stop();
 }
 
+// The replies come on a connection of their own, bounded and reported as
+// the events' is.
+CO_TEST_CASE(a_reply_beyond_pending_bytes_is_dropped_counted_and_reported) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex), b(ex);
+  error_log errors;
+  auto ob = options_for(server);
+  ob.on_error = errors.handler();
+  ob.pending_bytes = 4096;
+  ob.request_timeout = 1s;
+  sig::nats_link la(a, options_for(server)), lb(b, ob);
+  co_await la.start();
+  co_await lb.start();
+  co_await a.add_sender("store", sig::events("changed"),
+                        sig::method("small", [] { return std::string(100, 's'); }),
+                        sig::method("large", [] { return std::string(5000, 'l'); }));
+  BOOST_TEST_REQUIRE(co_await connected_eventually(b, "store"));
+  // The large reply is beyond the bytes cnats's queue of b's replies holds:
+  // dropped there, so the request times out, and the drop is counted and
+  // reported with the replies' subject.
+  auto lost = co_await test::failure_of<boost::system::system_error>(b.request("store", "large"));
+  BOOST_TEST(test::contains(lost, "no reply from 'store' to 'large'"), lost);
+  BOOST_TEST(co_await eventually([&] { return !errors.messages.empty(); }));
+  BOOST_TEST_REQUIRE(errors.messages.size() == 1u);
+  BOOST_TEST(errors.subjects[0].starts_with("_INBOX."), errors.subjects[0]);
+  BOOST_TEST(test::contains(errors.messages[0], "nats_options::pending_bytes"), errors.messages[0]);
+  BOOST_TEST(co_await eventually([&] { return lb.dropped_messages() == 1u; }));
+  // The replies that fit still arrive.
+  std::any small = co_await b.request("store", "small");
+  BOOST_TEST(std::any_cast<std::string>(small) == std::string(100, 's'));
+  co_await la.stop();
+  co_await lb.stop();
+}
+
 CO_TEST_CASE(events_before_their_senders_announcement_wait_for_it_up_to_a_bound) {
   test::nats_server server;
   auto ex = co_await asio::this_coro::executor;

@@ -546,11 +546,22 @@ void on_async_error(natsConnection*, natsSubscription* sub, natsStatus status, v
   post_connection_event(closure, status, false, false, subject ? subject : "");
 }
 
-// Connects, on the link's blocking thread. With an anchor, the connection's
-// events are posted to the link. With `send_asap`, each publish is written at
-// once instead of by cnats's flusher, which waits about a millisecond to
-// gather writes.
-natsConnection* connect_to_nats(const nats_options& options, nats_anchor* anchor, bool send_asap) {
+// The requests' connection reports its errors only: the main connection
+// reports what happens to the server, to both.
+void on_requests_closed(natsConnection*, void* closure) {
+  release_anchor(static_cast<nats_anchor*>(closure));
+}
+
+// Which of a connection's events are posted to the link through its anchor.
+enum class nats_events { all, errors };
+
+// Connects, on the link's blocking thread, and posts the connection's
+// `events` to the link through `anchor`, which cnats releases once the
+// connection is closed. The requests' connection writes each publish at once
+// instead of by cnats's flusher, which waits about a millisecond to gather
+// writes.
+natsConnection* connect_to_nats(const nats_options& options, nats_anchor* anchor,
+                                nats_events events) {
   natsOptions* opts = nullptr;
   natsStatus s = natsOptions_Create(&opts);
   std::vector<const char*> servers;
@@ -563,12 +574,14 @@ natsConnection* connect_to_nats(const nats_options& options, nats_anchor* anchor
   if (s == NATS_OK) s = natsOptions_SetMaxReconnect(opts, options.max_reconnect);
   if (s == NATS_OK) s = natsOptions_SetReconnectWait(opts, options.reconnect_wait.count());
   if (s == NATS_OK) s = natsOptions_SetReconnectBufSize(opts, options.reconnect_buffer_bytes);
-  if (s == NATS_OK) s = natsOptions_SetSendAsap(opts, send_asap);
-  if (anchor) {
+  if (s == NATS_OK) s = natsOptions_SetSendAsap(opts, events == nats_events::errors);
+  if (s == NATS_OK) s = natsOptions_SetErrorHandler(opts, on_async_error, anchor);
+  if (events == nats_events::all) {
     if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(opts, on_disconnected, anchor);
     if (s == NATS_OK) s = natsOptions_SetReconnectedCB(opts, on_reconnected, anchor);
     if (s == NATS_OK) s = natsOptions_SetClosedCB(opts, on_closed, anchor);
-    if (s == NATS_OK) s = natsOptions_SetErrorHandler(opts, on_async_error, anchor);
+  } else {
+    if (s == NATS_OK) s = natsOptions_SetClosedCB(opts, on_requests_closed, anchor);
   }
   natsConnection* conn = nullptr;
   if (s == NATS_OK) s = natsConnection_Connect(&conn, opts);
@@ -819,37 +832,56 @@ asio::awaitable<void> nats_link_state::start() {
   auto self = shared_from_this();
   if (starting_ || started_) throw nats_error("asio_signals: the NATS link is already started");
   starting_ = true;
-  auto* anchor = new nats_anchor{executor(), posted_ops_of(executor()), weak_from_this(),
-                                 nats_source::connection, mailbox_};
-  std::exception_ptr error;
-  // The requests' connection first: it has no callbacks, so it can be
-  // destroyed at once if the main one fails.
-  using connections = std::array<natsConnection*, 2>;
-  auto connect = [&options = options_, anchor]() -> asio::awaitable<connections> {
-    natsConnection* requests = connect_to_nats(options, nullptr, true);
-    natsConnection* main = nullptr;
-    try {
-      main = connect_to_nats(options, anchor, false);
-    } catch (...) {
-      natsConnection_Destroy(requests);
-      throw;
-    }
-    connections both{main, requests};
-    co_return both;
+  auto make_anchor = [this] {
+    return std::make_unique<nats_anchor>(nats_anchor{executor(), posted_ops_of(executor()),
+                                                     weak_from_this(), nats_source::connection,
+                                                     mailbox_});
   };
+  auto anchor = make_anchor();
+  auto requests_anchor = make_anchor();
+  // The requests' connection first: if the main one fails, it is destroyed
+  // and cnats releases its anchor.
+  struct connected {
+    natsConnection* main = nullptr;
+    natsConnection* requests = nullptr;
+    bool requests_destroyed = false;
+    std::exception_ptr error;
+  };
+  auto connect = [&options = options_, main_anchor = anchor.get(),
+                  requests_anchor = requests_anchor.get()]() -> asio::awaitable<connected> {
+    connected c;
+    try {
+      c.requests = connect_to_nats(options, requests_anchor, nats_events::errors);
+      c.main = connect_to_nats(options, main_anchor, nats_events::all);
+    } catch (...) {
+      c.error = std::current_exception();
+      if (c.requests) {
+        natsConnection_Destroy(std::exchange(c.requests, nullptr));
+        c.requests_destroyed = true;
+      }
+    }
+    co_return c;
+  };
+  connected c;
   try {
-    connections both = co_await asio::co_spawn(blocking_, std::move(connect), asio::use_awaitable);
-    conn_ = both[0];
-    requests_conn_ = both[1];
+    c = co_await asio::co_spawn(blocking_, std::move(connect), asio::use_awaitable);
   } catch (...) {
-    error = std::current_exception();
-  }
-  if (error) {
-    delete anchor;
     starting_ = false;
-    std::rethrow_exception(error);
+    throw;
   }
+  // From here on cnats owns the anchors of the connections it made.
+  if (c.requests || c.requests_destroyed) {
+    requests_anchor.release();
+    ++open_anchors_;
+  }
+  if (c.error) {
+    starting_ = false;
+    std::rethrow_exception(c.error);
+  }
+  anchor.release();
   ++open_anchors_;
+  conn_ = c.main;
+  requests_conn_ = c.requests;
   work_ = asio::prefer(executor(), asio::execution::outstanding_work.tracked);
   auto presence = [weak = weak_from_this()](const event& ev) {
     if (auto s = weak.lock()) s->on_presence(ev);
