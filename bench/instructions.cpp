@@ -15,7 +15,9 @@
 // signal::send to LISTENERS callbacks, `trigger` a detached router::trigger
 // of an event with LISTENERS listeners, `bound` the same trigger through an
 // event_trigger; `by_name` and `by_handle` are sends whose callbacks read the
-// second of two kwargs, with event::get and through a kwarg_handle. Each
+// second of two kwargs, with event::get and through a kwarg_handle;
+// `publish` sends name a sender, one of LISTENERS keys and a kwarg, each to
+// the one callback of its key, which reads the kwarg (a PUBLISH). Each
 // operation is run to completion with poll() before the next, as in
 // signal_bench.cpp.
 
@@ -92,13 +94,14 @@ sig::router listened_router(asio::io_context& ctx, long listeners) {
 // so that what GCC inlines into the loops above does not depend on them.
 void by_name_loop(asio::io_context& ctx, long listeners, long iterations, long& counter);
 void by_handle_loop(asio::io_context& ctx, long listeners, long iterations, long& counter);
+void publish_loop(asio::io_context& ctx, long listeners, long iterations, long& counter);
 
 int main(int argc, char** argv) {
   const std::string_view mode = argc == 4 ? argv[1] : "";
   if (mode != "post" && mode != "send" && mode != "trigger" && mode != "bound" &&
-      mode != "by_name" && mode != "by_handle") {
-    std::cerr << "usage: asio_signals_instructions post|send|trigger|bound|by_name|by_handle "
-                 "LISTENERS ITERATIONS\n";
+      mode != "by_name" && mode != "by_handle" && mode != "publish") {
+    std::cerr << "usage: asio_signals_instructions "
+                 "post|send|trigger|bound|by_name|by_handle|publish LISTENERS ITERATIONS\n";
     return 2;
   }
   const long listeners = std::atol(argv[2]);
@@ -115,12 +118,15 @@ int main(int argc, char** argv) {
     bound_loop(ctx, listeners, iterations);
   else if (mode == "by_name")
     by_name_loop(ctx, listeners, iterations, counter);
-  else
+  else if (mode == "by_handle")
     by_handle_loop(ctx, listeners, iterations, counter);
+  else
+    publish_loop(ctx, listeners, iterations, counter);
   // The callbacks ran: a loop that delivered nothing would count nothing.
-  if (counter != listeners * iterations) {
-    std::cerr << "asio_signals_instructions: " << counter << " calls, expected "
-              << listeners * iterations << "\n";
+  const long expected = mode == "publish" ? iterations : listeners * iterations;
+  if (counter != expected) {
+    std::cerr << "asio_signals_instructions: " << counter << " calls, expected " << expected
+              << "\n";
     return 1;
   }
 }

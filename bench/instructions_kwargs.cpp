@@ -6,7 +6,8 @@
 // file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
 //
 // The loops of asio_signals_instructions whose callbacks read a kwarg
-// (instructions.cpp says why they are apart).
+// (instructions.cpp says why they are apart), and that of the sends that
+// name a sender, a key and a kwarg, as a PUBLISH of the pub/sub server does.
 
 #include <asio_signals/kwarg_handle.hpp>
 #include <asio_signals/signal.hpp>
@@ -15,6 +16,8 @@
 #include <boost/asio/io_context.hpp>
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace asio = boost::asio;
 namespace sig = asio_signals;
@@ -52,4 +55,25 @@ void by_handle_loop(asio::io_context& ctx, long listeners, long iterations, long
       return message.get(ev);
     };
   });
+}
+
+// Sends naming a sender, one of `listeners` keys and the kwarg "message" to a
+// signal with one callback per key, which reads the kwarg through a
+// kwarg_handle: the library's part of a PUBLISH to a channel of one
+// subscriber.
+void publish_loop(asio::io_context& ctx, long listeners, long iterations, long& counter) {
+  sig::signal s(ctx, sig::arg("message", 0L));
+  sig::kwarg_handle<long> message(s, "message");
+  std::vector<std::string> channels;
+  for (long i = 0; i < listeners; ++i) channels.push_back("channel-" + std::to_string(i));
+  for (const std::string& channel : channels)
+    s.connect([message, &counter](const sig::event& ev) { counter += message.get(ev); },
+              sig::key(channel), asio::detached);
+  ctx.poll();
+  const int publisher = 0;
+  for (long i = 0; i < iterations; ++i) {
+    s.send(sig::sender(&publisher), sig::key(std::string_view(channels[i % listeners])),
+           sig::arg("message", 1L), asio::detached);
+    ctx.poll();
+  }
 }

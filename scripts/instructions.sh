@@ -2,7 +2,8 @@
 # Counts the instructions of one send, of one router trigger by name and
 # through an event_trigger, and of posting as many handlers (the floor), per
 # operation, for 1, 10 and 100 listeners, then of sends whose callbacks read
-# a kwarg by name and through a kwarg_handle,
+# a kwarg by name and through a kwarg_handle, and of a send naming a sender,
+# a key and a kwarg as a PUBLISH of the pub/sub server does,
 # with callgrind: the difference
 # between a run of 60,000 operations and one of 10,000, divided by 50,000, so
 # that start-up and set-up cancel out. Unlike time, the count does not move
@@ -51,3 +52,15 @@ for listeners in 1 10; do
   printf '| %d | %d | %d | %d |\n' "$listeners" "${per[by_name]}" "${per[by_handle]}" \
     "$(((per[by_name] - per[by_handle]) / listeners))"
 done
+
+# A PUBLISH of the pub/sub server: a send naming a sender, one of 4 keys and
+# a kwarg, to the one callback of its key, which reads the kwarg.
+small=$(count publish 4 10000)
+large=$(count publish 4 60000)
+publish=$(((large - small) / 50000))
+small=$(count send 1 10000)
+large=$(count send 1 60000)
+send=$(((large - small) / 50000))
+printf '\n| send naming a sender, a key and a kwarg | a send naming nothing | ratio |\n'
+printf '| ---: | ---: | ---: |\n'
+printf '| %d | %d | %s |\n' "$publish" "$send" "$(ratio "$publish" "$send")"

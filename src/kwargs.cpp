@@ -11,6 +11,7 @@
 #include <boost/core/demangle.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <typeinfo>
 
@@ -55,24 +56,38 @@ kwargs make_kwargs(std::vector<kwarg> all) {
   return result;
 }
 
-void merge_kwargs(kwargs& into, const kwargs& defaults, const std::vector<kwarg>& overrides) {
-  into.entries_ = defaults.entries_;
-  for (auto given = overrides.begin(); given != overrides.end(); ++given) {
-    const kwarg& a = *given;
-    auto it = std::find_if(into.entries_.begin(), into.entries_.end(),
-                           [&](const kwargs::entry& e) { return e.first == a.name(); });
-    if (it == into.entries_.end())
-      throw kwarg_error("asio_signals: the signal declares no kwarg " + quoted(a.name()) +
-                        " (the send gave " + type_name(a.value().type()) + ")");
-    if (it->second.type() != a.value().type())
-      throw kwarg_error("asio_signals: kwarg " + quoted(a.name()) + " is declared as " +
-                        type_name(it->second.type()) + " but the send gave " +
-                        type_name(a.value().type()));
+void merge_kwargs(kwargs& into, const kwargs& defaults, std::vector<kwarg>& overrides) {
+  const std::vector<kwargs::entry>& declared = defaults.entries_;
+  std::vector<kwargs::entry>& merged = into.entries_;
+  // `into` may keep the names of an earlier send's kwargs without their
+  // values (kwargs_access::empty_values): when they are the signal's, only
+  // the values are given again.
+  if (!std::equal(
+          merged.begin(), merged.end(), declared.begin(), declared.end(),
+          [](const kwargs::entry& a, const kwargs::entry& b) { return a.first == b.first; }))
+    merged = declared;
+  // The values given are moved in. The defaults of the first 64 kwargs are
+  // copied after them, for the positions not in `given`; those of the rest
+  // before them.
+  for (std::size_t i = 64; i < declared.size(); ++i) merged[i].second = declared[i].second;
+  std::uint64_t given = 0;
+  for (auto a = overrides.begin(); a != overrides.end(); ++a) {
+    const std::size_t i = kwargs_access::position(into, a->name());
+    if (i == declared.size())
+      throw kwarg_error("asio_signals: the signal declares no kwarg " + quoted(a->name()) +
+                        " (the send gave " + type_name(a->value().type()) + ")");
+    if (declared[i].second.type() != a->value().type())
+      throw kwarg_error("asio_signals: kwarg " + quoted(a->name()) + " is declared as " +
+                        type_name(declared[i].second.type()) + " but the send gave " +
+                        type_name(a->value().type()));
     // A send overrides a few kwargs at most: no allocation to find a repeat.
-    if (std::any_of(overrides.begin(), given, [&](const kwarg& b) { return b.name() == a.name(); }))
-      throw kwarg_error("asio_signals: kwarg " + quoted(a.name()) + " is given twice in one send");
-    it->second = a.value();
+    if (std::any_of(overrides.begin(), a, [&](const kwarg& b) { return b.name() == a->name(); }))
+      throw kwarg_error("asio_signals: kwarg " + quoted(a->name()) + " is given twice in one send");
+    merged[i].second = kwargs_access::take_value(*a);
+    if (i < 64) given |= std::uint64_t(1) << i;
   }
+  for (std::size_t i = 0; i < declared.size() && i < 64; ++i)
+    if ((given >> i & 1) == 0) merged[i].second = declared[i].second;
 }
 
 }  // namespace detail

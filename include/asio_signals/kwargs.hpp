@@ -82,11 +82,11 @@ using stored_value_t = std::conditional_t<std::is_same_v<std::decay_t<T>, const 
 // kwargs from a list of kwarg; throws kwarg_error if a name repeats.
 ASIO_SIGNALS_DECL kwargs make_kwargs(std::vector<kwarg> all);
 
-// Makes `into` the signal's defaults merged with one send's overrides,
-// reusing its memory; throws kwarg_error for an undeclared name, a value of
-// another type, or a name given twice.
+// Makes `into` the signal's defaults merged with one send's overrides, whose
+// values it takes, reusing its memory; throws kwarg_error for an undeclared
+// name, a value of another type, or a name given twice.
 ASIO_SIGNALS_DECL void merge_kwargs(kwargs& into, const kwargs& defaults,
-                                    const std::vector<kwarg>& overrides);
+                                    std::vector<kwarg>& overrides);
 
 // What kwarg_handle reads of a kwargs whose layout it knows; defined below.
 struct kwargs_access;
@@ -199,7 +199,7 @@ class ASIO_SIGNALS_DECL kwargs {
 
  private:
   friend kwargs detail::make_kwargs(std::vector<kwarg>);
-  friend void detail::merge_kwargs(kwargs&, const kwargs&, const std::vector<kwarg>&);
+  friend void detail::merge_kwargs(kwargs&, const kwargs&, std::vector<kwarg>&);
   friend struct detail::kwargs_access;
 
   const value* find(std::string_view name) const noexcept;
@@ -275,6 +275,9 @@ struct kwargs_access {
     k.entries_.erase(k.entries_.begin() + static_cast<std::ptrdiff_t>(index), k.entries_.end());
     k.entries_.emplace_back(std::string(name), v);
   }
+
+  // The value of `k`, which is left without one.
+  static kwargs::value take_value(kwarg& k) noexcept { return std::move(k.value_); }
 
   // A value that refers to `holder`.
   static kwargs::value value_of(std::shared_ptr<const any_value> holder) noexcept {
