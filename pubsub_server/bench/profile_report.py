@@ -4,9 +4,10 @@
 usage: profile_report.py DIR SHAPE
 
 DIR holds, for each server (pubsub_server, redis-server) and each length of
-run (short, long): callgrind.<server>.<run> (callgrind's output), strace.<server>.<run>
-(strace -c -f's summary) and bench.<kind>.<run>.txt (what bench_pubsub printed,
-with the number of messages delivered over the whole run). The short run
+run (short, long): callgrind.<server>.<run> (callgrind's output), perf.<server>.<run>
+(perf stat's counts) or strace.<server>.<run> (strace -c -f's summary), unless
+profile.sh ran callgrind alone, and bench.<kind>.<run>.txt (what bench_pubsub
+printed, with the number of messages delivered over the whole run). The short run
 measures what a run costs besides the messages (start, connections,
 SUBSCRIBE, exit); every figure printed is (long - short) / (messages delivered
 in long - in short), that is, per delivered message.
@@ -172,14 +173,18 @@ def main():
             out / "bench.callgrind.short.txt", server)[0]
         p_cg = delivered(out / "bench.callgrind.long.txt", server)[1] - delivered(
             out / "bench.callgrind.short.txt", server)[1]
-        tool = "perf" if (out / f"perf.{server}.long").exists() else "strace"
-        read = read_perf if tool == "perf" else read_strace
-        short_st = read(out / f"{tool}.{server}.short")
-        long_st = read(out / f"{tool}.{server}.long")
-        d_st = delivered(out / f"bench.{tool}.long.txt", server)[0] - delivered(
-            out / f"bench.{tool}.short.txt", server)[0]
-        syscalls = {name: (long_st.get(name, 0) - short_st.get(name, 0)) / d_st
-                    for name in long_st}
+        # System calls from perf or strace, when profile.sh ran one of them.
+        tool = next((t for t in ("perf", "strace") if (out / f"{t}.{server}.long").exists()),
+                    "callgrind")
+        syscalls, d_st = {}, 0
+        if tool != "callgrind":
+            read = read_perf if tool == "perf" else read_strace
+            short_st = read(out / f"{tool}.{server}.short")
+            long_st = read(out / f"{tool}.{server}.long")
+            d_st = delivered(out / f"bench.{tool}.long.txt", server)[0] - delivered(
+                out / f"bench.{tool}.short.txt", server)[0]
+            syscalls = {name: (long_st.get(name, 0) - short_st.get(name, 0)) / d_st
+                        for name in long_st}
         rows[server] = {
             "messages": d_cg,
             "fanout": d_cg / p_cg if p_cg else 0,
@@ -192,16 +197,19 @@ def main():
             "rate": rate(out / f"bench.{tool}.long.txt", server),
         }
     a, b = (rows[s] for s in SERVERS)
-    print(f"\n{shape}: per delivered message (callgrind: {a['messages']:,} and "
-          f"{b['messages']:,} messages; {a['tool']}: {a['strace messages']:,} and "
-          f"{b['strace messages']:,}; delivered msg/s under {a['tool']}: {a['rate']:,} and "
-          f"{b['rate']:,}; receivers per PUBLISH: {a['fanout']:.1f})\n")
+    counted = f"callgrind: {a['messages']:,} and {b['messages']:,} messages"
+    if a["tool"] != "callgrind":
+        counted += f"; {a['tool']}: {a['strace messages']:,} and {b['strace messages']:,}"
+    print(f"\n{shape}: per delivered message ({counted}; delivered msg/s under {a['tool']}: "
+          f"{a['rate']:,} and {b['rate']:,}; receivers per PUBLISH: {a['fanout']:.1f})\n")
     print("| per delivered message | pubsub_server | redis-server |")
     print("| --- | ---: | ---: |")
     print(f"| instructions | {a['instructions']:,.0f} | {b['instructions']:,.0f} |")
     for c in CATEGORIES:
         print(f"| — {c} | {a['split'][c]:,.0f} | {b['split'][c]:,.0f} |")
     print(f"| allocations (malloc and kin) | {a['allocations']:.2f} | {b['allocations']:.2f} |")
+    if a["tool"] == "callgrind":
+        return
     sa, sb = a["syscalls"], b["syscalls"]
     if a["tool"] == "perf":
         for n, what in (("task-clock ns", "CPU time, ns"), ("user ns", "— user mode, ns"),
