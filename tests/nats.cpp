@@ -61,6 +61,42 @@ asio::awaitable<bool> connected_eventually(sig::router& r, const std::string& na
   co_return false;
 }
 
+// Two routers linked through one server: a's sender "s" declares the event
+// "e", which b listens to; what the tests of payloads publish through. The
+// sender's presence lasts: writing and reading many payloads holds the
+// executor the links share long enough, in a sanitized build, for the tests'
+// short expiry to remove it, and these tests are about payloads.
+class payload_path {
+ public:
+  payload_path(const asio::any_io_executor& ex, const test::nats_server& server)
+      : a(ex), b(ex), la(a, lasting(server)), lb(b, lasting(server)) {}
+
+  // Starts both links with `listener` listening on b; returns whether b
+  // learnt of the sender.
+  asio::awaitable<bool> start(std::function<void(const sig::event&)> listener) {
+    co_await b.add_listener(std::move(listener), "s", "e");
+    co_await la.start();
+    co_await lb.start();
+    co_await a.add_sender("s", sig::events("e"));
+    co_return co_await connected_eventually(b, "s");
+  }
+
+  asio::awaitable<void> stop() {
+    co_await la.stop();
+    co_await lb.stop();
+  }
+
+  sig::router a, b;
+  sig::nats_link la, lb;
+
+ private:
+  static sig::nats_options lasting(const test::nats_server& server) {
+    sig::nats_options options = options_for(server);
+    options.presence_expiry = std::chrono::seconds(30);
+    return options;
+  }
+};
+
 // A listener that keeps the kwarg "i" of each event in `ticks`.
 auto tick_recorder(std::vector<std::int64_t>& ticks) {
   return [&ticks](const sig::event& ev) {
@@ -783,15 +819,7 @@ CO_TEST_CASE(values_are_json_and_unencodable_ones_fail_the_trigger) {
 // 16 and 17 digits, which are read again from their text.
 CO_TEST_CASE(doubles_arrive_to_the_bit) {
   test::nats_server server;
-  auto ex = co_await asio::this_coro::executor;
-  sig::router a(ex), b(ex);
-  // Writing and reading 4,000 doubles holds the executor both links share
-  // for more than half a second in a sanitized build: with the tests' short
-  // presence expiry, b would expire a's sender meanwhile: this test is about
-  // the numbers, not presence.
-  sig::nats_options options = options_for(server);
-  options.presence_expiry = std::chrono::seconds(30);
-  sig::nats_link la(a, options), lb(b, options);
+  payload_path path(co_await asio::this_coro::executor, server);
   std::vector<double> sent = {0.1,
                               0.3,
                               -0.0,
@@ -819,12 +847,9 @@ CO_TEST_CASE(doubles_arrive_to_the_bit) {
   sig::kwargs data;
   for (std::size_t i = 0; i < sent.size(); ++i) data.set("v" + std::to_string(i), sent[i]);
   std::optional<sig::kwargs> got;
-  co_await b.add_listener([&](const sig::event& ev) { got = sig::event_data(ev); }, "s", "e");
-  co_await la.start();
-  co_await lb.start();
-  co_await a.add_sender("s", sig::events("e"));
-  BOOST_TEST(co_await connected_eventually(b, "s"));
-  co_await a.trigger("s", "e", data);
+  auto keep = [&](const sig::event& ev) { got = sig::event_data(ev); };
+  BOOST_TEST(co_await path.start(keep));
+  co_await path.a.trigger("s", "e", data);
   BOOST_TEST(co_await eventually([&] { return got.has_value(); }));
   std::size_t differ = 0;
   for (std::size_t i = 0; got && i < sent.size(); ++i) {
@@ -832,8 +857,7 @@ CO_TEST_CASE(doubles_arrive_to_the_bit) {
     if (std::memcmp(&x, &sent[i], sizeof x) != 0) ++differ;
   }
   BOOST_TEST(differ == 0u);
-  co_await la.stop();
-  co_await lb.stop();
+  co_await path.stop();
 }
 
 // A double goes on the wire in the fewest digits that read back exactly,
@@ -861,17 +885,10 @@ CO_TEST_CASE(doubles_go_on_the_wire_in_their_fewest_digits) {
 // beyond int64, nested values, a repeated name.
 CO_TEST_CASE(any_json_object_is_read_as_kwargs) {
   test::nats_server server;
-  auto ex = co_await asio::this_coro::executor;
-  sig::router a(ex), b(ex);
-  sig::nats_link la(a, options_for(server)), lb(b, options_for(server));
+  payload_path path(co_await asio::this_coro::executor, server);
   std::vector<sig::kwargs> got;
-  co_await b.add_listener([&](const sig::event& ev) { got.push_back(sig::event_data(ev)); }, "s",
-                          "e");
-  co_await la.start();
-  co_await lb.start();
-  co_await a.add_sender("s", sig::events("e"));
-  bool connected = co_await connected_eventually(b, "s");
-  BOOST_TEST(connected);
+  auto keep = [&](const sig::event& ev) { got.push_back(sig::event_data(ev)); };
+  BOOST_TEST(co_await path.start(keep));
   raw_client raw(server.url());
   // Cut short within a nested value: dropped, and the next payload is read
   // afresh.
@@ -902,9 +919,8 @@ CO_TEST_CASE(any_json_object_is_read_as_kwargs) {
   BOOST_TEST(nested.at("o").as_object().empty());
   BOOST_TEST(k.get<boost::json::value>("empty").as_array().empty());
   BOOST_TEST(got[1].empty());
-  BOOST_TEST(lb.dropped_messages() == 1u);
-  co_await la.stop();
-  co_await lb.stop();
+  BOOST_TEST(path.lb.dropped_messages() == 1u);
+  co_await path.stop();
 }
 
 // A payload as the link's writer makes it is read without Boost.JSON's
@@ -913,13 +929,7 @@ CO_TEST_CASE(any_json_object_is_read_as_kwargs) {
 // bit), and each malformed one is dropped both ways.
 CO_TEST_CASE(payloads_read_without_the_parser_are_read_as_with_it) {
   test::nats_server server;
-  auto ex = co_await asio::this_coro::executor;
-  sig::router a(ex), b(ex);
-  // The raw client's publishes hold the executor: this test is about the
-  // payloads, not presence.
-  sig::nats_options options = options_for(server);
-  options.presence_expiry = std::chrono::seconds(30);
-  sig::nats_link la(a, options), lb(b, options);
+  payload_path path(co_await asio::this_coro::executor, server);
   std::vector<std::string> got;
   auto render = [&](const sig::event& ev) {
     std::string text;
@@ -946,11 +956,7 @@ CO_TEST_CASE(payloads_read_without_the_parser_are_read_as_with_it) {
     }
     got.push_back(text);
   };
-  co_await b.add_listener(render, "s", "e");
-  co_await la.start();
-  co_await lb.start();
-  co_await a.add_sender("s", sig::events("e"));
-  BOOST_TEST_REQUIRE(co_await connected_eventually(b, "s"));
+  BOOST_TEST_REQUIRE(co_await path.start(render));
   std::mt19937_64 random(2027);
   auto digits = [&](std::size_t n) {
     std::string text;
@@ -1058,14 +1064,13 @@ CO_TEST_CASE(payloads_read_without_the_parser_are_read_as_with_it) {
   publish_both_ways(payloads);
   publish_both_ways(malformed);
   BOOST_TEST(co_await eventually([&] {
-    return got.size() == 2 * payloads.size() && lb.dropped_messages() == 2 * malformed.size();
+    return got.size() == 2 * payloads.size() && path.lb.dropped_messages() == 2 * malformed.size();
   }));
   BOOST_TEST_REQUIRE(got.size() == 2 * payloads.size());
   for (std::size_t i = 0; i < payloads.size(); ++i)
     BOOST_TEST(got[2 * i] == got[2 * i + 1], payloads[i]);
-  BOOST_TEST(lb.dropped_messages() == 2 * malformed.size());
-  co_await la.stop();
-  co_await lb.stop();
+  BOOST_TEST(path.lb.dropped_messages() == 2 * malformed.size());
+  co_await path.stop();
 }
 
 CO_TEST_CASE(a_server_that_goes_away_is_reported_and_nothing_hangs) {
