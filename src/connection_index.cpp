@@ -216,13 +216,19 @@ void connection_index::remove(slot& s) {
 void connection_index::matching_lists(const sender_set& senders, const key_set& keys,
                                       std::vector<const slot_list*>& out) const {
   if (!unfiltered_.empty()) out.push_back(&unfiltered_);
-  for (const sender& x : senders) {
-    auto it = by_sender_.find(x);
-    if (it != by_sender_.end()) out.push_back(&it->second);
+  // A send names senders that no connection filters on, or keys, often:
+  // their lookups are skipped, not made in an empty table.
+  if (!by_sender_.empty()) {
+    for (const sender& x : senders) {
+      auto it = by_sender_.find(x);
+      if (it != by_sender_.end()) out.push_back(&it->second);
+    }
   }
-  for (const key& k : keys) {
-    auto it = by_key_.find(k);
-    if (it != by_key_.end()) out.push_back(&it->second);
+  if (!by_key_.empty()) {
+    for (const key& k : keys) {
+      auto it = by_key_.find(k);
+      if (it != by_key_.end()) out.push_back(&it->second);
+    }
   }
 }
 
