@@ -74,7 +74,17 @@ class ordered_set {
   }
 
   /// Adds @c value unless it is already there; returns whether it was added.
-  bool insert(T value) {
+  bool insert(const T& value) {
+    if (contains(value)) return false;
+    if (index_) index_->insert(value);
+    items_.push_back(value);
+    if (!index_ && items_.size() > linear_limit) rebuild_index();
+    return true;
+  }
+
+  /// Adds @c value, moved from, unless it is already there; returns whether
+  /// it was added.
+  bool insert(T&& value) {
     if (contains(value)) return false;
     if (index_) index_->insert(value);
     items_.push_back(std::move(value));

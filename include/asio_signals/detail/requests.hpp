@@ -21,6 +21,7 @@
 #include <exception>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace asio_signals::detail {
@@ -123,6 +124,7 @@ struct send_request {
     for (const sender& s : list.items()) options().senders.insert(s);
   }
   void add(const key& k) { options().keys.insert(k); }
+  void add(key&& k) { options().keys.insert(std::move(k)); }
   void add(const key_list& list) {
     for (const key& k : list.items()) options().keys.insert(k);
   }
