@@ -15,35 +15,54 @@ namespace pubsub {
 namespace {
 
 // The blocks written and not yet filled again, for the thread's buffers: at
-// most 256 (4 MiB), beyond which a burst's blocks are freed once written.
+// most 256 (4 MiB), beyond which a burst's blocks are freed once written. Its
+// room is made where a block is taken, so that keeping one never allocates.
 constexpr std::size_t kept_blocks = 256;
 
-// Made with room for all it keeps, so that keeping a block never allocates.
-std::vector<std::unique_ptr<char[]>>& spare_blocks() {
-  thread_local std::vector<std::unique_ptr<char[]>> spare = [] {
-    std::vector<std::unique_ptr<char[]>> blocks;
-    blocks.reserve(kept_blocks);
-    return blocks;
-  }();
+std::vector<std::unique_ptr<char[]>>& spare_blocks() noexcept {
+  thread_local std::vector<std::unique_ptr<char[]>> spare;
   return spare;
 }
 
 }  // namespace
 
+// Takes every block the bytes need before copying any: without memory for
+// one, the buffer holds what it held.
 void output_buffer::append(std::string_view bytes) {
+  std::size_t first = blocks_.size();
+  std::size_t room = 0;
+  if (!blocks_.empty() && blocks_.back().used < block_size) {
+    first = blocks_.size() - 1;
+    room = block_size - blocks_.back().used;
+  }
+  if (room < bytes.size()) {
+    const std::size_t more = (bytes.size() - room + block_size - 1) / block_size;
+    const std::size_t held = blocks_.size();
+    blocks_.reserve(held + more);
+    auto& spare = spare_blocks();
+    spare.reserve(kept_blocks);
+    try {
+      for (std::size_t i = 0; i < more; ++i) {
+        if (spare.empty()) {
+          blocks_.push_back({std::make_unique_for_overwrite<char[]>(block_size)});
+        } else {
+          blocks_.push_back({std::move(spare.back())});
+          spare.pop_back();
+        }
+      }
+    } catch (...) {
+      // The blocks taken go back while the spare ones have room; the others
+      // are freed.
+      for (std::size_t i = held; i < blocks_.size() && spare.size() < spare.capacity(); ++i)
+        spare.push_back(std::move(blocks_[i].data));
+      blocks_.resize(held);
+      throw;
+    }
+  }
   size_ += bytes.size();
   copied_ += bytes.size();
-  while (!bytes.empty()) {
-    if (blocks_.empty() || blocks_.back().used == block_size) {
-      auto& spare = spare_blocks();
-      if (spare.empty()) {
-        blocks_.push_back({std::make_unique_for_overwrite<char[]>(block_size)});
-      } else {
-        blocks_.push_back({std::move(spare.back())});
-        spare.pop_back();
-      }
-    }
-    block& b = blocks_.back();
+  for (std::size_t i = first; !bytes.empty(); ++i) {
+    block& b = blocks_[i];
     const std::size_t n = std::min(bytes.size(), block_size - b.used);
     std::memcpy(b.data.get() + b.used, bytes.data(), n);
     b.used += n;
@@ -61,7 +80,7 @@ void output_buffer::gather(std::vector<asio::const_buffer>& out) const {
     while (copied < until) {
       const block& b = blocks_[index];
       const std::size_t n = std::min(b.used - offset, until - copied);
-      out.emplace_back(b.data.get() + offset, n);
+      if (n != 0) out.emplace_back(b.data.get() + offset, n);
       copied += n;
       offset += n;
       if (offset == b.used) {
@@ -78,13 +97,12 @@ void output_buffer::gather(std::vector<asio::const_buffer>& out) const {
 }
 
 void output_buffer::clear() noexcept {
-  // Blocks are made by append, which made the thread's spare blocks first.
-  if (!blocks_.empty()) {
-    auto& spare = spare_blocks();
-    for (block& b : blocks_) {
-      if (spare.size() == kept_blocks) break;
-      spare.push_back(std::move(b.data));
-    }
+  // Into the room the thread's spare blocks have, if any: a thread that never
+  // took a block, as one whose buffers another thread filled, keeps none.
+  auto& spare = spare_blocks();
+  for (block& b : blocks_) {
+    if (spare.size() == spare.capacity()) break;
+    spare.push_back(std::move(b.data));
   }
   blocks_.clear();
   copied_ = 0;

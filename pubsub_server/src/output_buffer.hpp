@@ -60,7 +60,7 @@ class output_buffer {
 
   ~output_buffer() { clear(); }
 
-  /// Appends a copy of @c bytes.
+  /// Appends a copy of @c bytes; if that throws, the buffer is unchanged.
   void append(std::string_view bytes);
 
   /// Appends @c bytes, which @c owner keeps alive: copied if small, else referenced.
