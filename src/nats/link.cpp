@@ -837,8 +837,10 @@ asio::awaitable<void> nats_link_state::start() {
                                                      weak_from_this(), nats_source::connection,
                                                      mailbox_});
   };
-  auto anchor = make_anchor();
-  auto requests_anchor = make_anchor();
+  auto owned_main = make_anchor();
+  auto owned_requests = make_anchor();
+  nats_anchor* main_anchor = owned_main.get();
+  nats_anchor* requests_anchor = owned_requests.get();
   // The requests' connection first: if the main one fails, it is destroyed
   // and cnats releases its anchor.
   struct connected {
@@ -847,8 +849,8 @@ asio::awaitable<void> nats_link_state::start() {
     bool requests_destroyed = false;
     std::exception_ptr error;
   };
-  auto connect = [&options = options_, main_anchor = anchor.get(),
-                  requests_anchor = requests_anchor.get()]() -> asio::awaitable<connected> {
+  auto connect = [&options = options_, main_anchor,
+                  requests_anchor]() -> asio::awaitable<connected> {
     connected c;
     try {
       c.requests = connect_to_nats(options, requests_anchor, nats_events::errors);
@@ -862,23 +864,36 @@ asio::awaitable<void> nats_link_state::start() {
     }
     co_return c;
   };
+  // From here on the connect has the anchors, and a connection it makes
+  // keeps its own until its closed callback releases it. Should this
+  // coroutine be destroyed before it resumes, they are leaked, never freed
+  // under cnats.
+  owned_main.release();
+  owned_requests.release();
   connected c;
   try {
     c = co_await asio::co_spawn(blocking_, std::move(connect), asio::use_awaitable);
   } catch (...) {
+    // co_spawn failed, not the connect, which throws nothing: no connection
+    // was made, or none is known; the anchors are kept.
     starting_ = false;
     throw;
   }
-  // From here on cnats owns the anchors of the connections it made.
-  if (c.requests || c.requests_destroyed) {
-    requests_anchor.release();
+  if (c.requests || c.requests_destroyed)
     ++open_anchors_;
-  }
+  else
+    delete requests_anchor;
   if (c.error) {
+    delete main_anchor;
+    // The destroyed requests' connection posts its anchor's release: once
+    // it has come, no cnats thread posts to the executor any more.
+    if (c.requests_destroyed) {
+      auto released = [this] { return open_anchors_ == 0; };
+      co_await poll_until(released, std::chrono::milliseconds(5), std::chrono::milliseconds(5000));
+    }
     starting_ = false;
     std::rethrow_exception(c.error);
   }
-  anchor.release();
   ++open_anchors_;
   conn_ = c.main;
   requests_conn_ = c.requests;
