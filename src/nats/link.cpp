@@ -371,6 +371,9 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   template <class Predicate>
   asio::awaitable<void> poll_until(Predicate done, std::chrono::milliseconds period,
                                    std::chrono::milliseconds limit);
+  // Returns once cnats has released every anchor, so that no cnats thread
+  // posts to the executor any more, or after 5 s.
+  asio::awaitable<void> anchors_released();
 
   router router_;
   const nats_options options_;
@@ -828,6 +831,11 @@ asio::awaitable<void> nats_link_state::poll_until(Predicate done, std::chrono::m
   }
 }
 
+asio::awaitable<void> nats_link_state::anchors_released() {
+  auto released = [this] { return open_anchors_ == 0; };
+  co_await poll_until(released, std::chrono::milliseconds(5), std::chrono::milliseconds(5000));
+}
+
 asio::awaitable<void> nats_link_state::start() {
   auto self = shared_from_this();
   if (starting_ || started_) throw nats_error("asio_signals: the NATS link is already started");
@@ -846,7 +854,8 @@ asio::awaitable<void> nats_link_state::start() {
   struct connected {
     natsConnection* main = nullptr;
     natsConnection* requests = nullptr;
-    bool requests_destroyed = false;
+    // Whether the requests' connection was made, kept or destroyed since.
+    bool requests_made = false;
     std::exception_ptr error;
   };
   auto connect = [&options = options_, main_anchor,
@@ -854,13 +863,11 @@ asio::awaitable<void> nats_link_state::start() {
     connected c;
     try {
       c.requests = connect_to_nats(options, requests_anchor, nats_events::errors);
+      c.requests_made = true;
       c.main = connect_to_nats(options, main_anchor, nats_events::all);
     } catch (...) {
       c.error = std::current_exception();
-      if (c.requests) {
-        natsConnection_Destroy(std::exchange(c.requests, nullptr));
-        c.requests_destroyed = true;
-      }
+      if (c.requests) natsConnection_Destroy(std::exchange(c.requests, nullptr));
     }
     co_return c;
   };
@@ -879,7 +886,7 @@ asio::awaitable<void> nats_link_state::start() {
     starting_ = false;
     throw;
   }
-  if (c.requests || c.requests_destroyed)
+  if (c.requests_made)
     ++open_anchors_;
   else
     delete requests_anchor;
@@ -887,10 +894,7 @@ asio::awaitable<void> nats_link_state::start() {
     delete main_anchor;
     // The destroyed requests' connection posts its anchor's release: once
     // it has come, no cnats thread posts to the executor any more.
-    if (c.requests_destroyed) {
-      auto released = [this] { return open_anchors_ == 0; };
-      co_await poll_until(released, std::chrono::milliseconds(5), std::chrono::milliseconds(5000));
-    }
+    if (c.requests_made) co_await anchors_released();
     starting_ = false;
     std::rethrow_exception(c.error);
   }
@@ -984,10 +988,7 @@ asio::awaitable<void> nats_link_state::stop() {
     co_return;
   };
   co_await asio::co_spawn(blocking_, std::move(close), asio::use_awaitable);
-  // Wait until cnats has released every callback closure, so that no cnats
-  // thread posts to the executor once stop completes.
-  auto released = [this] { return open_anchors_ == 0; };
-  co_await poll_until(released, std::chrono::milliseconds(5), std::chrono::milliseconds(5000));
+  co_await anchors_released();
   std::vector<std::string> names;
   for (const auto& [name, proxy] : proxies_) names.push_back(name);
   for (auto& name : names) co_await remove_proxy(name);
