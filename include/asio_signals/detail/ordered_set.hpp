@@ -73,14 +73,9 @@ class ordered_set {
     index_.swap(other.index_);
   }
 
-  /// Adds @c value unless it is already there; returns whether it was added.
-  bool insert(const T& value) {
-    if (contains(value)) return false;
-    if (index_) index_->insert(value);
-    items_.push_back(value);
-    if (!index_ && items_.size() > linear_limit) rebuild_index();
-    return true;
-  }
+  /// Adds a copy of @c value unless it is already there; returns whether it
+  /// was added.
+  bool insert(const T& value) { return insert(T(value)); }
 
   /// Adds @c value, moved from, unless it is already there; returns whether
   /// it was added.
