@@ -27,6 +27,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
@@ -35,6 +37,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <unistd.h>
 
 namespace asio = boost::asio;
 namespace sig = asio_signals;
@@ -1119,6 +1123,37 @@ CO_TEST_CASE(a_server_that_goes_away_is_reported_and_nothing_hangs) {
   BOOST_TEST(!co_await b.is_connected("svc"));
   co_await la.stop();
   co_await lb.stop();
+}
+
+CO_TEST_CASE(a_start_refused_after_its_first_connection_closes_that_connection) {
+  // A server that takes one client: the link's requests' connection is
+  // made, its main connection refused.
+  auto config = std::filesystem::temp_directory_path() /
+                ("asio_signals_one_client_" + std::to_string(::getpid()) + ".conf");
+  std::ofstream(config) << "max_connections: 1\n";
+  test::nats_server server({"-c", config.string()});
+  std::filesystem::remove(config);
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex);
+  {
+    sig::nats_link link(a, options_for(server));
+    std::string error = "no exception";
+    try {
+      co_await link.start();
+    } catch (const sig::nats_error& e) {
+      error = e.what();
+    }
+    // cnats's reason is the server's "maximum connections exceeded" or,
+    // when it reads the closed socket first, a protocol error.
+    BOOST_TEST(test::contains(error, "cannot connect"), error);
+  }
+  // The first connection was closed: the server takes a client again.
+  natsConnection* conn = nullptr;
+  auto connects = [&] {
+    return conn || natsConnection_ConnectTo(&conn, server.url().c_str()) == NATS_OK;
+  };
+  BOOST_TEST(co_await eventually(connects));
+  natsConnection_Destroy(conn);
 }
 
 CO_TEST_CASE(a_restarted_server_is_rejoined_and_listeners_receive_again) {
