@@ -11,8 +11,8 @@
 // reaching its n-th allocation. It also counts the allocations of sends that
 // should need none.
 //
-// This executable replaces the global operator new, so it is a program of its
-// own.
+// This executable replaces the global operator new (failing_new.cpp), so it
+// is a program of its own.
 //
 // Distributed under the Boost Software License, Version 1.0. (See accompanying
 // file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
@@ -22,6 +22,8 @@
 #include <asio_signals/router.hpp>
 #include <asio_signals/signal.hpp>
 #include <asio_signals/subscription.hpp>
+
+#include "failing_new.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
@@ -33,7 +35,6 @@
 #include <boost/test/unit_test.hpp>
 
 #include <array>
-#include <cstdlib>
 #include <exception>
 #include <memory>
 #include <new>
@@ -46,125 +47,22 @@ namespace sig = asio_signals;
 
 namespace {
 
-// -1: no failure armed; otherwise the number of allocations left to succeed.
-long countdown = -1;
-bool failed_once = false;
-// The allocations that succeeded.
-std::size_t allocations = 0;
-
-void arm(long allocations) {
-  failed_once = false;
-  countdown = allocations;
-}
-
-// Disarms; whether an allocation failed meanwhile.
-bool disarm() {
-  countdown = -1;
-  return failed_once;
-}
+using test::allocations;
+using test::arm;
+using test::disarm;
 
 // The allocations of 10 calls of `f`, each followed by running `ctx` until
 // it has nothing left to do.
 template <class F>
 std::size_t allocations_of_ten(asio::io_context& ctx, F f) {
-  std::size_t before = allocations;
+  std::size_t before = allocations();
   for (int i = 0; i < 10; ++i) {
     f();
     ctx.restart();
     ctx.run();
   }
-  return allocations - before;
+  return allocations() - before;
 }
-
-void* allocate(std::size_t size, std::size_t alignment) {
-  if (countdown == 0) {
-    countdown = -1;
-    failed_once = true;
-    throw std::bad_alloc();
-  }
-  if (countdown > 0) --countdown;
-  if (size == 0) size = 1;
-  void* p = alignment <= alignof(std::max_align_t)
-                ? std::malloc(size)
-                : std::aligned_alloc(alignment, (size + alignment - 1) / alignment * alignment);
-  if (p == nullptr) throw std::bad_alloc();
-  ++allocations;
-  return p;
-}
-
-}  // namespace
-
-void* operator new(std::size_t size) {
-  return allocate(size, alignof(std::max_align_t));
-}
-void* operator new[](std::size_t size) {
-  return allocate(size, alignof(std::max_align_t));
-}
-void* operator new(std::size_t size, std::align_val_t alignment) {
-  return allocate(size, std::size_t(alignment));
-}
-void* operator new[](std::size_t size, std::align_val_t alignment) {
-  return allocate(size, std::size_t(alignment));
-}
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  try {
-    return allocate(size, alignof(std::max_align_t));
-  } catch (const std::bad_alloc&) {
-    return nullptr;
-  }
-}
-void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
-  return operator new(size, tag);
-}
-void* operator new(std::size_t size, std::align_val_t alignment, const std::nothrow_t&) noexcept {
-  try {
-    return allocate(size, std::size_t(alignment));
-  } catch (const std::bad_alloc&) {
-    return nullptr;
-  }
-}
-void* operator new[](std::size_t size, std::align_val_t alignment,
-                     const std::nothrow_t& tag) noexcept {
-  return operator new(size, alignment, tag);
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::align_val_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::align_val_t) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, const std::nothrow_t&) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, const std::nothrow_t&) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept {
-  std::free(p);
-}
-
-namespace {
 
 int sender_a;
 int sender_b;
@@ -501,9 +399,9 @@ BOOST_AUTO_TEST_CASE(a_warm_send_allocates_nothing) {
     ctx.run();
   };
   auto allocations_of = [](auto&& f) {
-    std::size_t before = allocations;
+    std::size_t before = allocations();
     for (int i = 0; i < 10; ++i) f();
-    return allocations - before;
+    return allocations() - before;
   };
   const sig::key k(7);
   const sig::sender from(&sender_a);
@@ -550,14 +448,14 @@ BOOST_AUTO_TEST_CASE(a_warm_burst_of_sends_allocates_nothing) {
   };
   // The allocations of one burst, sent from a handler and run to the end.
   auto burst_allocations = [&] {
-    const std::size_t before = allocations;
+    const std::size_t before = allocations();
     asio::post(ctx, [&] {
       for (int i = 0; i < half; ++i) s.send(from, k, sig::arg("n", 1), asio::detached);
       for (int i = 0; i < half; ++i) s.send(from, k, sig::arg("n", 1), large_handler);
     });
     ctx.restart();
     ctx.run();
-    return allocations - before;
+    return allocations() - before;
   };
   // Warming up: two bursts. A send swaps its sets and kwargs with those of
   // the signal's event state, which were empty at the first send: the
