@@ -5,8 +5,8 @@ usage: profile_report.py DIR SHAPE
 
 DIR holds, for each server (pubsub_server, redis-server) and each length of
 run (short, long): callgrind.<server>.<run> (callgrind's output), perf.<server>.<run>
-(perf stat's counts) or strace.<server>.<run> (strace -c -f's summary), unless
-profile.sh ran callgrind alone, and bench.<kind>.<run>.txt (what bench_pubsub
+(perf stat's counts) or strace.<server>.<run> (strace -c -f's summary), each
+when profile.sh ran that tool, and bench.<kind>.<run>.txt (what bench_pubsub
 printed, with the number of messages delivered over the whole run). The short run
 measures what a run costs besides the messages (start, connections,
 SUBSCRIBE, exit); every figure printed is (long - short) / (messages delivered
@@ -166,49 +166,59 @@ def main():
         raise SystemExit(__doc__)
     out, shape = Path(sys.argv[1]), sys.argv[2]
     rows = {}
+    # Instructions from callgrind, system calls from perf or strace: each when
+    # profile.sh ran that tool.
+    has_cg = (out / f"callgrind.{SERVERS[0]}.long").exists()
+    tool = next((t for t in ("perf", "strace") if (out / f"{t}.{SERVERS[0]}.long").exists()),
+                None)
+    if not has_cg and not tool:
+        raise SystemExit(f"profile_report.py: no profile in {out}")
     for server in SERVERS:
-        short_cg = read_callgrind(out / f"callgrind.{server}.short", server)
-        long_cg = read_callgrind(out / f"callgrind.{server}.long", server)
-        d_cg = delivered(out / "bench.callgrind.long.txt", server)[0] - delivered(
-            out / "bench.callgrind.short.txt", server)[0]
-        p_cg = delivered(out / "bench.callgrind.long.txt", server)[1] - delivered(
-            out / "bench.callgrind.short.txt", server)[1]
-        # System calls from perf or strace, when profile.sh ran one of them.
-        tool = next((t for t in ("perf", "strace") if (out / f"{t}.{server}.long").exists()),
-                    "callgrind")
-        syscalls, d_st = {}, 0
-        if tool != "callgrind":
+        row = {"tool": tool}
+        if has_cg:
+            short_cg = read_callgrind(out / f"callgrind.{server}.short", server)
+            long_cg = read_callgrind(out / f"callgrind.{server}.long", server)
+            d_cg, p_cg = (long - short for long, short in zip(
+                delivered(out / "bench.callgrind.long.txt", server),
+                delivered(out / "bench.callgrind.short.txt", server)))
+            row.update({
+                "messages": d_cg,
+                "fanout": d_cg / p_cg if p_cg else 0,
+                "instructions": (long_cg[0] - short_cg[0]) / d_cg,
+                "split": {c: (long_cg[1][c] - short_cg[1][c]) / d_cg for c in CATEGORIES},
+                "allocations": (long_cg[2] - short_cg[2]) / d_cg,
+            })
+        if tool:
             read = read_perf if tool == "perf" else read_strace
             short_st = read(out / f"{tool}.{server}.short")
             long_st = read(out / f"{tool}.{server}.long")
-            d_st = delivered(out / f"bench.{tool}.long.txt", server)[0] - delivered(
-                out / f"bench.{tool}.short.txt", server)[0]
-            syscalls = {name: (long_st.get(name, 0) - short_st.get(name, 0)) / d_st
-                        for name in long_st}
-        rows[server] = {
-            "messages": d_cg,
-            "fanout": d_cg / p_cg if p_cg else 0,
-            "instructions": (long_cg[0] - short_cg[0]) / d_cg,
-            "split": {c: (long_cg[1][c] - short_cg[1][c]) / d_cg for c in CATEGORIES},
-            "allocations": (long_cg[2] - short_cg[2]) / d_cg,
-            "syscalls": syscalls,
-            "strace messages": d_st,
-            "tool": tool,
-            "rate": rate(out / f"bench.{tool}.long.txt", server),
-        }
+            d_st, p_st = (long - short for long, short in zip(
+                delivered(out / f"bench.{tool}.long.txt", server),
+                delivered(out / f"bench.{tool}.short.txt", server)))
+            row["syscalls"] = {name: (long_st.get(name, 0) - short_st.get(name, 0)) / d_st
+                               for name in long_st}
+            row["strace messages"] = d_st
+            row.setdefault("fanout", d_st / p_st if p_st else 0)
+        row["rate"] = rate(out / f"bench.{tool or 'callgrind'}.long.txt", server)
+        rows[server] = row
     a, b = (rows[s] for s in SERVERS)
-    counted = f"callgrind: {a['messages']:,} and {b['messages']:,} messages"
-    if a["tool"] != "callgrind":
-        counted += f"; {a['tool']}: {a['strace messages']:,} and {b['strace messages']:,}"
-    print(f"\n{shape}: per delivered message ({counted}; delivered msg/s under {a['tool']}: "
-          f"{a['rate']:,} and {b['rate']:,}; receivers per PUBLISH: {a['fanout']:.1f})\n")
+    counted = []
+    if has_cg:
+        counted.append(f"callgrind: {a['messages']:,} and {b['messages']:,} messages")
+    if tool:
+        counted.append(f"{tool}: {a['strace messages']:,} and {b['strace messages']:,}")
+    print(f"\n{shape}: per delivered message ({'; '.join(counted)}; delivered msg/s under "
+          f"{tool or 'callgrind'}: {a['rate']:,} and {b['rate']:,}; receivers per PUBLISH: "
+          f"{a['fanout']:.1f})\n")
     print("| per delivered message | pubsub_server | redis-server |")
     print("| --- | ---: | ---: |")
-    print(f"| instructions | {a['instructions']:,.0f} | {b['instructions']:,.0f} |")
-    for c in CATEGORIES:
-        print(f"| — {c} | {a['split'][c]:,.0f} | {b['split'][c]:,.0f} |")
-    print(f"| allocations (malloc and kin) | {a['allocations']:.2f} | {b['allocations']:.2f} |")
-    if a["tool"] == "callgrind":
+    if has_cg:
+        print(f"| instructions | {a['instructions']:,.0f} | {b['instructions']:,.0f} |")
+        for c in CATEGORIES:
+            print(f"| — {c} | {a['split'][c]:,.0f} | {b['split'][c]:,.0f} |")
+        print(f"| allocations (malloc and kin) | {a['allocations']:.2f} | "
+              f"{b['allocations']:.2f} |")
+    if not tool:
         return
     sa, sb = a["syscalls"], b["syscalls"]
     if a["tool"] == "perf":
