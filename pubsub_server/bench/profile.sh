@@ -26,7 +26,11 @@ long_seconds=${LONG_SECONDS:-4}
 short_seconds=${SHORT_SECONDS:-0.5}
 read -r -a load <<<"${LOAD:-}"
 
-for tool in redis-server valgrind perf; do
+# perf counts system calls through the kernel's tracepoints, which slows the
+# server far less than strace's stops, so the servers batch as they do
+# unobserved; strace -c (TOOLS="callgrind strace") names every call.
+tools=${TOOLS:-callgrind perf}
+for tool in redis-server ${tools/callgrind/valgrind}; do
   if ! command -v "$tool" >/dev/null; then
     echo "profile.sh: $tool is missing" >&2
     exit 1
@@ -40,10 +44,6 @@ out=${OUT_DIR:-$build/profile}
 mkdir -p "$out"
 server=$build/pubsub_server/src/pubsub_server
 redis=$(command -v redis-server)
-# perf counts system calls through the kernel's tracepoints, which slows the
-# server far less than strace's stops, so the servers batch as they do
-# unobserved; strace -c (TOOLS="callgrind strace") names every call.
-tools=${TOOLS:-callgrind perf}
 syscalls=(read write writev readv recvfrom recvmsg sendto sendmsg epoll_wait epoll_pwait epoll_ctl)
 perf_events=raw_syscalls:sys_enter,context-switches,task-clock
 for call in "${syscalls[@]}"; do perf_events+=,syscalls:sys_enter_$call; done
