@@ -30,6 +30,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <random>
@@ -784,6 +785,16 @@ CO_TEST_CASE(values_are_json_and_unencodable_ones_fail_the_trigger) {
   error =
       co_await test::failure_of<std::runtime_error>(a.trigger("s", "e", sig::arg("f", faulty{})));
   BOOST_TEST(test::contains(error, "faulty cannot be encoded"), error);
+  // JSON has no number for a NaN or an infinity, at any depth of a value.
+  error = co_await test::failure_of<sig::nats_error>(
+      a.trigger("s", "e", sig::arg("nan", std::numeric_limits<double>::quiet_NaN())));
+  BOOST_TEST(test::contains(error, "kwarg \"nan\" holds a NaN"), error);
+  error = co_await test::failure_of<sig::nats_error>(
+      a.trigger("s", "e", sig::arg("low", -std::numeric_limits<float>::infinity())));
+  BOOST_TEST(test::contains(error, "kwarg \"low\" holds an infinity"), error);
+  boost::json::value deep = {1, {{"x", std::numeric_limits<double>::infinity()}}};
+  error = co_await test::failure_of<sig::nats_error>(a.trigger("s", "e", sig::arg("deep", deep)));
+  BOOST_TEST(test::contains(error, "kwarg \"deep\" holds an infinity"), error);
   BOOST_TEST(la.failed_publishes() == 0u);
   BOOST_TEST(errors.messages.empty());
   boost::json::value pair = {1, 2};

@@ -19,6 +19,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
+#include <string>
+#include <string_view>
 #include <system_error>
 #include <tuple>
 #include <type_traits>
@@ -129,6 +131,32 @@ std::optional<json::value> encode_builtin(Get get) {
     }(static_cast<T*>(nullptr)));
   }(static_cast<builtin_types*>(nullptr));
   return out;
+}
+
+// JSON has no number for a NaN or an infinity: Boost.JSON writes NaN or
+// Infinity for one, which no JSON parser reads. A value that holds one, at
+// any depth, cannot go on the wire; `what` names it in the error.
+void check_finite(const json::value& v, std::string_view what) {
+  switch (v.kind()) {
+    case json::kind::double_:
+      if (!std::isfinite(v.get_double()))
+        throw nats_error("asio_signals: " + std::string(what) + " holds " +
+                         (std::isnan(v.get_double()) ? "a NaN" : "an infinity") +
+                         ", which JSON has no number for");
+      break;
+    case json::kind::array:
+      for (const json::value& e : v.get_array()) check_finite(e, what);
+      break;
+    case json::kind::object:
+      for (const auto& e : v.get_object()) check_finite(e.value(), what);
+      break;
+    default:
+      break;
+  }
+}
+
+std::string kwarg_name(std::string_view name) {
+  return "kwarg \"" + std::string(name) + "\"";
 }
 
 [[noreturn]] void throw_unencodable(const std::type_info& type) {
@@ -272,7 +300,7 @@ template <class T>
 bool kwargs_writer::append_number(const kwargs::value& v) {
   const T* x = v.get_if<T>();
   if (!x) return false;
-  // An infinity or a NaN has no JSON number: Boost.JSON writes its stand-in.
+  // An infinity or a NaN takes the general path, which rejects it.
   if constexpr (std::is_floating_point_v<T>) {
     if (!std::isfinite(*x)) return false;
     if (append_short_decimal(text_, *x)) return true;
@@ -306,10 +334,13 @@ std::string_view kwargs_writer::write(const kwargs& k, const nats_options& optio
         append_number<long long>(v))
       continue;
     if (const auto* j = v.get_if<json::value>()) {
+      check_finite(*j, kwarg_name(entry.first));
       append(*j);
       continue;
     }
-    append(encode_kwarg(v, options));
+    const json::value j = encode_kwarg(v, options);
+    check_finite(j, kwarg_name(entry.first));
+    append(j);
   }
   text_ += '}';
   return text_;
@@ -317,14 +348,20 @@ std::string_view kwargs_writer::write(const kwargs& k, const nats_options& optio
 
 json::object encode_kwargs(const kwargs& k, const nats_options& options) {
   json::object o;
-  for (const auto& entry : k) o[entry.first] = encode_kwarg(entry.second, options);
+  for (const auto& entry : k) {
+    json::value j = encode_kwarg(entry.second, options);
+    check_finite(j, kwarg_name(entry.first));
+    o[entry.first] = std::move(j);
+  }
   return o;
 }
 
 json::value encode_any(const std::any& a, const nats_options& options) {
-  return encode_value(
+  json::value j = encode_value(
       a.type(), [&a]<class T>() { return std::any_cast<T>(&a); }, options,
       [&a](const nats_options::json_encoder& e) { return e.from_any(a); });
+  check_finite(j, "the value");
+  return j;
 }
 
 namespace {

@@ -65,7 +65,8 @@ class event_subject_names {
   std::string event_;
 };
 
-// Kwargs as a JSON object; throws nats_error for a value without encoding.
+// Kwargs as a JSON object; throws nats_error for a value without encoding
+// or holding a NaN or an infinity, which JSON has no number for.
 boost::json::object encode_kwargs(const kwargs& k, const nats_options& options);
 
 // Writes kwargs as the JSON of encode_kwargs, into a buffer kept from one
@@ -76,8 +77,8 @@ boost::json::object encode_kwargs(const kwargs& k, const nats_options& options);
 // double with ".0", so that it is read back as a double).
 class kwargs_writer {
  public:
-  // The text, valid until the next call; throws nats_error for a value
-  // without encoding.
+  // The text, valid until the next call; throws nats_error as
+  // encode_kwargs does.
   std::string_view write(const kwargs& k, const nats_options& options);
 
  private:
@@ -92,7 +93,7 @@ class kwargs_writer {
   std::string text_;
 };
 
-// A response as JSON; throws nats_error for a value without encoding.
+// A response as JSON; throws nats_error as encode_kwargs does.
 boost::json::value encode_any(const std::any& a, const nats_options& options);
 
 // A JSON object as kwargs: strings, std::int64_t (std::uint64_t beyond it),
