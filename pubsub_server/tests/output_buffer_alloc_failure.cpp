@@ -33,10 +33,11 @@ namespace {
 
 using pubsub::output_buffer;
 
-// A piece to append: copied, or shared when `owner` is set.
+// A piece to append: copied, or shared when `owner` is set, which holds
+// the same bytes.
 struct piece {
   std::string bytes;
-  std::shared_ptr<const void> owner;
+  std::shared_ptr<const std::string> owner;
 };
 
 piece copied(std::size_t size, char c) {
@@ -44,13 +45,14 @@ piece copied(std::size_t size, char c) {
 }
 
 piece shared(std::size_t size, char c) {
-  auto bytes = std::make_shared<const std::string>(size, c);
-  return {*bytes, bytes};
+  return {std::string(size, c), std::make_shared<const std::string>(size, c)};
 }
 
-// Two rounds of a session's output, cleared between them, so that the
-// second takes the blocks the first gave back: pieces that fill the last
-// block exactly, span several, and are referenced between copied ones.
+// Two rounds of a session's output, cleared between them: pieces that fill
+// the last block exactly, span several, and are referenced between copied
+// ones. The second round takes the blocks the first gave back, then needs
+// new ones (a failure among them gives back the spare ones taken), and
+// references more pieces than the first.
 std::vector<std::vector<piece>> rounds() {
   constexpr std::size_t block = output_buffer::block_size;
   constexpr std::size_t limit = output_buffer::copy_limit;
@@ -64,7 +66,9 @@ std::vector<std::vector<piece>> rounds() {
   all[1].push_back(copied(block + 1, 'g'));
   all[1].push_back(shared(limit + 1, 'h'));
   all[1].push_back(copied(10, 'i'));
-  all[1].push_back(copied(2 * block, 'j'));
+  all[1].push_back(copied(6 * block, 'j'));
+  all[1].push_back(shared(limit + 2, 'k'));
+  all[1].push_back(shared(limit + 3, 'l'));
   return all;
 }
 
@@ -78,23 +82,25 @@ std::string gathered(const output_buffer& buffer) {
 
 void append(output_buffer& buffer, const piece& p) {
   if (p.owner)
-    buffer.append(p.bytes, p.owner);
+    buffer.append(*p.owner, p.owner);
   else
     buffer.append(p.bytes);
 }
 
-// Appends `pieces` on a thread of its own, whose spare blocks start empty,
-// with the allocation after the first `n` the appends make failing; returns
-// whether it failed. Only the appends allocate while a failure is armed.
-bool append_failing_at(const std::vector<std::vector<piece>>& pieces, long n) {
-  bool failed = false;
+// Appends the rounds `pieces` on a thread of its own, whose spare blocks
+// start empty, with the allocation after the first `n` the appends make
+// failing; returns the round it failed in, or -1. Only the appends allocate
+// while a failure is armed.
+int append_failing_at(const std::vector<std::vector<piece>>& pieces, long n) {
+  int failed_round = -1;
   std::thread([&] {
     output_buffer buffer;
     long left = n;
-    for (const auto& round : pieces) {
+    for (std::size_t r = 0; r < pieces.size(); ++r) {
+      const std::vector<piece>& round = pieces[r];
       std::string expected;
       for (const piece& p : round) {
-        if (failed) {
+        if (failed_round >= 0) {
           append(buffer, p);
           expected += p.bytes;
           continue;
@@ -105,9 +111,10 @@ bool append_failing_at(const std::vector<std::vector<piece>>& pieces, long n) {
           append(buffer, p);
         } catch (const std::bad_alloc&) {
         }
-        failed = test::disarm();
+        const bool failed = test::disarm();
         left -= static_cast<long>(test::allocations() - before);
         if (failed) {
+          failed_round = static_cast<int>(r);
           BOOST_TEST_CONTEXT("allocation " << n << ", a piece of " << p.bytes.size()) {
             BOOST_TEST(buffer.size() == expected.size());
             BOOST_TEST(gathered(buffer) == expected);
@@ -116,14 +123,14 @@ bool append_failing_at(const std::vector<std::vector<piece>>& pieces, long n) {
           expected += p.bytes;
         }
       }
-      BOOST_TEST_CONTEXT("allocation " << n << (failed ? " failed" : " not reached")) {
+      BOOST_TEST_CONTEXT("allocation " << n << (failed_round >= 0 ? " failed" : " not reached")) {
         BOOST_TEST(buffer.size() == expected.size());
         BOOST_TEST(gathered(buffer) == expected);
       }
       buffer.clear();
     }
   }).join();
-  return failed;
+  return failed_round;
 }
 
 }  // namespace
@@ -131,9 +138,14 @@ bool append_failing_at(const std::vector<std::vector<piece>>& pieces, long n) {
 BOOST_AUTO_TEST_CASE(an_append_that_cannot_allocate_leaves_the_buffer_as_it_was) {
   const auto pieces = rounds();
   long failures = 0;
-  while (append_failing_at(pieces, failures)) ++failures;
+  std::vector<int> per_round(pieces.size());
+  for (int round; (round = append_failing_at(pieces, failures)) >= 0; ++failures)
+    ++per_round[static_cast<std::size_t>(round)];
   // The vector of blocks, each new block, the thread's spare blocks and the
-  // shared pieces' vector, in both rounds.
-  BOOST_TEST(failures >= 8);
-  BOOST_TEST_MESSAGE("allocation failures injected: " << failures);
+  // shared pieces' vector, in the first round; in the second, the vectors
+  // growing and the blocks beyond the spare ones.
+  BOOST_TEST(per_round[0] >= 8);
+  BOOST_TEST(per_round[1] >= 3);
+  BOOST_TEST_MESSAGE("allocation failures injected: " << per_round[0] << " in the first round, "
+                                                      << per_round[1] << " in the second");
 }
