@@ -6,7 +6,8 @@
 // listens to the "#changed" channel of every sensor of every process linked
 // to the same NATS system, prints one line per reading, `<sender> changed
 // <value>`, then `received N`, and exits 0 — or 1 after 10 s without them.
-// It prints `monitor ready` once it listens.
+// It says `remote_monitor: listening` on stderr once it listens, so that the
+// readings alone go to stdout.
 //
 // Distributed under the Boost Software License, Version 1.0. (See accompanying
 // file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
@@ -41,7 +42,7 @@ asio::awaitable<int> run(sig::router router, sig::nats_options options, int expe
   co_await router.add_listener(print, sig::any, "#changed");
   sig::nats_link link(router, options);
   co_await link.start();
-  std::cout << "monitor ready" << std::endl;
+  std::cerr << "remote_monitor: listening" << std::endl;
   co_await done.async_wait(asio::as_tuple(asio::use_awaitable));
   co_await link.stop();
   if (received != expect) co_return 1;

@@ -11,16 +11,17 @@ source "$(dirname "$0")/../scripts/nats_server.sh"
 
 start_nats_server run_remote "$server"
 
-"$monitor" --nats "$url" --expect 3 > "$dir/monitor.out" &
+"$monitor" --nats "$url" --expect 3 > "$dir/monitor.out" 2> "$dir/monitor.err" &
 monitor_pid=$!
 pids+=($monitor_pid)
-for _ in $(seq 500); do grep -q "monitor ready" "$dir/monitor.out" && break; sleep 0.01; done
+for _ in $(seq 500); do grep -q "listening" "$dir/monitor.err" && break; sleep 0.01; done
 
 "$sensor" --nats "$url" --name temp --count 3
 wait "$monitor_pid"
 
 if ! diff -u "$expected" "$dir/monitor.out"; then
   echo "run_remote: the monitor's output differs from $expected"
+  cat "$dir/monitor.err"
   exit 1
 fi
 cat "$dir/monitor.out"
