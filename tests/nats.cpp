@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <any>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -756,6 +757,9 @@ BOOST_AUTO_TEST_CASE(invalid_options_are_rejected) {
   sig::nats_options no_room = ok;
   no_room.pending_bytes = 0;
   BOOST_TEST(rejects(no_room));
+  sig::nats_options past = ok;
+  past.write_deadline = std::chrono::milliseconds(-1);
+  BOOST_TEST(rejects(past));
 }
 
 CO_TEST_CASE(values_are_json_and_unencodable_ones_fail_the_trigger) {
@@ -1165,6 +1169,58 @@ CO_TEST_CASE(a_start_refused_after_its_first_connection_closes_that_connection) 
   };
   BOOST_TEST(co_await eventually(connects));
   natsConnection_Destroy(conn);
+}
+
+// A server that stops reading: once its socket is full, a trigger's publish
+// waits on the executor at most the write deadline, then fails and is
+// reported; the link reconnects once the server reads again.
+CO_TEST_CASE(a_server_that_stops_reading_holds_a_trigger_at_most_the_write_deadline) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex), b(ex);
+  error_log errors;
+  auto oa = options_for(server);
+  oa.on_error = errors.handler();
+  oa.write_deadline = 200ms;
+  oa.reconnect_buffer_bytes = 1024 * 1024;
+  sig::nats_link la(a, oa), lb(b, options_for(server));
+  std::vector<std::int64_t> got;
+  co_await b.add_listener(
+      [&](const sig::event& ev) { got.push_back(sig::event_data(ev).get<std::int64_t>("n")); }, "s",
+      "e");
+  co_await la.start();
+  co_await lb.start();
+  co_await a.add_sender("s", sig::events("e"));
+  bool connected = co_await connected_eventually(b, "s");
+  BOOST_TEST(connected);
+  server.pause();
+  // Resumes the server after 10 s in any case, should a write wait for it.
+  std::atomic<bool> done = false;
+  std::thread watchdog([&] {
+    for (int i = 0; i < 1000 && !done; ++i) std::this_thread::sleep_for(10ms);
+    server.resume();
+  });
+  const std::string payload(64 * 1024, 'x');
+  auto longest = std::chrono::steady_clock::duration();
+  for (int i = 0; i < 2000 && la.failed_publishes() == 0; ++i) {
+    auto started = std::chrono::steady_clock::now();
+    co_await a.trigger("s", "e", sig::arg("n", 0), sig::arg("p", payload));
+    longest = std::max(longest, std::chrono::steady_clock::now() - started);
+  }
+  done = true;
+  watchdog.join();
+  BOOST_TEST(la.failed_publishes() > 0u);
+  BOOST_TEST(!errors.messages.empty());
+  BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(longest).count() < 2000);
+  // Reading again, the server takes the link back, and its triggers arrive.
+  auto arrived = [&] { return std::find(got.begin(), got.end(), 1) != got.end(); };
+  for (int i = 0; i < 100 && !arrived(); ++i) {
+    co_await a.trigger("s", "e", sig::arg("n", 1));
+    co_await sleep(100ms);
+  }
+  BOOST_TEST(arrived());
+  co_await la.stop();
+  co_await lb.stop();
 }
 
 CO_TEST_CASE(a_restarted_server_is_rejoined_and_listeners_receive_again) {

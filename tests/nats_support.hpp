@@ -141,6 +141,11 @@ class nats_server {
     pid_ = 0;
   }
 
+  // Stops the server's process (SIGSTOP): it keeps its connections but
+  // reads nothing from them, until resume().
+  void pause() { ::kill(pid_, SIGSTOP); }
+  void resume() { ::kill(pid_, SIGCONT); }
+
   // Kills the server and starts it again on the same port.
   void restart() {
     kill();

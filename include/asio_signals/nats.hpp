@@ -111,6 +111,14 @@ struct nats_options {
   /// is counted in nats_link::failed_publishes().
   int reconnect_buffer_bytes = 8 * 1024 * 1024;
 
+  /// How long a publish waits for room in the socket, at most. cnats writes
+  /// out its full output buffer on the thread that publishes, the router's
+  /// executor, and only a server that stops reading makes that write wait.
+  /// Past the deadline the connection counts as lost: the publish fails, is
+  /// counted in nats_link::failed_publishes() and reported, and the client
+  /// reconnects. Zero: no bound, the executor waits as long as the server.
+  std::chrono::milliseconds write_deadline{2000};
+
   /// Whether the router's retained history is kept in JetStream, on the
   /// NATS servers (started with @c -js), rather than in this process's
   /// memory: see docs/history.md.

@@ -287,6 +287,8 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
           "asio_signals: nats_options needs 0 < heartbeat_interval < presence_expiry");
     if (options_.pending_bytes == 0)
       throw std::invalid_argument("asio_signals: nats_options::pending_bytes is 0");
+    if (options_.write_deadline.count() < 0)
+      throw std::invalid_argument("asio_signals: nats_options::write_deadline is negative");
   }
 
   asio::awaitable<void> start();
@@ -577,6 +579,8 @@ natsConnection* connect_to_nats(const nats_options& options, nats_anchor* anchor
   if (s == NATS_OK) s = natsOptions_SetMaxReconnect(opts, options.max_reconnect);
   if (s == NATS_OK) s = natsOptions_SetReconnectWait(opts, options.reconnect_wait.count());
   if (s == NATS_OK) s = natsOptions_SetReconnectBufSize(opts, options.reconnect_buffer_bytes);
+  if (s == NATS_OK && options.write_deadline.count() > 0)
+    s = natsOptions_SetWriteDeadline(opts, options.write_deadline.count());
   if (s == NATS_OK) s = natsOptions_SetSendAsap(opts, events == nats_events::errors);
   if (s == NATS_OK) s = natsOptions_SetErrorHandler(opts, on_async_error, anchor);
   if (events == nats_events::all) {
