@@ -543,7 +543,9 @@ CO_TEST_CASE(requests_cross_links_with_distinct_errors) {
   test::nats_server server;
   auto ex = co_await asio::this_coro::executor;
   sig::router a(ex), b(ex);
-  sig::nats_link la(a, options_for(server)), lb(b, options_for(server));
+  auto ob = options_for(server);
+  ob.request_timeout = 300ms;
+  sig::nats_link la(a, options_for(server)), lb(b, ob);
   co_await la.start();
   co_await lb.start();
   co_await a.add_sender(
@@ -572,6 +574,22 @@ CO_TEST_CASE(requests_cross_links_with_distinct_errors) {
   auto first = co_await (b.request("weather", "slow") || timer.async_wait(asio::use_awaitable));
   BOOST_TEST(first.index() == 1u);
   BOOST_TEST(ms_since(started) < 500);
+  // A timeout by request_timeout, with its own error code.
+  boost::system::error_code timed_out;
+  try {
+    co_await b.request("weather", "slow");
+  } catch (const boost::system::system_error& e) {
+    timed_out = e.code();
+  }
+  BOOST_TEST(timed_out == asio::error::timed_out);
+  // The replies of both slow requests come after their requests ended: each
+  // is dropped, and the requests after them get their own replies.
+  t = co_await b.request("weather", "temperature", sig::arg("unit", "F"));
+  BOOST_TEST(std::any_cast<double>(t) == 85.1);
+  co_await sleep(1000ms);
+  t = co_await b.request("weather", "temperature", sig::arg("unit", "C"));
+  BOOST_TEST(std::any_cast<double>(t) == 29.5);
+  BOOST_TEST(lb.dropped_messages() == 0u);
   // A proxy whose process never answers: NATS says no responders at once.
   raw_client raw(server.url());
   raw.publish("t.s.pr.ghostlink", R"({"senders":{"ghost":["boo"]},"bye":false})");
