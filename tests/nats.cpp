@@ -33,6 +33,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <random>
 #include <stdexcept>
@@ -294,6 +295,10 @@ CO_TEST_CASE(a_killed_process_is_announced_disconnected_within_the_expiry) {
   test::child_process peer(peer_args);
   bool got = co_await eventually([&] { return values.size() == 20; });
   BOOST_TEST(got);
+  // Every reading of the other process, once each, in the order triggered.
+  std::vector<std::int64_t> triggered(20);
+  std::iota(triggered.begin(), triggered.end(), 0);
+  BOOST_TEST(values == triggered, boost::test_tools::per_element());
   BOOST_TEST(co_await b.is_connected("sensor"));
   // A request across processes.
   std::any pong = co_await b.request("sensor", "ping");
