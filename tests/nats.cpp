@@ -1262,6 +1262,9 @@ CO_TEST_CASE(a_restarted_server_is_rejoined_and_listeners_receive_again) {
   sig::nats_link la(a, options), lb(b, options);
   std::vector<std::int64_t> ticks;
   co_await b.add_listener(tick_recorder(ticks), "counter", "tick");
+  log_type presence;
+  co_await b.add_listener(recorder(presence, "b"), "counter", "#connect");
+  co_await b.add_listener(recorder(presence, "b"), "counter", "#disconnect");
   co_await la.start();
   co_await lb.start();
   co_await a.add_sender("counter", sig::events("tick"));
@@ -1274,6 +1277,17 @@ CO_TEST_CASE(a_restarted_server_is_rejoined_and_listeners_receive_again) {
   bool again = co_await trigger_until_delivered(a, ticks, 200);
   BOOST_TEST(again);
   BOOST_TEST(co_await b.is_connected("counter"));
+  BOOST_TEST(presence == log_type{"b:counter/#connect"}, boost::test_tools::per_element());
+  // An outage longer than the presence expiry: the silent sender is
+  // announced gone, then, re-announced once its link is back, connected.
+  server.kill();
+  BOOST_TEST(co_await eventually([&] { return presence.size() == 2; }, 3000ms));
+  server.restart();
+  again = co_await trigger_until_delivered(a, ticks, 200);
+  BOOST_TEST(again);
+  BOOST_TEST(
+      presence == (log_type{"b:counter/#connect", "b:counter/#disconnect", "b:counter/#connect"}),
+      boost::test_tools::per_element());
   co_await la.stop();
   co_await lb.stop();
 }
