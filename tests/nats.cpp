@@ -16,6 +16,9 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_future.hpp>
 #include <boost/json/value_to.hpp>
 #include <boost/system/system_error.hpp>
 
@@ -1250,6 +1253,43 @@ CO_TEST_CASE(a_server_that_stops_reading_holds_a_trigger_at_most_the_write_deadl
   BOOST_TEST(arrived());
   co_await la.stop();
   co_await lb.stop();
+}
+
+// Routers on strands of a pool of two threads: cnats's threads post to the
+// strands, whose handlers run on either thread of the pool in turn (a race
+// would show under ThreadSanitizer).
+BOOST_AUTO_TEST_CASE(routers_on_strands_of_a_thread_pool_are_linked) {
+  test::nats_server server;
+  asio::thread_pool pool(2);
+  sig::router a(asio::make_strand(pool)), b(asio::make_strand(pool));
+  std::vector<std::int64_t> got;
+  std::atomic<std::size_t> count = 0;
+  auto body = [&]() -> asio::awaitable<void> {
+    sig::nats_link la(a, options_for(server)), lb(b, options_for(server));
+    // On b's strand: the vector is read after the count that follows it.
+    auto keep = [&](const sig::event& ev) {
+      got.push_back(sig::event_data(ev).get<std::int64_t>("i"));
+      count.store(got.size(), std::memory_order_release);
+    };
+    co_await b.add_listener(keep, "counter", "tick");
+    co_await la.start();
+    co_await lb.start();
+    auto twice = [](const sig::kwargs& p) { return 2 * p.get<std::int64_t>("i"); };
+    co_await a.add_sender("counter", sig::events("tick"), sig::method("twice", twice));
+    bool connected = co_await connected_eventually(b, "counter");
+    BOOST_TEST(connected);
+    for (std::int64_t i = 0; i < 200; ++i) co_await a.trigger("counter", "tick", sig::arg("i", i));
+    std::any answer = co_await b.request("counter", "twice", sig::arg("i", std::int64_t(21)));
+    BOOST_TEST(std::any_cast<std::int64_t>(answer) == 42);
+    BOOST_TEST(co_await eventually([&] { return count.load(std::memory_order_acquire) == 200; }));
+    co_await la.stop();
+    co_await lb.stop();
+  };
+  asio::co_spawn(a.get_executor(), body, asio::use_future).get();
+  pool.join();
+  std::vector<std::int64_t> triggered(200);
+  std::iota(triggered.begin(), triggered.end(), 0);
+  BOOST_TEST(got == triggered, boost::test_tools::per_element());
 }
 
 CO_TEST_CASE(a_restarted_server_is_rejoined_and_listeners_receive_again) {
