@@ -111,12 +111,16 @@ struct nats_options {
   /// is counted in nats_link::failed_publishes().
   int reconnect_buffer_bytes = 8 * 1024 * 1024;
 
-  /// How long a publish waits for room in the socket, at most. cnats writes
-  /// out its full output buffer on the thread that publishes, the router's
-  /// executor, and only a server that stops reading makes that write wait.
-  /// Past the deadline the connection counts as lost: the publish fails, is
-  /// counted in nats_link::failed_publishes() and reported, and the client
-  /// reconnects. Zero: no bound, the executor waits as long as the server.
+  /// How long a write to the server waits for room in the socket, at most.
+  /// cnats writes out its full output buffer on the thread that publishes,
+  /// the router's executor, and only a server that stops reading makes that
+  /// write wait. Past the deadline the connection counts as lost and the
+  /// client reconnects: a publish whose own write timed out fails, is counted
+  /// in nats_link::failed_publishes() and reported; what cnats's flusher
+  /// thread was writing is lost with the connection, which is reported. A
+  /// publish can also wait behind cnats's lock for the flusher's write or
+  /// for one attempt to reconnect (up to 2 s). Zero: no bound, the executor
+  /// waits as long as the server.
   std::chrono::milliseconds write_deadline{2000};
 
   /// Whether the router's retained history is kept in JetStream, on the

@@ -579,8 +579,7 @@ natsConnection* connect_to_nats(const nats_options& options, nats_anchor* anchor
   if (s == NATS_OK) s = natsOptions_SetMaxReconnect(opts, options.max_reconnect);
   if (s == NATS_OK) s = natsOptions_SetReconnectWait(opts, options.reconnect_wait.count());
   if (s == NATS_OK) s = natsOptions_SetReconnectBufSize(opts, options.reconnect_buffer_bytes);
-  if (s == NATS_OK && options.write_deadline.count() > 0)
-    s = natsOptions_SetWriteDeadline(opts, options.write_deadline.count());
+  if (s == NATS_OK) s = natsOptions_SetWriteDeadline(opts, options.write_deadline.count());
   if (s == NATS_OK) s = natsOptions_SetSendAsap(opts, events == nats_events::errors);
   if (s == NATS_OK) s = natsOptions_SetErrorHandler(opts, on_async_error, anchor);
   if (events == nats_events::all) {
