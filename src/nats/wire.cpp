@@ -360,7 +360,7 @@ json::value encode_any(const std::any& a, const nats_options& options) {
   json::value j = encode_value(
       a.type(), [&a]<class T>() { return std::any_cast<T>(&a); }, options,
       [&a](const nats_options::json_encoder& e) { return e.from_any(a); });
-  check_finite(j, "the value");
+  check_finite(j, "the result");
   return j;
 }
 

@@ -93,7 +93,7 @@ class kwargs_writer {
   std::string text_;
 };
 
-// A response as JSON; throws nats_error as encode_kwargs does.
+// A method's result as JSON; throws nats_error as encode_kwargs does.
 boost::json::value encode_any(const std::any& a, const nats_options& options);
 
 // A JSON object as kwargs: strings, std::int64_t (std::uint64_t beyond it),
