@@ -558,20 +558,24 @@ CO_TEST_CASE(requests_cross_links_with_distinct_errors) {
   auto ex = co_await asio::this_coro::executor;
   sig::router a(ex), b(ex);
   auto ob = options_for(server);
-  ob.request_timeout = 300ms;
+  ob.request_timeout = 500ms;
   sig::nats_link la(a, options_for(server)), lb(b, ob);
   co_await la.start();
   co_await lb.start();
+  // Answers after a second: its replies come after their requests ended.
+  int slow_answered = 0;
+  auto slow = [&slow_answered]() -> asio::awaitable<int> {
+    co_await sleep(1000ms);
+    ++slow_answered;
+    co_return 1;
+  };
   co_await a.add_sender(
       "weather", sig::events("changed"),
       sig::method(
           "temperature",
           [](const sig::kwargs& p) { return p.get<std::string>("unit") == "C" ? 29.5 : 85.1; }),
       sig::method("fail", []() -> int { throw std::runtime_error("sensor broken"); }),
-      sig::method("slow", []() -> asio::awaitable<int> {
-        co_await sleep(1000ms);
-        co_return 1;
-      }));
+      sig::method("slow", slow));
   log_type connects;
   co_await b.add_listener(recorder(connects, "b"), "weather", "#connect");
   BOOST_TEST(co_await eventually([&] { return connects.size() == 1; }));
@@ -600,7 +604,8 @@ CO_TEST_CASE(requests_cross_links_with_distinct_errors) {
   // is dropped, and the requests after them get their own replies.
   t = co_await b.request("weather", "temperature", sig::arg("unit", "F"));
   BOOST_TEST(std::any_cast<double>(t) == 85.1);
-  co_await sleep(1000ms);
+  BOOST_TEST(co_await eventually([&] { return slow_answered == 2; }));
+  co_await sleep(100ms);
   t = co_await b.request("weather", "temperature", sig::arg("unit", "C"));
   BOOST_TEST(std::any_cast<double>(t) == 29.5);
   BOOST_TEST(lb.dropped_messages() == 0u);
@@ -1228,7 +1233,7 @@ CO_TEST_CASE(a_server_that_stops_reading_holds_a_trigger_at_most_the_write_deadl
   server.pause();
   // Resumes the server after 10 s in any case, should a write wait for it.
   std::atomic<bool> done = false;
-  std::thread watchdog([&] {
+  std::jthread watchdog([&] {
     for (int i = 0; i < 1000 && !done; ++i) std::this_thread::sleep_for(10ms);
     server.resume();
   });
@@ -1242,7 +1247,8 @@ CO_TEST_CASE(a_server_that_stops_reading_holds_a_trigger_at_most_the_write_deadl
   done = true;
   watchdog.join();
   BOOST_TEST(la.failed_publishes() > 0u);
-  BOOST_TEST(!errors.messages.empty());
+  BOOST_TEST(std::any_of(errors.messages.begin(), errors.messages.end(),
+                         [](const std::string& m) { return test::contains(m, "cannot publish"); }));
   BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(longest).count() < 2000);
   // Reading again, the server takes the link back, and its triggers arrive.
   auto arrived = [&] { return std::find(got.begin(), got.end(), 1) != got.end(); };
@@ -1253,43 +1259,6 @@ CO_TEST_CASE(a_server_that_stops_reading_holds_a_trigger_at_most_the_write_deadl
   BOOST_TEST(arrived());
   co_await la.stop();
   co_await lb.stop();
-}
-
-// Routers on strands of a pool of two threads: cnats's threads post to the
-// strands, whose handlers run on either thread of the pool in turn (a race
-// would show under ThreadSanitizer).
-BOOST_AUTO_TEST_CASE(routers_on_strands_of_a_thread_pool_are_linked) {
-  test::nats_server server;
-  asio::thread_pool pool(2);
-  sig::router a(asio::make_strand(pool)), b(asio::make_strand(pool));
-  std::vector<std::int64_t> got;
-  std::atomic<std::size_t> count = 0;
-  auto body = [&]() -> asio::awaitable<void> {
-    sig::nats_link la(a, options_for(server)), lb(b, options_for(server));
-    // On b's strand: the vector is read after the count that follows it.
-    auto keep = [&](const sig::event& ev) {
-      got.push_back(sig::event_data(ev).get<std::int64_t>("i"));
-      count.store(got.size(), std::memory_order_release);
-    };
-    co_await b.add_listener(keep, "counter", "tick");
-    co_await la.start();
-    co_await lb.start();
-    auto twice = [](const sig::kwargs& p) { return 2 * p.get<std::int64_t>("i"); };
-    co_await a.add_sender("counter", sig::events("tick"), sig::method("twice", twice));
-    bool connected = co_await connected_eventually(b, "counter");
-    BOOST_TEST(connected);
-    for (std::int64_t i = 0; i < 200; ++i) co_await a.trigger("counter", "tick", sig::arg("i", i));
-    std::any answer = co_await b.request("counter", "twice", sig::arg("i", std::int64_t(21)));
-    BOOST_TEST(std::any_cast<std::int64_t>(answer) == 42);
-    BOOST_TEST(co_await eventually([&] { return count.load(std::memory_order_acquire) == 200; }));
-    co_await la.stop();
-    co_await lb.stop();
-  };
-  asio::co_spawn(a.get_executor(), body, asio::use_future).get();
-  pool.join();
-  std::vector<std::int64_t> triggered(200);
-  std::iota(triggered.begin(), triggered.end(), 0);
-  BOOST_TEST(got == triggered, boost::test_tools::per_element());
 }
 
 CO_TEST_CASE(a_restarted_server_is_rejoined_and_listeners_receive_again) {
@@ -1417,6 +1386,48 @@ CO_TEST_CASE(delivery_continues_after_a_cluster_server_dies) {
   BOOST_TEST(again);
   co_await la.stop();
   co_await lb.stop();
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// A suite of its own, which ThreadSanitizer runs with tsan.supp.
+BOOST_AUTO_TEST_SUITE(nats_strand_test)
+
+// Routers on strands of a pool of two threads: cnats's threads post to the
+// strands, whose handlers run on either thread of the pool in turn (a race
+// would show under ThreadSanitizer).
+BOOST_AUTO_TEST_CASE(routers_on_strands_of_a_thread_pool_are_linked) {
+  test::nats_server server;
+  asio::thread_pool pool(2);
+  sig::router a(asio::make_strand(pool)), b(asio::make_strand(pool));
+  std::vector<std::int64_t> got;
+  std::atomic<std::size_t> count = 0;
+  auto body = [&]() -> asio::awaitable<void> {
+    sig::nats_link la(a, options_for(server)), lb(b, options_for(server));
+    // On b's strand: the vector is read after the count that follows it.
+    auto keep = [&](const sig::event& ev) {
+      got.push_back(sig::event_data(ev).get<std::int64_t>("i"));
+      count.store(got.size(), std::memory_order_release);
+    };
+    co_await b.add_listener(keep, "counter", "tick");
+    co_await la.start();
+    co_await lb.start();
+    auto twice = [](const sig::kwargs& p) { return 2 * p.get<std::int64_t>("i"); };
+    co_await a.add_sender("counter", sig::events("tick"), sig::method("twice", twice));
+    bool connected = co_await connected_eventually(b, "counter");
+    BOOST_TEST(connected);
+    for (std::int64_t i = 0; i < 200; ++i) co_await a.trigger("counter", "tick", sig::arg("i", i));
+    std::any answer = co_await b.request("counter", "twice", sig::arg("i", std::int64_t(21)));
+    BOOST_TEST(std::any_cast<std::int64_t>(answer) == 42);
+    BOOST_TEST(co_await eventually([&] { return count.load(std::memory_order_acquire) == 200; }));
+    co_await la.stop();
+    co_await lb.stop();
+  };
+  asio::co_spawn(a.get_executor(), body, asio::use_future).get();
+  pool.join();
+  std::vector<std::int64_t> triggered(200);
+  std::iota(triggered.begin(), triggered.end(), 0);
+  BOOST_TEST(got == triggered, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
