@@ -1137,12 +1137,7 @@ CO_TEST_CASE(a_server_that_goes_away_is_reported_and_nothing_hangs) {
     sig::nats_options nowhere;
     nowhere.servers.push_back("nats://127.0.0.1:1");
     sig::nats_link link(a, nowhere);
-    std::string error = "no exception";
-    try {
-      co_await link.start();
-    } catch (const sig::nats_error& e) {
-      error = e.what();
-    }
+    std::string error = co_await test::failure_of<sig::nats_error>(link.start());
     BOOST_TEST(test::contains(error, "cannot connect"), error);
   }
   test::nats_server server;
@@ -1189,12 +1184,7 @@ CO_TEST_CASE(a_start_refused_after_its_first_connection_closes_that_connection) 
   sig::router a(ex);
   {
     sig::nats_link link(a, options_for(server));
-    std::string error = "no exception";
-    try {
-      co_await link.start();
-    } catch (const sig::nats_error& e) {
-      error = e.what();
-    }
+    std::string error = co_await test::failure_of<sig::nats_error>(link.start());
     // cnats's reason is the server's "maximum connections exceeded" or,
     // when it reads the closed socket first, a protocol error.
     BOOST_TEST(test::contains(error, "cannot connect"), error);
