@@ -126,6 +126,23 @@ asio::awaitable<bool> trigger_until_delivered(sig::router& a,
   co_return false;
 }
 
+// Requests counter.ping of `b` until one is answered, up to `tries` times,
+// 25 ms apart; returns whether one was.
+asio::awaitable<bool> request_until_answered(sig::router& b, int tries) {
+  auto ping = [&b]() -> asio::awaitable<bool> {
+    try {
+      co_return std::any_cast<std::string>(co_await b.request("counter", "ping")) == "pong";
+    } catch (const std::exception&) {
+      co_return false;
+    }
+  };
+  for (int i = 0; i < tries; ++i) {
+    if (co_await ping()) co_return true;
+    co_await sleep(25ms);
+  }
+  co_return false;
+}
+
 // Milliseconds since `t`.
 long ms_since(std::chrono::steady_clock::time_point t) {
   return long(
@@ -1258,6 +1275,7 @@ CO_TEST_CASE(a_restarted_server_is_rejoined_and_listeners_receive_again) {
   auto options = options_for(server);
   options.reconnect_wait = 50ms;
   options.presence_expiry = 2000ms;
+  options.request_timeout = 500ms;
   sig::nats_link la(a, options), lb(b, options);
   std::vector<std::int64_t> ticks;
   co_await b.add_listener(tick_recorder(ticks), "counter", "tick");
@@ -1266,16 +1284,20 @@ CO_TEST_CASE(a_restarted_server_is_rejoined_and_listeners_receive_again) {
   co_await b.add_listener(recorder(presence, "b"), "counter", "#disconnect");
   co_await la.start();
   co_await lb.start();
-  co_await a.add_sender("counter", sig::events("tick"));
+  co_await a.add_sender("counter", sig::events("tick"),
+                        sig::method("ping", [] { return std::string("pong"); }));
   bool connected = co_await connected_eventually(b, "counter");
   BOOST_TEST(connected);
   co_await a.trigger("counter", "tick", sig::arg("i", std::int64_t(0)));
   BOOST_TEST(co_await eventually([&] { return ticks.size() == 1; }));
   server.restart();
-  // Both links reconnect and resubscribe; triggers go through again.
+  // Both links reconnect and resubscribe; triggers go through again, and
+  // requests, whose connection the executor runs.
   bool again = co_await trigger_until_delivered(a, ticks, 200);
   BOOST_TEST(again);
   BOOST_TEST(co_await b.is_connected("counter"));
+  bool answered = co_await request_until_answered(b, 20);
+  BOOST_TEST(answered);
   BOOST_TEST(presence == log_type{"b:counter/#connect"}, boost::test_tools::per_element());
   // An outage longer than the presence expiry: the silent sender is
   // announced gone, then, re-announced once its link is back, connected.

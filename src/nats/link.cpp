@@ -11,6 +11,7 @@
 #include <asio_signals/detail/names.hpp>
 #include <asio_signals/detail/posted_ops.hpp>
 
+#include "event_loop.hpp"
 #include "history.hpp"
 #include "wire.hpp"
 
@@ -219,10 +220,13 @@ struct nats_pending_request {
   std::optional<nats_message> reply;
 };
 
-// A local sender the link shares: its events, and the subject of each.
+// A local sender the link shares: its events, and the subject of each;
+// which share it was; whether it is announced yet.
 struct nats_local_sender {
   std::vector<std::string> events;
   std::vector<std::string> subjects;
+  std::uint64_t share = 0;
+  bool announced = false;
 };
 
 // A sender of another link, added to the router as a proxy.
@@ -324,7 +328,13 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   void report(const std::string& subject, std::exception_ptr e);
   // Counts a message received on `subject` and dropped, and reports why.
   void drop(const std::string& subject, std::exception_ptr e);
+  // Subscribes on `conn`. The link takes requests from their subscription
+  // itself, after each read of the requests' connection's event loop; the
+  // rest come through the mailbox.
   natsSubscription* subscribe(natsConnection* conn, const std::string& subject, nats_source source);
+  // Takes the messages of the requests' connection's subscriptions, on the
+  // executor.
+  void take_received();
   // Counts in `dropped` what cnats dropped from the queues of the link's
   // subscriptions (a slow consumer) since last counted.
   void count_client_drops();
@@ -348,6 +358,11 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   connection listen(listen_target target, Callback callback);
   void unmark(const std::string& name);
 
+  // Announces the local senders of the shares up to `upto` once the server
+  // has their requests' subscriptions, which are on the requests'
+  // connection, not on the one of the announcement: a flush of it returned.
+  // A request made on their announcement then finds them.
+  asio::awaitable<void> announce(std::shared_ptr<nats_link_state> self, std::uint64_t upto);
   asio::awaitable<void> consume(std::shared_ptr<nats_link_state> self);
   asio::awaitable<void> heartbeat(std::shared_ptr<nats_link_state> self);
   // Triggers the event a message of `subject` carries, or holds it for its
@@ -392,6 +407,9 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   natsConnection* requests_conn_ = nullptr;
   std::vector<natsSubscription*> subscriptions_;
   std::map<std::string, natsSubscription*> request_subscriptions_;
+  // The subscriptions of the requests' connection, whose messages the link
+  // takes itself, and their source.
+  std::vector<std::pair<natsSubscription*, nats_source>> taken_;
   // Per subscription, the messages cnats dropped (a slow consumer) that are
   // counted in `dropped`.
   std::map<natsSubscription*, std::int64_t> client_drops_;
@@ -428,6 +446,8 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
 
   // The local senders the link shares.
   std::map<std::string, nats_local_sender, std::less<>> local_senders_;
+  // The shares made so far.
+  std::uint64_t shares_ = 0;
   // The subject of the last local trigger published, for the triggers that
   // follow with the same names; null when local_senders_ changed since.
   std::string last_sender_;
@@ -564,9 +584,9 @@ enum class nats_events { all, errors };
 // `events` to the link through `anchor`, which cnats releases once the
 // connection is closed. The requests' connection writes each publish at once
 // instead of by cnats's flusher, which waits about a millisecond to gather
-// writes.
+// writes, and runs on `loop`.
 natsConnection* connect_to_nats(const nats_options& options, nats_anchor* anchor,
-                                nats_events events) {
+                                nats_events events, nats_event_loop* loop = nullptr) {
   natsOptions* opts = nullptr;
   natsStatus s = natsOptions_Create(&opts);
   std::vector<const char*> servers;
@@ -582,6 +602,7 @@ natsConnection* connect_to_nats(const nats_options& options, nats_anchor* anchor
   if (s == NATS_OK) s = natsOptions_SetWriteDeadline(opts, options.write_deadline.count());
   if (s == NATS_OK) s = natsOptions_SetSendAsap(opts, events == nats_events::errors);
   if (s == NATS_OK) s = natsOptions_SetErrorHandler(opts, on_async_error, anchor);
+  if (s == NATS_OK && loop) s = loop->set_on(opts);
   if (events == nats_events::all) {
     if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(opts, on_disconnected, anchor);
     if (s == NATS_OK) s = natsOptions_SetReconnectedCB(opts, on_reconnected, anchor);
@@ -615,25 +636,38 @@ void nats_link_state::drop(const std::string& subject, std::exception_ptr e) {
 
 natsSubscription* nats_link_state::subscribe(natsConnection* conn, const std::string& subject,
                                              nats_source source) {
-  auto* anchor =
-      new nats_anchor{executor(), posted_ops_of(executor()), weak_from_this(), source, mailbox_};
+  const bool taken = source == nats_source::requests;
+  std::unique_ptr<nats_anchor> anchor;
   natsSubscription* sub = nullptr;
-  natsStatus s = natsConnection_Subscribe(&sub, conn, subject.c_str(), on_nats_message, anchor);
+  natsStatus s = NATS_OK;
+  if (taken) {
+    s = natsConnection_SubscribeSync(&sub, conn, subject.c_str());
+  } else {
+    anchor.reset(
+        new nats_anchor{executor(), posted_ops_of(executor()), weak_from_this(), source, mailbox_});
+    s = natsConnection_Subscribe(&sub, conn, subject.c_str(), on_nats_message, anchor.get());
+  }
   // The link's mailbox bounds the messages; cnats's queue only waits for
-  // its delivery thread. It counts payloads' bytes only, so it is held to a
-  // message per 64 of them too (at least cnats's default, 65,536).
+  // its delivery thread, or for the end of a read. It counts payloads' bytes
+  // only, so it is held to a message per 64 of them too (at least cnats's
+  // default, 65,536).
   const std::size_t bytes = std::min<std::size_t>(options_.pending_bytes, INT_MAX);
   const std::size_t messages = std::max<std::size_t>(bytes / 64, 65536);
   if (s == NATS_OK)
     s = natsSubscription_SetPendingLimits(sub, static_cast<int>(messages), static_cast<int>(bytes));
-  if (s == NATS_OK) s = natsSubscription_SetOnCompleteCB(sub, on_subscription_complete, anchor);
+  if (s == NATS_OK && !taken)
+    s = natsSubscription_SetOnCompleteCB(sub, on_subscription_complete, anchor.get());
   if (s != NATS_OK) {
     if (sub) natsSubscription_Destroy(sub);
-    delete anchor;
     throw nats_error("asio_signals: cannot subscribe to " + subject + ": " + status_text(s));
   }
-  ++open_anchors_;
   client_drops_.emplace(sub, 0);
+  if (taken) {
+    taken_.emplace_back(sub, source);
+  } else {
+    anchor.release();
+    ++open_anchors_;
+  }
   return sub;
 }
 
@@ -671,6 +705,7 @@ void nats_link_state::publish_presence(bool bye) {
   json::object senders;
   if (!bye)
     for (const auto& [name, shared] : local_senders_) {
+      if (!shared.announced) continue;
       json::array list;
       for (const auto& e : shared.events) list.emplace_back(json::string(e));
       senders[name] = std::move(list);
@@ -698,11 +733,13 @@ void nats_link_state::share(const std::string& name, std::vector<std::string> ev
   nats_local_sender shared;
   for (const auto& e : events) shared.subjects.push_back(event_subject(name, e));
   shared.events = std::move(events);
+  shared.share = ++shares_;
   local_senders_[name] = std::move(shared);
   last_subject_ = nullptr;
   if (request_subscriptions_.count(name)) return;
   try {
-    request_subscriptions_[name] = subscribe(conn_, request_subject(name), nats_source::requests);
+    request_subscriptions_[name] =
+        subscribe(requests_conn_, request_subject(name), nats_source::requests);
   } catch (...) {
     report(request_subject(name), std::current_exception());
   }
@@ -714,12 +751,15 @@ void nats_link_state::on_presence(const event& ev) {
   if (proxies_.count(name) || !started_) return;
   if (event_name(ev) == connect_event) {
     share(name, event_data(ev).get<std::vector<std::string>>("events"));
+    asio::co_spawn(executor(), announce(shared_from_this(), shares_), asio::detached);
+    return;
   } else {
     local_senders_.erase(name);
     last_subject_ = nullptr;
     if (auto it = request_subscriptions_.find(name); it != request_subscriptions_.end()) {
       count_client_drops();
       client_drops_.erase(it->second);
+      std::erase_if(taken_, [sub = it->second](const auto& t) { return t.first == sub; });
       natsSubscription_Unsubscribe(it->second);
       natsSubscription_Destroy(it->second);
       request_subscriptions_.erase(it);
@@ -743,6 +783,23 @@ void nats_link_state::on_local_trigger(std::string_view sender, std::string_view
     last_subject_ = &shared.subjects[static_cast<std::size_t>(e - shared.events.begin())];
   }
   publish_or_report(*last_subject_, events_writer_.write(data, options_));
+}
+
+void nats_link_state::take_received() {
+  for (const auto& [sub, source] : taken_) {
+    int pending = 0;
+    while (natsSubscription_GetPending(sub, &pending, nullptr) == NATS_OK && pending > 0) {
+      natsMsg* msg = nullptr;
+      if (natsSubscription_NextMsg(&msg, sub, 0) != NATS_OK) break;
+      std::unique_ptr<natsMsg, void (*)(natsMsg*)> owned(msg, natsMsg_Destroy);
+      const nats_inbox::texts m(msg);
+      try {
+        on_message(source, nats_message_view{m.subject, m.reply, m.data, m.no_responders});
+      } catch (const std::bad_alloc&) {
+        drop(natsMsg_GetSubject(msg), std::current_exception());
+      }
+    }
+  }
 }
 
 void nats_link_state::drain(nats_mailbox& mailbox) {
@@ -852,8 +909,15 @@ asio::awaitable<void> nats_link_state::start() {
   auto owned_requests = make_anchor();
   nats_anchor* main_anchor = owned_main.get();
   nats_anchor* requests_anchor = owned_requests.get();
-  // The requests' connection first: if the main one fails, it is destroyed
-  // and cnats releases its anchor.
+  auto take = [weak = weak_from_this()] {
+    if (auto s = weak.lock()) s->take_received();
+  };
+  auto detached = [weak = weak_from_this()] {
+    if (auto s = weak.lock()) s->on_anchor_done();
+  };
+  auto* loop = new nats_event_loop(executor(), std::move(take), std::move(detached));
+  // The requests' connection first: if the main one fails, it is closed,
+  // and cnats releases its anchor and detaches it from its loop.
   struct connected {
     natsConnection* main = nullptr;
     natsConnection* requests = nullptr;
@@ -861,16 +925,16 @@ asio::awaitable<void> nats_link_state::start() {
     bool requests_made = false;
     std::exception_ptr error;
   };
-  auto connect = [&options = options_, main_anchor,
-                  requests_anchor]() -> asio::awaitable<connected> {
+  auto connect = [&options = options_, main_anchor, requests_anchor,
+                  loop]() -> asio::awaitable<connected> {
     connected c;
     try {
-      c.requests = connect_to_nats(options, requests_anchor, nats_events::errors);
+      c.requests = connect_to_nats(options, requests_anchor, nats_events::errors, loop);
       c.requests_made = true;
       c.main = connect_to_nats(options, main_anchor, nats_events::all);
     } catch (...) {
       c.error = std::current_exception();
-      if (c.requests) natsConnection_Destroy(std::exchange(c.requests, nullptr));
+      if (c.requests) natsConnection_Close(c.requests);
     }
     co_return c;
   };
@@ -889,15 +953,22 @@ asio::awaitable<void> nats_link_state::start() {
     starting_ = false;
     throw;
   }
-  if (c.requests_made)
-    ++open_anchors_;
-  else
+  if (c.requests_made) {
+    // Its anchor, and its loop's detachment.
+    open_anchors_ += 2;
+  } else {
     delete requests_anchor;
+    delete loop;
+  }
   if (c.error) {
     delete main_anchor;
-    // The destroyed requests' connection posts its anchor's release: once
-    // it has come, no cnats thread posts to the executor any more.
-    if (c.requests_made) co_await anchors_released();
+    // The closed requests' connection posts its anchor's release and its
+    // detachment: once both have come, no cnats thread posts to the
+    // executor any more, and the loop calls cnats no more.
+    if (c.requests_made) {
+      co_await anchors_released();
+      natsConnection_Destroy(c.requests);
+    }
     starting_ = false;
     std::rethrow_exception(c.error);
   }
@@ -937,7 +1008,7 @@ asio::awaitable<void> nats_link_state::start() {
   }
   asio::co_spawn(executor(), consume(self), asio::detached);
   asio::co_spawn(executor(), heartbeat(self), asio::detached);
-  if (!local_senders_.empty()) publish_presence();
+  co_await announce(self, shares_);
   publish_or_report(subject("s.q"), "{}");
   // cnats sends the subscriptions without waiting for the server. Once a
   // flush returns (the server's PONG comes after it has them), what another
@@ -979,19 +1050,23 @@ asio::awaitable<void> nats_link_state::stop() {
   auto served = [this] { return serving_ == 0; };
   co_await poll_until(served, std::chrono::milliseconds(1), options_.request_timeout);
   publish_presence(true);
+  taken_.clear();
   std::array<natsConnection*, 2> conns{std::exchange(conn_, nullptr),
                                        std::exchange(requests_conn_, nullptr)};
+  // The requests' connection's flush needs the executor, which reads it.
   auto close = [conns, subs]() -> asio::awaitable<void> {
     for (auto* conn : conns) {
       natsConnection_FlushTimeout(conn, 1000);
       natsConnection_Close(conn);
     }
     for (auto* sub : subs) natsSubscription_Destroy(sub);
-    for (auto* conn : conns) natsConnection_Destroy(conn);
+    natsConnection_Destroy(conns[0]);
     co_return;
   };
   co_await asio::co_spawn(blocking_, std::move(close), asio::use_awaitable);
   co_await anchors_released();
+  // Closed, and detached from its loop.
+  natsConnection_Destroy(conns[1]);
   std::vector<std::string> names;
   for (const auto& [name, proxy] : proxies_) names.push_back(name);
   for (auto& name : names) co_await remove_proxy(name);
@@ -1002,6 +1077,20 @@ asio::awaitable<void> nats_link_state::stop() {
   queue_.clear();
   while (!held_.empty()) drop_oldest_held("the link stopped before its sender was announced");
   work_.reset();
+}
+
+asio::awaitable<void> nats_link_state::announce(std::shared_ptr<nats_link_state>,
+                                                std::uint64_t upto) {
+  auto flush = [conn = requests_conn_]() -> asio::awaitable<void> {
+    natsConnection_FlushTimeout(conn, 1000);
+    co_return;
+  };
+  co_await asio::co_spawn(blocking_, std::move(flush), asio::use_awaitable);
+  if (!started_) co_return;
+  bool announced = false;
+  for (auto& [name, shared] : local_senders_)
+    if (!shared.announced && shared.share <= upto) announced = shared.announced = true;
+  if (announced) publish_presence();
 }
 
 asio::awaitable<void> nats_link_state::consume(std::shared_ptr<nats_link_state>) {
