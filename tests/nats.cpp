@@ -643,6 +643,42 @@ CO_TEST_CASE(requests_cross_links_with_distinct_errors) {
   co_await lb.stop();
 }
 
+CO_TEST_CASE(a_late_no_responders_answer_is_not_taken_for_the_next_request) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex), b(ex);
+  auto options = options_for(server);
+  options.heartbeat_interval = 1s;
+  options.presence_expiry = 5s;
+  auto ob = options;
+  ob.request_timeout = 100ms;
+  sig::nats_link la(a, options), lb(b, ob);
+  co_await la.start();
+  co_await lb.start();
+  co_await a.add_sender("weather", sig::events("changed"),
+                        sig::method("temperature", [] { return 29.5; }));
+  raw_client raw(server.url());
+  raw.publish("t.s.pr.ghostlink", R"({"senders":{"ghost":["boo"]},"bye":false})");
+  BOOST_TEST_REQUIRE(co_await connected_eventually(b, "weather"));
+  BOOST_TEST_REQUIRE(co_await connected_eventually(b, "ghost"));
+  // The server, paused, answers "no responders" to the request to the ghost
+  // only after it timed out; then the next request gets its own reply.
+  server.pause();
+  boost::system::error_code timed_out;
+  try {
+    co_await b.request("ghost", "anything");
+  } catch (const boost::system::system_error& e) {
+    timed_out = e.code();
+  }
+  BOOST_TEST(timed_out == asio::error::timed_out);
+  server.resume();
+  co_await sleep(50ms);
+  std::any t = co_await b.request("weather", "temperature");
+  BOOST_TEST(std::any_cast<double>(t) == 29.5);
+  co_await la.stop();
+  co_await lb.stop();
+}
+
 CO_TEST_CASE(senders_added_before_the_link_started_are_shared) {
   test::nats_server server;
   auto ex = co_await asio::this_coro::executor;

@@ -46,7 +46,7 @@ natsStatus nats_event_loop::attach(void** user, void* loop, natsConnection* nc, 
   *user = self;
   const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (copy < 0) return NATS_SYS_ERROR;
-  if (!self->post([self, nc, copy] { self->on_attached(nc, copy); })) {
+  if (!self->post([self = self->shared_from_this(), nc, copy] { self->on_attached(nc, copy); })) {
     ::close(copy);
     return NATS_NO_MEMORY;
   }
@@ -58,7 +58,8 @@ natsStatus nats_event_loop::attach(void** user, void* loop, natsConnection* nc, 
 natsStatus nats_event_loop::read(void* user, bool add) {
   auto* self = static_cast<nats_event_loop*>(user);
   if (add) return NATS_OK;
-  return self->post([self] { self->on_stopped(); }) ? NATS_OK : NATS_NO_MEMORY;
+  return self->post([self = self->shared_from_this()] { self->on_stopped(); }) ? NATS_OK
+                                                                               : NATS_NO_MEMORY;
 }
 
 natsStatus nats_event_loop::write(void* user, bool add) {
@@ -68,7 +69,7 @@ natsStatus nats_event_loop::write(void* user, bool add) {
     return NATS_OK;
   }
   if (self->write_wanted_.exchange(true)) return NATS_OK;
-  if (self->post([self] {
+  if (self->post([self = self->shared_from_this()] {
         if (!self->writing_) self->write_some();
       }))
     return NATS_OK;
@@ -78,12 +79,14 @@ natsStatus nats_event_loop::write(void* user, bool add) {
 
 natsStatus nats_event_loop::detach(void* user) {
   auto* self = static_cast<nats_event_loop*>(user);
-  // Without memory for the post, the loop is kept, and the link gives up
-  // waiting for it.
-  return self->post([self] { self->on_detached(); }) ? NATS_OK : NATS_NO_MEMORY;
+  // Without memory for the post, the loop keeps itself, and the link gives
+  // up waiting for it.
+  return self->post([self = self->shared_from_this()] { self->on_detached(); }) ? NATS_OK
+                                                                                : NATS_NO_MEMORY;
 }
 
 void nats_event_loop::on_attached(natsConnection* nc, int fd) {
+  if (!self_) self_ = shared_from_this();
   nc_ = nc;
   ++generation_;
   socket_.reset();
@@ -109,19 +112,20 @@ void nats_event_loop::on_detached() {
   on_stopped();
   nc_ = nullptr;
   on_detached_();
-  delete this;
+  self_.reset();
 }
 
 void nats_event_loop::wait_readable() {
   // A wait re-arms the descriptor, so that bytes a read left behind wake
   // the next one too.
-  socket_->async_wait(asio::posix::stream_descriptor::wait_read,
-                      [this, generation = generation_](boost::system::error_code ec) {
-                        if (ec || generation != generation_) return;
-                        natsConnection_ProcessReadEvent(nc_);
-                        on_read_();
-                        if (generation == generation_) wait_readable();
-                      });
+  socket_->async_wait(
+      asio::posix::stream_descriptor::wait_read,
+      [self = shared_from_this(), generation = generation_](boost::system::error_code ec) {
+        if (ec || generation != self->generation_) return;
+        natsConnection_ProcessReadEvent(self->nc_);
+        self->on_read_();
+        if (generation == self->generation_) self->wait_readable();
+      });
 }
 
 void nats_event_loop::write_some() {
@@ -137,11 +141,12 @@ void nats_event_loop::write_some() {
     return;
   }
   writing_ = true;
-  socket_->async_wait(asio::posix::stream_descriptor::wait_write,
-                      [this, generation = generation_](boost::system::error_code ec) {
-                        if (ec || generation != generation_) return;
-                        write_some();
-                      });
+  socket_->async_wait(
+      asio::posix::stream_descriptor::wait_write,
+      [self = shared_from_this(), generation = generation_](boost::system::error_code ec) {
+        if (ec || generation != self->generation_) return;
+        self->write_some();
+      });
 }
 
 }  // namespace asio_signals::detail

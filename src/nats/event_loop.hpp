@@ -19,6 +19,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace asio_signals::detail {
@@ -33,10 +34,11 @@ namespace asio_signals::detail {
 // executor. There the loop waits on a duplicate of the socket's descriptor,
 // which stays valid whenever cnats closes its own.
 //
-// The loop is created before the connection and frees itself once cnats has
-// detached the connection from it; a connection that never attached leaves
-// it to its creator.
-class nats_event_loop {
+// The loop is created, shared, before the connection. Once attached, it
+// keeps itself until cnats has detached the connection from it and its last
+// handler has run; a connection that never attached leaves it to its
+// creator.
+class nats_event_loop : public std::enable_shared_from_this<nats_event_loop> {
  public:
   // `on_read` runs on the executor after each read of the socket, to take
   // the messages of the connection's synchronous subscriptions; `on_detached`
@@ -44,9 +46,6 @@ class nats_event_loop {
   // calls cnats no more.
   nats_event_loop(asio::any_io_executor executor, std::function<void()> on_read,
                   std::function<void()> on_detached);
-
-  nats_event_loop(const nats_event_loop&) = delete;
-  nats_event_loop& operator=(const nats_event_loop&) = delete;
 
   // Makes the connections created with `opts` use this loop: one connection
   // per loop.
@@ -78,9 +77,11 @@ class nats_event_loop {
   // cleared by cnats's calls, on any thread.
   std::atomic<bool> write_wanted_{false};
 
-  // On the executor: the connection, once attached; the socket's duplicate;
+  // On the executor: the loop itself, from its attachment to its
+  // detachment; the connection, once attached; the socket's duplicate;
   // which socket the waits are for, so that a wait completing after its
   // socket was replaced does nothing; and whether a write is under way.
+  std::shared_ptr<nats_event_loop> self_;
   natsConnection* nc_ = nullptr;
   std::optional<asio::posix::stream_descriptor> socket_;
   std::uint64_t generation_ = 0;

@@ -220,6 +220,15 @@ struct nats_pending_request {
   std::optional<nats_message> reply;
 };
 
+// A synchronous subscription of the requests' connection to the replies of
+// one request at a time, `_INBOX.<link id>.<slot>.*`: cnats gives NATS's "no
+// responders" without its subject, and it is known to be that request's.
+struct nats_reply_slot {
+  natsSubscription* sub = nullptr;
+  // The request in the slot; 0 when it is free.
+  std::uint64_t request = 0;
+};
+
 // A local sender the link shares: its events, and the subject of each;
 // which share it was; whether it is announced yet.
 struct nats_local_sender {
@@ -332,9 +341,18 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   // itself, after each read of the requests' connection's event loop; the
   // rest come through the mailbox.
   natsSubscription* subscribe(natsConnection* conn, const std::string& subject, nats_source source);
+  // Bounds cnats's queue of the subscription by pending_bytes.
+  natsStatus limit_pending(natsSubscription* sub) const;
   // Takes the messages of the requests' connection's subscriptions, on the
   // executor.
   void take_received();
+  // Takes the reply slot the request `id` waits in, or none when all the
+  // slots are taken (the request's replies then come through the mailbox).
+  std::optional<std::size_t> take_reply_slot(std::uint64_t id);
+  // Gives the slot of the request `id` back, once it ended. A slot whose
+  // request had no answer might still receive NATS's "no responders" to it,
+  // which would be taken for the next request's: its subscription goes.
+  void give_reply_slot(std::size_t slot, std::uint64_t id, bool answered);
   // Counts in `dropped` what cnats dropped from the queues of the link's
   // subscriptions (a slow consumer) since last counted.
   void count_client_drops();
@@ -410,6 +428,8 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   // The subscriptions of the requests' connection, whose messages the link
   // takes itself, and their source.
   std::vector<std::pair<natsSubscription*, nats_source>> taken_;
+  std::vector<nats_reply_slot> reply_slots_;
+  static constexpr std::size_t max_reply_slots = 64;
   // Per subscription, the messages cnats dropped (a slow consumer) that are
   // counted in `dropped`.
   std::map<natsSubscription*, std::int64_t> client_drops_;
@@ -647,14 +667,7 @@ natsSubscription* nats_link_state::subscribe(natsConnection* conn, const std::st
         new nats_anchor{executor(), posted_ops_of(executor()), weak_from_this(), source, mailbox_});
     s = natsConnection_Subscribe(&sub, conn, subject.c_str(), on_nats_message, anchor.get());
   }
-  // The link's mailbox bounds the messages; cnats's queue only waits for
-  // its delivery thread, or for the end of a read. It counts payloads' bytes
-  // only, so it is held to a message per 64 of them too (at least cnats's
-  // default, 65,536).
-  const std::size_t bytes = std::min<std::size_t>(options_.pending_bytes, INT_MAX);
-  const std::size_t messages = std::max<std::size_t>(bytes / 64, 65536);
-  if (s == NATS_OK)
-    s = natsSubscription_SetPendingLimits(sub, static_cast<int>(messages), static_cast<int>(bytes));
+  if (s == NATS_OK) s = limit_pending(sub);
   if (s == NATS_OK && !taken)
     s = natsSubscription_SetOnCompleteCB(sub, on_subscription_complete, anchor.get());
   if (s != NATS_OK) {
@@ -669,6 +682,17 @@ natsSubscription* nats_link_state::subscribe(natsConnection* conn, const std::st
     ++open_anchors_;
   }
   return sub;
+}
+
+natsStatus nats_link_state::limit_pending(natsSubscription* sub) const {
+  // The link's mailbox bounds the messages; cnats's queue only waits for
+  // its delivery thread, or for the end of a read. It counts payloads' bytes
+  // only, so it is held to a message per 64 of them too (at least cnats's
+  // default, 65,536).
+  const std::size_t bytes = std::min<std::size_t>(options_.pending_bytes, INT_MAX);
+  const std::size_t messages = std::max<std::size_t>(bytes / 64, 65536);
+  return natsSubscription_SetPendingLimits(sub, static_cast<int>(messages),
+                                           static_cast<int>(bytes));
 }
 
 void nats_link_state::count_client_drops() {
@@ -786,11 +810,22 @@ void nats_link_state::on_local_trigger(std::string_view sender, std::string_view
 }
 
 void nats_link_state::take_received() {
-  for (const auto& [sub, source] : taken_) {
+  auto take = [this](natsSubscription* sub, nats_source source, std::uint64_t request) {
     int pending = 0;
     while (natsSubscription_GetPending(sub, &pending, nullptr) == NATS_OK && pending > 0) {
       natsMsg* msg = nullptr;
-      if (natsSubscription_NextMsg(&msg, sub, 0) != NATS_OK) break;
+      const natsStatus s = natsSubscription_NextMsg(&msg, sub, 0);
+      if (s == NATS_NO_RESPONDERS) {
+        if (auto it = pending_.find(request); it != pending_.end() && !it->second->reply) {
+          it->second->reply.emplace().no_responders = true;
+          it->second->timer.cancel();
+        }
+        continue;
+      }
+      // cnats says once that it dropped messages of the subscription, which
+      // its error handler reported.
+      if (s == NATS_SLOW_CONSUMER) continue;
+      if (s != NATS_OK) break;
       std::unique_ptr<natsMsg, void (*)(natsMsg*)> owned(msg, natsMsg_Destroy);
       const nats_inbox::texts m(msg);
       try {
@@ -799,7 +834,43 @@ void nats_link_state::take_received() {
         drop(natsMsg_GetSubject(msg), std::current_exception());
       }
     }
+  };
+  for (const auto& [sub, source] : taken_) take(sub, source, 0);
+  for (const auto& slot : reply_slots_)
+    if (slot.request != 0) take(slot.sub, nats_source::replies, slot.request);
+}
+
+std::optional<std::size_t> nats_link_state::take_reply_slot(std::uint64_t id) {
+  auto free = std::find_if(reply_slots_.begin(), reply_slots_.end(),
+                           [](const nats_reply_slot& slot) { return slot.request == 0; });
+  if (free == reply_slots_.end()) {
+    if (reply_slots_.size() == max_reply_slots) return std::nullopt;
+    free = reply_slots_.emplace(reply_slots_.end());
   }
+  if (!free->sub) {
+    const std::string subject = inbox_ + "." + std::to_string(free - reply_slots_.begin()) + ".*";
+    natsStatus s = natsConnection_SubscribeSync(&free->sub, requests_conn_, subject.c_str());
+    if (s == NATS_OK) s = limit_pending(free->sub);
+    if (s != NATS_OK) {
+      natsSubscription_Destroy(std::exchange(free->sub, nullptr));
+      return std::nullopt;
+    }
+    client_drops_.emplace(free->sub, 0);
+  }
+  free->request = id;
+  return static_cast<std::size_t>(free - reply_slots_.begin());
+}
+
+void nats_link_state::give_reply_slot(std::size_t slot, std::uint64_t id, bool answered) {
+  // After a stop, the slots are gone, or another start's.
+  if (slot >= reply_slots_.size() || reply_slots_[slot].request != id) return;
+  nats_reply_slot& s = reply_slots_[slot];
+  s.request = 0;
+  if (answered) return;
+  count_client_drops();
+  client_drops_.erase(s.sub);
+  natsSubscription_Unsubscribe(s.sub);
+  natsSubscription_Destroy(std::exchange(s.sub, nullptr));
 }
 
 void nats_link_state::drain(nats_mailbox& mailbox) {
@@ -915,13 +986,13 @@ asio::awaitable<void> nats_link_state::start() {
   auto detached = [weak = weak_from_this()] {
     if (auto s = weak.lock()) s->on_anchor_done();
   };
-  auto* loop = new nats_event_loop(executor(), std::move(take), std::move(detached));
+  auto loop = std::make_shared<nats_event_loop>(executor(), std::move(take), std::move(detached));
   // The requests' connection first: if the main one fails, it is closed,
   // and cnats releases its anchor and detaches it from its loop.
   struct connected {
     natsConnection* main = nullptr;
     natsConnection* requests = nullptr;
-    // Whether the requests' connection was made, kept or destroyed since.
+    // Whether the requests' connection was made, kept or closed since.
     bool requests_made = false;
     std::exception_ptr error;
   };
@@ -929,7 +1000,7 @@ asio::awaitable<void> nats_link_state::start() {
                   loop]() -> asio::awaitable<connected> {
     connected c;
     try {
-      c.requests = connect_to_nats(options, requests_anchor, nats_events::errors, loop);
+      c.requests = connect_to_nats(options, requests_anchor, nats_events::errors, loop.get());
       c.requests_made = true;
       c.main = connect_to_nats(options, main_anchor, nats_events::all);
     } catch (...) {
@@ -958,7 +1029,6 @@ asio::awaitable<void> nats_link_state::start() {
     open_anchors_ += 2;
   } else {
     delete requests_anchor;
-    delete loop;
   }
   if (c.error) {
     delete main_anchor;
@@ -1051,6 +1121,9 @@ asio::awaitable<void> nats_link_state::stop() {
   co_await poll_until(served, std::chrono::milliseconds(1), options_.request_timeout);
   publish_presence(true);
   taken_.clear();
+  for (auto& slot : reply_slots_)
+    if (slot.sub) subs.push_back(slot.sub);
+  reply_slots_.clear();
   std::array<natsConnection*, 2> conns{std::exchange(conn_, nullptr),
                                        std::exchange(requests_conn_, nullptr)};
   // The requests' connection's flush needs the executor, which reads it.
@@ -1338,15 +1411,19 @@ asio::awaitable<std::any> nats_link_state::remote_request(std::string sender, st
   auto pending = std::make_shared<nats_pending_request>(executor(), sender);
   pending->timer.expires_after(options_.request_timeout);
   pending_[id] = pending;
-  std::string reply = inbox_ + "." + std::to_string(id);
+  const std::optional<std::size_t> slot = take_reply_slot(id);
+  std::string reply =
+      inbox_ + "." + (slot ? std::to_string(*slot) + "." : std::string()) + std::to_string(id);
   if (natsStatus s = publish(request_subject(sender), json::serialize(body), reply, true);
       s != NATS_OK) {
     pending_.erase(id);
+    if (slot) give_reply_slot(*slot, id, true);
     throw nats_error("asio_signals: cannot send the request to '" + sender +
                      "': " + status_text(s));
   }
   co_await pending->timer.async_wait(asio::as_tuple(asio::use_awaitable));
   pending_.erase(id);
+  if (slot) give_reply_slot(*slot, id, pending->reply.has_value());
   if (!pending->reply) {
     if (!started_) throw nats_error("asio_signals: the NATS link stopped during the request");
     throw boost::system::system_error(
