@@ -378,6 +378,34 @@ CO_TEST_CASE(garbage_on_a_subject_is_dropped_reported_and_counted) {
   co_await lb.stop();
 }
 
+CO_TEST_CASE(garbage_requests_are_dropped_reported_and_counted) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex), b(ex);
+  error_log errors;
+  auto oa = options_for(server);
+  oa.on_error = errors.handler();
+  sig::nats_link la(a, oa), lb(b, options_for(server));
+  co_await la.start();
+  co_await lb.start();
+  co_await a.add_sender("sensor", sig::events("changed"),
+                        sig::method("ping", [] { return std::string("pong"); }));
+  BOOST_TEST_REQUIRE(co_await connected_eventually(b, "sensor"));
+  // Taken from their subscription on the executor, as the requests of
+  // other links are.
+  raw_client raw(server.url());
+  raw.publish("t.rq.sensor", "not json {");
+  raw.publish("t.rq.sensor", R"({"method": 1})");
+  BOOST_TEST(co_await eventually([&] { return la.dropped_messages() == 2; }));
+  BOOST_TEST(errors.subjects == (log_type{"t.rq.sensor", "t.rq.sensor"}),
+             boost::test_tools::per_element());
+  // The requests after them are served.
+  std::any pong = co_await b.request("sensor", "ping");
+  BOOST_TEST(std::any_cast<std::string>(pong) == "pong");
+  co_await la.stop();
+  co_await lb.stop();
+}
+
 CO_TEST_CASE(messages_beyond_pending_bytes_are_dropped_counted_and_reported) {
   test::nats_server server;
   auto ex = co_await asio::this_coro::executor;
