@@ -10,6 +10,7 @@
 //
 
 #include "output_buffer.hpp"
+#include "gathered.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -21,14 +22,7 @@
 
 namespace {
 
-// The bytes `buffer` gathers, one buffer after another.
-std::string gathered(const pubsub::output_buffer& buffer) {
-  std::vector<boost::asio::const_buffer> buffers;
-  buffer.gather(buffers);
-  std::string bytes;
-  for (const auto& b : buffers) bytes.append(static_cast<const char*>(b.data()), b.size());
-  return bytes;
-}
+using pubsub::test::gathered;
 
 // A shared piece of `size` bytes, all `c`.
 std::shared_ptr<const std::string> piece(std::size_t size, char c) {

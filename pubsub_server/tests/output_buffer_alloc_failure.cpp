@@ -16,6 +16,7 @@
 //
 
 #define BOOST_TEST_MODULE pubsub_output_buffer_alloc_failure
+#include "gathered.hpp"
 #include "output_buffer.hpp"
 
 #include "failing_new.hpp"
@@ -32,6 +33,7 @@
 namespace {
 
 using pubsub::output_buffer;
+using pubsub::test::gathered;
 
 // A piece to append: copied, or shared when `owner` is set, which holds
 // the same bytes.
@@ -70,14 +72,6 @@ std::vector<std::vector<piece>> rounds() {
   all[1].push_back(shared(limit + 2, 'k'));
   all[1].push_back(shared(limit + 3, 'l'));
   return all;
-}
-
-std::string gathered(const output_buffer& buffer) {
-  std::vector<boost::asio::const_buffer> buffers;
-  buffer.gather(buffers);
-  std::string bytes;
-  for (const auto& b : buffers) bytes.append(static_cast<const char*>(b.data()), b.size());
-  return bytes;
 }
 
 void append(output_buffer& buffer, const piece& p) {
