@@ -620,6 +620,7 @@ CO_TEST_CASE(requests_cross_links_with_distinct_errors) {
           "temperature",
           [](const sig::kwargs& p) { return p.get<std::string>("unit") == "C" ? 29.5 : 85.1; }),
       sig::method("fail", []() -> int { throw std::runtime_error("sensor broken"); }),
+      sig::method("nan", [] { return std::numeric_limits<double>::quiet_NaN(); }),
       sig::method("slow", slow));
   log_type connects;
   co_await b.add_listener(recorder(connects, "b"), "weather", "#connect");
@@ -630,6 +631,9 @@ CO_TEST_CASE(requests_cross_links_with_distinct_errors) {
   BOOST_TEST(test::contains(lookup, "wind"), lookup);
   auto failed = co_await test::failure_of<sig::remote_error>(b.request("weather", "fail"));
   BOOST_TEST(failed == "sensor broken");
+  // A result JSON has no number for fails in the owner, which says why.
+  auto nan = co_await test::failure_of<sig::remote_error>(b.request("weather", "nan"));
+  BOOST_TEST(test::contains(nan, "the result holds a NaN"), nan);
   // A timeout by per-operation cancellation.
   using namespace asio::experimental::awaitable_operators;
   asio::steady_timer timer(ex, 100ms);

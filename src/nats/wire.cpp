@@ -135,28 +135,26 @@ std::optional<json::value> encode_builtin(Get get) {
 
 // JSON has no number for a NaN or an infinity: Boost.JSON writes NaN or
 // Infinity for one, which no JSON parser reads. A value that holds one, at
-// any depth, cannot go on the wire; `what` names it in the error.
-void check_finite(const json::value& v, std::string_view what) {
+// any depth, cannot go on the wire; the error names it: the kwarg `name`,
+// or with `kwarg` false, `name` itself.
+void check_finite(const json::value& v, std::string_view name, bool kwarg = true) {
   switch (v.kind()) {
     case json::kind::double_:
       if (!std::isfinite(v.get_double()))
-        throw nats_error("asio_signals: " + std::string(what) + " holds " +
-                         (std::isnan(v.get_double()) ? "a NaN" : "an infinity") +
-                         ", which JSON has no number for");
+        throw nats_error(
+            "asio_signals: " + (kwarg ? "kwarg \"" + std::string(name) + "\"" : std::string(name)) +
+            " holds " + (std::isnan(v.get_double()) ? "a NaN" : "an infinity") +
+            ", which JSON has no number for");
       break;
     case json::kind::array:
-      for (const json::value& e : v.get_array()) check_finite(e, what);
+      for (const json::value& e : v.get_array()) check_finite(e, name, kwarg);
       break;
     case json::kind::object:
-      for (const auto& e : v.get_object()) check_finite(e.value(), what);
+      for (const auto& e : v.get_object()) check_finite(e.value(), name, kwarg);
       break;
     default:
       break;
   }
-}
-
-std::string kwarg_name(std::string_view name) {
-  return "kwarg \"" + std::string(name) + "\"";
 }
 
 [[noreturn]] void throw_unencodable(const std::type_info& type) {
@@ -334,12 +332,12 @@ std::string_view kwargs_writer::write(const kwargs& k, const nats_options& optio
         append_number<long long>(v))
       continue;
     if (const auto* j = v.get_if<json::value>()) {
-      check_finite(*j, kwarg_name(entry.first));
+      check_finite(*j, entry.first);
       append(*j);
       continue;
     }
     const json::value j = encode_kwarg(v, options);
-    check_finite(j, kwarg_name(entry.first));
+    check_finite(j, entry.first);
     append(j);
   }
   text_ += '}';
@@ -350,7 +348,7 @@ json::object encode_kwargs(const kwargs& k, const nats_options& options) {
   json::object o;
   for (const auto& entry : k) {
     json::value j = encode_kwarg(entry.second, options);
-    check_finite(j, kwarg_name(entry.first));
+    check_finite(j, entry.first);
     o[entry.first] = std::move(j);
   }
   return o;
@@ -360,7 +358,7 @@ json::value encode_any(const std::any& a, const nats_options& options) {
   json::value j = encode_value(
       a.type(), [&a]<class T>() { return std::any_cast<T>(&a); }, options,
       [&a](const nats_options::json_encoder& e) { return e.from_any(a); });
-  check_finite(j, "the result");
+  check_finite(j, "the result", false);
   return j;
 }
 
