@@ -711,6 +711,23 @@ CO_TEST_CASE(a_late_no_responders_answer_is_not_taken_for_the_next_request) {
   co_await lb.stop();
 }
 
+CO_TEST_CASE(events_of_a_sender_stopped_before_its_announcement_reach_listeners) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex), b(ex);
+  sig::nats_link la(a, options_for(server)), lb(b, options_for(server));
+  std::vector<std::int64_t> ticks;
+  co_await b.add_listener(tick_recorder(ticks), "counter", "tick");
+  co_await lb.start();
+  co_await la.start();
+  // Announced once a flush returned, which the stop does not wait for.
+  co_await a.add_sender("counter", sig::events("tick"));
+  co_await a.trigger("counter", "tick", sig::arg("i", std::int64_t(1)));
+  co_await la.stop();
+  BOOST_TEST(co_await eventually([&] { return ticks.size() == 1; }));
+  co_await lb.stop();
+}
+
 CO_TEST_CASE(senders_added_before_the_link_started_are_shared) {
   test::nats_server server;
   auto ex = co_await asio::this_coro::executor;

@@ -120,7 +120,11 @@ struct nats_options {
   /// thread was writing is lost with the connection, which is reported. A
   /// publish can also wait behind cnats's lock for the flusher's write or
   /// for one attempt to reconnect (up to 2 s). Zero: no bound, the executor
-  /// waits as long as the server.
+  /// waits as long as the server. That is the main connection, of events and
+  /// presence; the connection of requests and replies never waits to write,
+  /// and pings the server every @c write_deadline instead: three unanswered,
+  /// it counts as lost and reconnects (with zero, cnats's pings, every two
+  /// minutes).
   std::chrono::milliseconds write_deadline{2000};
 
   /// Whether the router's retained history is kept in JetStream, on the

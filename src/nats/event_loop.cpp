@@ -90,6 +90,7 @@ void nats_event_loop::on_attached(natsConnection* nc, int fd) {
   nc_ = nc;
   ++generation_;
   socket_.reset();
+  writing_ = false;
   try {
     socket_.emplace(executor_, fd);
   } catch (const std::exception&) {
@@ -123,8 +124,8 @@ void nats_event_loop::wait_readable() {
       [self = shared_from_this(), generation = generation_](boost::system::error_code ec) {
         if (ec || generation != self->generation_) return;
         natsConnection_ProcessReadEvent(self->nc_);
-        self->on_read_();
         if (generation == self->generation_) self->wait_readable();
+        self->on_read_();
       });
 }
 

@@ -221,10 +221,14 @@ struct nats_pending_request {
 };
 
 // A synchronous subscription of the requests' connection to the replies of
-// one request at a time, `_INBOX.<link id>.<slot>.*`: cnats gives NATS's "no
+// one request at a time, `_INBOX.<link id>.<n>.*`: cnats gives NATS's "no
 // responders" without its subject, and it is known to be that request's.
+// Each subscription the link makes has a number `n` of its own, never a
+// subject an earlier one had.
 struct nats_reply_slot {
   natsSubscription* sub = nullptr;
+  // `_INBOX.<link id>.<n>.`, which a request's number completes.
+  std::string prefix;
   // The request in the slot; 0 when it is free.
   std::uint64_t request = 0;
 };
@@ -430,6 +434,8 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   std::vector<std::pair<natsSubscription*, nats_source>> taken_;
   std::vector<nats_reply_slot> reply_slots_;
   static constexpr std::size_t max_reply_slots = 64;
+  // The reply slots' subscriptions made so far.
+  std::uint64_t reply_subscriptions_ = 0;
   // Per subscription, the messages cnats dropped (a slow consumer) that are
   // counted in `dropped`.
   std::map<natsSubscription*, std::int64_t> client_drops_;
@@ -623,6 +629,12 @@ natsConnection* connect_to_nats(const nats_options& options, nats_anchor* anchor
   if (s == NATS_OK) s = natsOptions_SetSendAsap(opts, events == nats_events::errors);
   if (s == NATS_OK) s = natsOptions_SetErrorHandler(opts, on_async_error, anchor);
   if (s == NATS_OK && loop) s = loop->set_on(opts);
+  // Its writes never wait, so a server that stops reading is found by its
+  // pings instead: gone after three write_deadlines without an answer.
+  if (s == NATS_OK && loop && options.write_deadline.count() > 0)
+    s = natsOptions_SetPingInterval(opts, options.write_deadline.count());
+  if (s == NATS_OK && loop && options.write_deadline.count() > 0)
+    s = natsOptions_SetMaxPingsOut(opts, 2);
   if (events == nats_events::all) {
     if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(opts, on_disconnected, anchor);
     if (s == NATS_OK) s = natsOptions_SetReconnectedCB(opts, on_reconnected, anchor);
@@ -835,9 +847,12 @@ void nats_link_state::take_received() {
       }
     }
   };
-  for (const auto& [sub, source] : taken_) take(sub, source, 0);
-  for (const auto& slot : reply_slots_)
-    if (slot.request != 0) take(slot.sub, nats_source::replies, slot.request);
+  // By index: what a message does never changes the subscriptions at once,
+  // and must not find a loop over them invalidated if it ever does.
+  for (std::size_t i = 0; i < taken_.size(); ++i) take(taken_[i].first, taken_[i].second, 0);
+  for (std::size_t i = 0; i < reply_slots_.size(); ++i)
+    if (reply_slots_[i].request != 0)
+      take(reply_slots_[i].sub, nats_source::replies, reply_slots_[i].request);
 }
 
 std::optional<std::size_t> nats_link_state::take_reply_slot(std::uint64_t id) {
@@ -848,7 +863,8 @@ std::optional<std::size_t> nats_link_state::take_reply_slot(std::uint64_t id) {
     free = reply_slots_.emplace(reply_slots_.end());
   }
   if (!free->sub) {
-    const std::string subject = inbox_ + "." + std::to_string(free - reply_slots_.begin()) + ".*";
+    free->prefix = inbox_ + "." + std::to_string(++reply_subscriptions_) + ".";
+    const std::string subject = free->prefix + "*";
     natsStatus s = natsConnection_SubscribeSync(&free->sub, requests_conn_, subject.c_str());
     if (s == NATS_OK) s = limit_pending(free->sub);
     if (s != NATS_OK) {
@@ -981,7 +997,17 @@ asio::awaitable<void> nats_link_state::start() {
   nats_anchor* main_anchor = owned_main.get();
   nats_anchor* requests_anchor = owned_requests.get();
   auto take = [weak = weak_from_this()] {
-    if (auto s = weak.lock()) s->take_received();
+    // The messages are served as the mailbox's are, from the library's
+    // work: what they start is posted, never run inside the loop.
+    work_scope scope;
+    if (auto s = weak.lock()) {
+      try {
+        s->take_received();
+      } catch (const std::bad_alloc&) {
+        // Memory ran out reporting a message dropped for want of it: the
+        // next read takes the rest.
+      }
+    }
   };
   auto detached = [weak = weak_from_this()] {
     if (auto s = weak.lock()) s->on_anchor_done();
@@ -1119,6 +1145,12 @@ asio::awaitable<void> nats_link_state::stop() {
   request_subscriptions_.clear();
   auto served = [this] { return serving_ == 0; };
   co_await poll_until(served, std::chrono::milliseconds(1), options_.request_timeout);
+  // The senders whose announcement waits for its flush are announced first:
+  // their events published meanwhile then reach listeners before the bye.
+  bool announced = false;
+  for (auto& [name, shared] : local_senders_)
+    if (!shared.announced) announced = shared.announced = true;
+  if (announced) publish_presence();
   publish_presence(true);
   taken_.clear();
   for (auto& slot : reply_slots_)
@@ -1410,20 +1442,28 @@ asio::awaitable<std::any> nats_link_state::remote_request(std::string sender, st
   auto id = ++next_request_;
   auto pending = std::make_shared<nats_pending_request>(executor(), sender);
   pending->timer.expires_after(options_.request_timeout);
+  // The request waits in pending_, and in its reply slot, until it ends,
+  // whatever ends it; a publish that failed may still have been buffered.
+  struct waiting {
+    nats_link_state& link;
+    std::uint64_t id;
+    std::optional<std::size_t> slot;
+    bool answered = false;
+    ~waiting() {
+      link.pending_.erase(id);
+      if (slot) link.give_reply_slot(*slot, id, answered);
+    }
+  } wait{*this, id, std::nullopt};
   pending_[id] = pending;
-  const std::optional<std::size_t> slot = take_reply_slot(id);
+  wait.slot = take_reply_slot(id);
   std::string reply =
-      inbox_ + "." + (slot ? std::to_string(*slot) + "." : std::string()) + std::to_string(id);
+      (wait.slot ? reply_slots_[*wait.slot].prefix : inbox_ + ".") + std::to_string(id);
   if (natsStatus s = publish(request_subject(sender), json::serialize(body), reply, true);
-      s != NATS_OK) {
-    pending_.erase(id);
-    if (slot) give_reply_slot(*slot, id, true);
+      s != NATS_OK)
     throw nats_error("asio_signals: cannot send the request to '" + sender +
                      "': " + status_text(s));
-  }
   co_await pending->timer.async_wait(asio::as_tuple(asio::use_awaitable));
-  pending_.erase(id);
-  if (slot) give_reply_slot(*slot, id, pending->reply.has_value());
+  wait.answered = pending->reply.has_value();
   if (!pending->reply) {
     if (!started_) throw nats_error("asio_signals: the NATS link stopped during the request");
     throw boost::system::system_error(
