@@ -100,7 +100,7 @@ void nats_event_loop::on_attached(natsConnection* nc, int fd) {
     return;
   }
   wait_readable();
-  if (write_wanted_ && !writing_) write_some();
+  if (write_wanted_) write_some();
 }
 
 void nats_event_loop::on_stopped() {

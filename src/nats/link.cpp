@@ -385,6 +385,9 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   // connection, not on the one of the announcement: a flush of it returned.
   // A request made on their announcement then finds them.
   asio::awaitable<void> announce(std::shared_ptr<nats_link_state> self, std::uint64_t upto);
+  // Announces at once the local senders of the shares up to `upto` not
+  // announced yet, if any.
+  void announce_shared(std::uint64_t upto);
   asio::awaitable<void> consume(std::shared_ptr<nats_link_state> self);
   asio::awaitable<void> heartbeat(std::shared_ptr<nats_link_state> self);
   // Triggers the event a message of `subject` carries, or holds it for its
@@ -631,10 +634,10 @@ natsConnection* connect_to_nats(const nats_options& options, nats_anchor* anchor
   if (s == NATS_OK && loop) s = loop->set_on(opts);
   // Its writes never wait, so a server that stops reading is found by its
   // pings instead: gone after three write_deadlines without an answer.
-  if (s == NATS_OK && loop && options.write_deadline.count() > 0)
-    s = natsOptions_SetPingInterval(opts, options.write_deadline.count());
-  if (s == NATS_OK && loop && options.write_deadline.count() > 0)
-    s = natsOptions_SetMaxPingsOut(opts, 2);
+  if (loop && options.write_deadline.count() > 0) {
+    if (s == NATS_OK) s = natsOptions_SetPingInterval(opts, options.write_deadline.count());
+    if (s == NATS_OK) s = natsOptions_SetMaxPingsOut(opts, 2);
+  }
   if (events == nats_events::all) {
     if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(opts, on_disconnected, anchor);
     if (s == NATS_OK) s = natsOptions_SetReconnectedCB(opts, on_reconnected, anchor);
@@ -1147,10 +1150,7 @@ asio::awaitable<void> nats_link_state::stop() {
   co_await poll_until(served, std::chrono::milliseconds(1), options_.request_timeout);
   // The senders whose announcement waits for its flush are announced first:
   // their events published meanwhile then reach listeners before the bye.
-  bool announced = false;
-  for (auto& [name, shared] : local_senders_)
-    if (!shared.announced) announced = shared.announced = true;
-  if (announced) publish_presence();
+  announce_shared(shares_);
   publish_presence(true);
   taken_.clear();
   for (auto& slot : reply_slots_)
@@ -1191,7 +1191,10 @@ asio::awaitable<void> nats_link_state::announce(std::shared_ptr<nats_link_state>
     co_return;
   };
   co_await asio::co_spawn(blocking_, std::move(flush), asio::use_awaitable);
-  if (!started_) co_return;
+  if (started_) announce_shared(upto);
+}
+
+void nats_link_state::announce_shared(std::uint64_t upto) {
   bool announced = false;
   for (auto& [name, shared] : local_senders_)
     if (!shared.announced && shared.share <= upto) announced = shared.announced = true;
