@@ -19,10 +19,12 @@
 namespace asio_signals::detail {
 
 nats_event_loop::nats_event_loop(asio::any_io_executor executor, std::function<void()> on_read,
+                                 std::function<void()> on_written,
                                  std::function<void()> on_detached)
     : executor_(std::move(executor)),
       posted_(posted_ops_of(executor_)),
       on_read_(std::move(on_read)),
+      on_written_(std::move(on_written)),
       on_detached_(std::move(on_detached)) {}
 
 natsStatus nats_event_loop::set_on(natsOptions* opts) {
@@ -139,6 +141,7 @@ void nats_event_loop::write_some() {
   // cnats asks for no more writes once it has written all it has.
   if (!write_wanted_ || !socket_) {
     writing_ = false;
+    if (!write_wanted_) on_written_();
     return;
   }
   writing_ = true;

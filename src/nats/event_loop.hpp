@@ -41,11 +41,12 @@ namespace asio_signals::detail {
 class nats_event_loop : public std::enable_shared_from_this<nats_event_loop> {
  public:
   // `on_read` runs on the executor after each read of the socket, to take
-  // the messages of the connection's synchronous subscriptions; `on_detached`
-  // runs there once cnats has detached the connection, after which the loop
-  // calls cnats no more.
+  // the messages of the connection's synchronous subscriptions; `on_written`
+  // runs there once a write has sent all that cnats had to send;
+  // `on_detached` runs there once cnats has detached the connection, after
+  // which the loop calls cnats no more.
   nats_event_loop(asio::any_io_executor executor, std::function<void()> on_read,
-                  std::function<void()> on_detached);
+                  std::function<void()> on_written, std::function<void()> on_detached);
 
   // Makes the connections created with `opts` use this loop: one connection
   // per loop.
@@ -71,6 +72,7 @@ class nats_event_loop : public std::enable_shared_from_this<nats_event_loop> {
   const asio::any_io_executor executor_;
   posted_ops* const posted_;
   const std::function<void()> on_read_;
+  const std::function<void()> on_written_;
   const std::function<void()> on_detached_;
 
   // Whether cnats has bytes to write and wants a write event: set and

@@ -306,7 +306,10 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
       throw std::invalid_argument("asio_signals: nats_options::pending_bytes is 0");
     if (options_.write_deadline.count() < 0)
       throw std::invalid_argument("asio_signals: nats_options::write_deadline is negative");
+    spent_.reserve(max_spent);
   }
+
+  ~nats_link_state() { destroy_spent(); }
 
   asio::awaitable<void> start();
   asio::awaitable<void> stop();
@@ -360,6 +363,8 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   // Counts in `dropped` what cnats dropped from the queues of the link's
   // subscriptions (a slow consumer) since last counted.
   void count_client_drops();
+  // Destroys the messages taken from the requests' connection so far.
+  void destroy_spent() noexcept;
   // Publishes on the main connection, or with `at_once` on the requests'.
   natsStatus publish(const std::string& subject, std::string_view payload,
                      const std::string& reply = std::string(), bool at_once = false);
@@ -437,6 +442,13 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   std::vector<std::pair<natsSubscription*, nats_source>> taken_;
   std::vector<nats_reply_slot> reply_slots_;
   static constexpr std::size_t max_reply_slots = 64;
+  // The messages taken from the requests' connection and done with, kept
+  // until its next write has gone out: cnats destroys a message on a thread
+  // of its own, which it wakes for it, and which, woken on the executor's
+  // core, would preempt the executor before it sends the answer or the next
+  // request. Beyond the bound, a message is destroyed at once.
+  std::vector<natsMsg*> spent_;
+  static constexpr std::size_t max_spent = 64;
   // The reply slots' subscriptions made so far.
   std::uint64_t reply_subscriptions_ = 0;
   // Per subscription, the messages cnats dropped (a slow consumer) that are
@@ -710,6 +722,11 @@ natsStatus nats_link_state::limit_pending(natsSubscription* sub) const {
                                            static_cast<int>(bytes));
 }
 
+void nats_link_state::destroy_spent() noexcept {
+  for (natsMsg* msg : spent_) natsMsg_Destroy(msg);
+  spent_.clear();
+}
+
 void nats_link_state::count_client_drops() {
   for (auto& [sub, counted] : client_drops_) {
     std::int64_t n = 0;
@@ -847,6 +864,11 @@ void nats_link_state::take_received() {
         on_message(source, nats_message_view{m.subject, m.reply, m.data, m.no_responders});
       } catch (const std::bad_alloc&) {
         drop(natsMsg_GetSubject(msg), std::current_exception());
+      }
+      // Within the capacity reserved: no allocation.
+      if (spent_.size() < max_spent) {
+        spent_.push_back(msg);
+        owned.release();
       }
     }
   };
@@ -1012,10 +1034,14 @@ asio::awaitable<void> nats_link_state::start() {
       }
     }
   };
+  auto written = [weak = weak_from_this()] {
+    if (auto s = weak.lock()) s->destroy_spent();
+  };
   auto detached = [weak = weak_from_this()] {
     if (auto s = weak.lock()) s->on_anchor_done();
   };
-  auto loop = std::make_shared<nats_event_loop>(executor(), std::move(take), std::move(detached));
+  auto loop = std::make_shared<nats_event_loop>(executor(), std::move(take), std::move(written),
+                                                std::move(detached));
   // The requests' connection first: if the main one fails, it is closed,
   // and cnats releases its anchor and detaches it from its loop.
   struct connected {
@@ -1172,6 +1198,7 @@ asio::awaitable<void> nats_link_state::stop() {
   co_await anchors_released();
   // Closed, and detached from its loop.
   natsConnection_Destroy(conns[1]);
+  destroy_spent();
   std::vector<std::string> names;
   for (const auto& [name, proxy] : proxies_) names.push_back(name);
   for (auto& name : names) co_await remove_proxy(name);
