@@ -43,9 +43,8 @@ class nats_event_loop : public std::enable_shared_from_this<nats_event_loop> {
   // `on_read` runs on the executor after each read of the socket, to take
   // the messages of the connection's synchronous subscriptions; `on_written`
   // runs there once cnats wants no more writes, most often after one sent
-  // all it had;
-  // `on_detached` runs there once cnats has detached the connection, after
-  // which the loop calls cnats no more.
+  // all it had; `on_detached` runs there once cnats has detached the
+  // connection, after which the loop calls cnats no more.
   nats_event_loop(asio::any_io_executor executor, std::function<void()> on_read,
                   std::function<void()> on_written, std::function<void()> on_detached);
 

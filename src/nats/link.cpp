@@ -446,13 +446,11 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   // until its next write has gone out, most often the answer's or the next
   // request's: cnats destroys a message on a thread of its own, which it
   // wakes for it, and which, woken on the executor's core, would preempt the
-  // executor before that write. Beyond the bounds, at most 64 messages of at
-  // most 64 KiB in all, a message is destroyed at once.
+  // executor before that write. At most 64 messages of at most 1 KiB each
+  // are kept; any other is destroyed at once.
   std::vector<natsMsg*> spent_;
-  // The bytes of the messages in spent_.
-  std::size_t spent_bytes_ = 0;
   static constexpr std::size_t max_spent = 64;
-  static constexpr std::size_t max_spent_bytes = 64 * 1024;
+  static constexpr std::size_t max_spent_size = 1024;
   // The reply slots' subscriptions made so far.
   std::uint64_t reply_subscriptions_ = 0;
   // Per subscription, the messages cnats dropped (a slow consumer) that are
@@ -729,7 +727,6 @@ natsStatus nats_link_state::limit_pending(natsSubscription* sub) const {
 void nats_link_state::destroy_spent() noexcept {
   for (natsMsg* msg : spent_) natsMsg_Destroy(msg);
   spent_.clear();
-  spent_bytes_ = 0;
 }
 
 void nats_link_state::count_client_drops() {
@@ -871,9 +868,8 @@ void nats_link_state::take_received() {
         drop(natsMsg_GetSubject(msg), std::current_exception());
       }
       // Within the capacity reserved: no allocation.
-      if (spent_.size() < max_spent && m.size() <= max_spent_bytes - spent_bytes_) {
+      if (spent_.size() < max_spent && m.size() <= max_spent_size) {
         spent_.push_back(msg);
-        spent_bytes_ += m.size();
         owned.release();
       }
     }
