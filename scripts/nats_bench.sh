@@ -10,6 +10,13 @@
 #   EVENTS=200000 REQUESTS=5000 scripts/nats_bench.sh
 #   BUILD_DIR=/tmp/release scripts/nats_bench.sh
 #   scripts/nats_bench.sh --smoke NATS_SERVER PROGRAM   (CTest: one brief pair of each, library)
+#   scripts/nats_bench.sh --cpu [repetitions]
+#
+# --cpu measures the CPU time per event of each process of a trigger pair,
+# which the machine's changes of speed move less than the rates: the
+# task-clock (perf stat) of a run of 1.5 x EVENTS less that of a run of
+# 0.5 x EVENTS, over EVENTS, so that start-up cancels out; raw and library
+# alternating. It installs perf if missing.
 #
 # With more than one CPU, the server is pinned to the first and both
 # processes of a pair to the second (taskset), so that the pair shares one
@@ -17,7 +24,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-smoke=0
+smoke=0 cpu=0
+if [ "${1:-}" = --cpu ]; then
+  cpu=1
+  shift
+  scripts/install-deps.sh linux-perf >/dev/null
+fi
 if [ "${1:-}" = --smoke ]; then
   smoke=1 server=$2 program=$3
   repetitions=1 events=300 requests=50
@@ -65,6 +77,56 @@ requests_pair() { # responder-mode client-mode
   kill "$responder"
   wait "$responder" 2>/dev/null || true
 }
+
+# The task-clock in ms of a trigger pair's listener, then of its sender.
+cpu_pair() { # sender-mode listener-mode events
+  "${pin_pair[@]}" perf stat -x, -e task-clock -o "$dir/listener.cpu" \
+    "$program" "$2" "$url" "$3" > "$dir/listener.out" &
+  local listener=$!
+  pids+=($listener)
+  "${pin_pair[@]}" perf stat -x, -e task-clock -o "$dir/sender.cpu" \
+    "$program" "$1" "$url" "$3" > /dev/null
+  wait "$listener" || { cat "$dir/listener.out" >&2; echo "nats_bench: $2 failed" >&2; exit 1; }
+  echo "$(grep task-clock "$dir/listener.cpu" | cut -d, -f1)" \
+    "$(grep task-clock "$dir/sender.cpu" | cut -d, -f1)"
+}
+
+if [ $cpu = 1 ]; then
+  echo "nats-server at $url; CPU time per event from runs of $((events / 2)) and" \
+    "$((events * 3 / 2)) events; pinned: ${pin_server[*]:-no} / ${pin_pair[*]:-no}"
+  for _ in $(seq "$repetitions"); do
+    for pair in "raw raw-publisher raw-subscriber" "link trigger-sender trigger-listener"; do
+      read -r name sender listener <<< "$pair"
+      short=$(cpu_pair "$sender" "$listener" $((events / 2)))
+      long=$(cpu_pair "$sender" "$listener" $((events * 3 / 2)))
+      read -r short_listener short_sender <<< "$short"
+      read -r long_listener long_sender <<< "$long"
+      awk -v name="$name" -v n="$events" -v sl="$short_listener" -v ll="$long_listener" \
+        -v ss="$short_sender" -v ls="$long_sender" \
+        'BEGIN { printf "%s listener_ns=%.0f sender_ns=%.0f\n", name, (ll - sl) * 1e6 / n,
+                 (ls - ss) * 1e6 / n }' | tee -a "$dir/results"
+    done
+  done
+  python3 - "$dir/results" "$repetitions" <<'EOF'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    name, *fields = line.split()
+    runs.setdefault(name, []).append({k: float(v) for k, v in (f.split("=") for f in fields)})
+raw, lib = runs["raw"], runs["link"]
+print(f"\nmedians of {sys.argv[2]} rounds, CPU time per event\n")
+print("| process | raw cnats | NATS link | link / raw |")
+print("| --- | ---: | ---: | ---: |")
+for key, name in (("listener_ns", "listener"), ("sender_ns", "sender")):
+    r, l = (statistics.median(x[key] for x in side) for side in (raw, lib))
+    print(f"| {name} | {r:.0f} ns | {l:.0f} ns | {l / r:.2f}x |")
+pair = [(r["listener_ns"] + r["sender_ns"]) / (l["listener_ns"] + l["sender_ns"])
+        for r, l in zip(raw, lib)]
+print(f"\nevents per CPU second of the pair, link / raw: {statistics.median(pair):.2f}x"
+      f" (rounds {min(pair):.2f}x to {max(pair):.2f}x)")
+EOF
+  exit 0
+fi
 
 if [ $smoke = 1 ]; then
   events_pair trigger-sender trigger-listener
