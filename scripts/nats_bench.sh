@@ -57,12 +57,21 @@ fi
 
 start_nats_server nats_bench "$server" "${pin_server[@]}"
 
-# A trigger pair: the listener's line, or a failure.
-events_pair() { # sender-mode listener-mode
-  "${pin_pair[@]}" "$program" "$2" "$url" "$events" > "$dir/listener.out" &
+# A trigger pair of EVENTS events, or of the count given: the listener's line,
+# or a failure. With --cpu each process runs under perf stat, which writes its
+# task-clock to $dir/listener.cpu and $dir/sender.cpu.
+measure_listener=() measure_sender=()
+if [ $cpu = 1 ]; then
+  measure_listener=(perf stat -x, -e task-clock -o "$dir/listener.cpu")
+  measure_sender=(perf stat -x, -e task-clock -o "$dir/sender.cpu")
+fi
+events_pair() { # sender-mode listener-mode [events]
+  local count=${3:-$events}
+  "${pin_pair[@]}" "${measure_listener[@]}" "$program" "$2" "$url" "$count" \
+    > "$dir/listener.out" &
   local listener=$!
   pids+=($listener)
-  "${pin_pair[@]}" "$program" "$1" "$url" "$events"
+  "${pin_pair[@]}" "${measure_sender[@]}" "$program" "$1" "$url" "$count"
   wait "$listener" || { cat "$dir/listener.out" >&2; echo "nats_bench: $2 failed" >&2; exit 1; }
   cat "$dir/listener.out"
 }
@@ -80,13 +89,7 @@ requests_pair() { # responder-mode client-mode
 
 # The task-clock in ms of a trigger pair's listener, then of its sender.
 cpu_pair() { # sender-mode listener-mode events
-  "${pin_pair[@]}" perf stat -x, -e task-clock -o "$dir/listener.cpu" \
-    "$program" "$2" "$url" "$3" > "$dir/listener.out" &
-  local listener=$!
-  pids+=($listener)
-  "${pin_pair[@]}" perf stat -x, -e task-clock -o "$dir/sender.cpu" \
-    "$program" "$1" "$url" "$3" > /dev/null
-  wait "$listener" || { cat "$dir/listener.out" >&2; echo "nats_bench: $2 failed" >&2; exit 1; }
+  events_pair "$@" > /dev/null
   echo "$(grep task-clock "$dir/listener.cpu" | cut -d, -f1)" \
     "$(grep task-clock "$dir/sender.cpu" | cut -d, -f1)"
 }
