@@ -10,20 +10,11 @@
 
 #include "thread_cache.hpp"
 
-#include <memory>
+#include <cstddef>
+#include <new>
 
 namespace asio_signals::detail {
 namespace {
-
-// Frees a block of memory a thread kept for reuse. Each pool `Memory` has a
-// cache of its own.
-template <class Memory>
-struct free_block {
-  void operator()(void* p) const noexcept { ::operator delete(p); }
-};
-
-template <class Memory>
-using block = std::unique_ptr<void, free_block<Memory>>;
 
 // Task blocks come in sizes of multiples of 64 bytes, up to 1 KiB, and each
 // size has a shelf of its own: a take finds a block of its size at the top.
@@ -44,8 +35,8 @@ std::size_t task_shelf(std::size_t size) noexcept {
 // Value blocks are all of one size.
 constexpr std::size_t value_block_size = 64;
 
-using task_cache = thread_cache<block<task_memory>, task_sizes>;
-using value_cache = thread_cache<block<value_memory>>;
+using task_cache = block_cache<task_memory, task_sizes>;
+using value_cache = block_cache<value_memory>;
 
 }  // namespace
 
@@ -53,31 +44,35 @@ void* task_memory::allocate(std::size_t size) {
   size = task_size(size);
   if (size != 0 && size <= largest_task_kept) {
     if (task_cache* cache = task_cache::local()) {
-      if (block<task_memory> b = cache->take(task_shelf(size))) return b.release();
+      if (void* p = cache->take(task_shelf(size))) return p;
     }
   }
   return ::operator new(size);
 }
 
 void task_memory::deallocate(void* p, std::size_t size) noexcept {
-  block<task_memory> b(p);
   size = task_size(size);
-  if (size == 0 || size > largest_task_kept) return;
-  if (task_cache* cache = task_cache::local()) cache->keep(b, task_shelf(size));
+  task_cache* cache = size != 0 && size <= largest_task_kept ? task_cache::local() : nullptr;
+  if (cache)
+    cache->keep(p, task_shelf(size));
+  else
+    ::operator delete(p);
 }
 
 void* value_memory::allocate(std::size_t size) {
   if (size > value_block_size) return ::operator new(size);
   if (value_cache* cache = value_cache::local()) {
-    if (block<value_memory> b = cache->take()) return b.release();
+    if (void* p = cache->take()) return p;
   }
   return ::operator new(value_block_size);
 }
 
 void value_memory::deallocate(void* p, std::size_t size) noexcept {
-  block<value_memory> b(p);
-  if (size > value_block_size) return;
-  if (value_cache* cache = value_cache::local()) cache->keep(b);
+  value_cache* cache = size <= value_block_size ? value_cache::local() : nullptr;
+  if (cache)
+    cache->keep(p);
+  else
+    ::operator delete(p);
 }
 
 }  // namespace asio_signals::detail

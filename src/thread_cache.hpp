@@ -16,26 +16,46 @@
 
 namespace asio_signals::detail {
 
-// The items a thread let go of, kept for it to reuse: the memory of tasks,
-// the options of sends. Up to N are kept on each shelf (512: the sends of 16
-// pipelining clients' batches of 32, started in one turn of a server before
-// any completes), so that a burst of sends reuses the memory of the last. A
-// shelf's room is allocated when it keeps its first item, so a thread that
-// keeps none costs nothing. Every item on a shelf serves any take from it:
-// items that differ (blocks of each size) go on shelves of their own. An
-// Item owns what it holds.
+// The calling thread's instance of `Cache`, one per thread, made when first
+// used and destroyed when the thread ends; `Cache` derives from it.
+template <class Cache>
+class thread_local_cache {
+ public:
+  // The calling thread's cache, or null once it was destroyed: what a static
+  // destructor releases after that goes back to the heap.
+  static Cache* local() noexcept { return closed_ ? nullptr : &local_; }
+
+ protected:
+  // Called first by the cache's destructor: what its items' destructors
+  // release no longer comes back to it.
+  static void close() noexcept { closed_ = true; }
+
+ private:
+  static thread_local bool closed_;
+  static thread_local Cache local_;
+};
+
+template <class Cache>
+thread_local bool thread_local_cache<Cache>::closed_ = false;
+
+template <class Cache>
+thread_local Cache thread_local_cache<Cache>::local_;
+
+// The items a thread let go of, kept for it to reuse: the options of sends.
+// Up to N are kept on each shelf (512: the sends of 16 pipelining clients'
+// batches of 32, started in one turn of a server before any completes), so
+// that a burst of sends reuses the memory of the last. A shelf's room is
+// allocated when it keeps its first item, so a thread that keeps none costs
+// nothing. Every item on a shelf serves any take from it: items that differ
+// go on shelves of their own. An Item owns what it holds.
 template <class Item, std::size_t Shelves = 1, std::size_t N = 512>
-class thread_cache {
+class thread_cache : public thread_local_cache<thread_cache<Item, Shelves, N>> {
  public:
   thread_cache() = default;
   thread_cache(const thread_cache&) = delete;
   thread_cache& operator=(const thread_cache&) = delete;
 
-  ~thread_cache() { closed_ = true; }
-
-  // The calling thread's cache, or null once it was destroyed: what a static
-  // destructor releases after that goes back to the heap.
-  static thread_cache* local() noexcept { return closed_ ? nullptr : &local_; }
+  ~thread_cache() { this->close(); }
 
   // Takes out the item `shelf` kept last, or an empty one.
   Item take(std::size_t shelf = 0) noexcept {
@@ -69,17 +89,62 @@ class thread_cache {
     std::size_t next = 0;
   };
 
-  static thread_local bool closed_;
-  static thread_local thread_cache local_;
-
   shelf_items shelves_[Shelves];
 };
 
-template <class Item, std::size_t Shelves, std::size_t N>
-thread_local bool thread_cache<Item, Shelves, N>::closed_ = false;
+// The blocks of memory a thread freed, kept for it to reuse: the memory of
+// tasks and of kwargs' values. Up to N on each shelf, as thread_cache keeps
+// items, each shelf a list threaded through its blocks themselves, so that
+// keeping and taking one allocates nothing and moves no owner. Every block
+// on a shelf serves any take from it: blocks of each size go on shelves of
+// their own. Each pool `Memory` has a cache of its own.
+template <class Memory, std::size_t Shelves = 1, std::size_t N = 512>
+class block_cache : public thread_local_cache<block_cache<Memory, Shelves, N>> {
+ public:
+  block_cache() = default;
+  block_cache(const block_cache&) = delete;
+  block_cache& operator=(const block_cache&) = delete;
 
-template <class Item, std::size_t Shelves, std::size_t N>
-thread_local thread_cache<Item, Shelves, N> thread_cache<Item, Shelves, N>::local_;
+  ~block_cache() {
+    this->close();
+    for (shelf_blocks& s : shelves_)
+      while (s.top) ::operator delete(std::exchange(s.top, s.top->next));
+  }
+
+  // Takes out the block `shelf` kept last, or null.
+  void* take(std::size_t shelf = 0) noexcept {
+    shelf_blocks& s = shelves_[shelf];
+    kept_block* b = s.top;
+    if (b) {
+      s.top = b->next;
+      --s.size;
+    }
+    return b;
+  }
+
+  // Keeps the block `p` on `shelf`, or frees it when the shelf is full.
+  void keep(void* p, std::size_t shelf = 0) noexcept {
+    shelf_blocks& s = shelves_[shelf];
+    if (s.size == N) {
+      ::operator delete(p);
+      return;
+    }
+    s.top = ::new (p) kept_block{s.top};
+    ++s.size;
+  }
+
+ private:
+  struct kept_block {
+    kept_block* next;
+  };
+
+  struct shelf_blocks {
+    kept_block* top = nullptr;
+    std::size_t size = 0;
+  };
+
+  shelf_blocks shelves_[Shelves];
+};
 
 }  // namespace asio_signals::detail
 
