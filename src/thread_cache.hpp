@@ -16,13 +16,15 @@
 
 namespace asio_signals::detail {
 
-// The calling thread's instance of `Cache`, one per thread, made when first
-// used and destroyed when the thread ends; `Cache` derives from it.
+// The calling thread's instance of `Cache`, one per thread, made when the
+// thread first uses it and destroyed with the thread's other thread-local
+// objects (never, when a static destructor of the main thread is the first
+// to use it, after those ran); `Cache` derives from it.
 template <class Cache>
 class thread_local_cache {
  public:
-  // The calling thread's cache, or null once it was destroyed: what a static
-  // destructor releases after that goes back to the heap.
+  // The calling thread's cache, or null once it was destroyed: what is
+  // released after that goes back to the heap.
   static Cache* local() noexcept { return closed_ ? nullptr : &local_; }
 
  protected:
@@ -41,12 +43,12 @@ thread_local bool thread_local_cache<Cache>::closed_ = false;
 template <class Cache>
 thread_local Cache thread_local_cache<Cache>::local_;
 
-// The items a thread let go of, kept for it to reuse: the options of sends.
-// Up to N are kept on each shelf (512: the sends of 16 pipelining clients'
-// batches of 32, started in one turn of a server before any completes), so
-// that a burst of sends reuses the memory of the last. A shelf's room is
-// allocated when it keeps its first item, so a thread that keeps none costs
-// nothing. Every item on a shelf serves any take from it: items that differ
+// The items a thread let go of, kept for it to reuse: the options of sends
+// and of triggers. Up to N are kept on each shelf (512: the sends of 16
+// pipelining clients' batches of 32, started in one turn of a server before
+// any completes), so that a burst of sends reuses the memory of the last. A
+// shelf's room is allocated when it keeps its first item, so a thread that
+// keeps none costs nothing. Every item on a shelf serves any take from it: items that differ
 // go on shelves of their own. An Item owns what it holds.
 template <class Item, std::size_t Shelves = 1, std::size_t N = 512>
 class thread_cache : public thread_local_cache<thread_cache<Item, Shelves, N>> {
