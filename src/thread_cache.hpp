@@ -48,8 +48,8 @@ thread_local Cache thread_local_cache<Cache>::local_;
 // pipelining clients' batches of 32, started in one turn of a server before
 // any completes), so that a burst of sends reuses the memory of the last. A
 // shelf's room is allocated when it keeps its first item, so a thread that
-// keeps none costs nothing. Every item on a shelf serves any take from it: items that differ
-// go on shelves of their own. An Item owns what it holds.
+// keeps none costs nothing. Every item on a shelf serves any take from it:
+// items that differ go on shelves of their own. An Item owns what it holds.
 template <class Item, std::size_t Shelves = 1, std::size_t N = 512>
 class thread_cache : public thread_local_cache<thread_cache<Item, Shelves, N>> {
  public:
