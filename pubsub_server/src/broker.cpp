@@ -92,8 +92,11 @@ void broker::count_protocol_error() noexcept {
 
 void broker::count_published(std::size_t receivers) noexcept {
   --publishing_;
-  published_.fetch_add(1, std::memory_order_relaxed);
-  delivered_.fetch_add(receivers, std::memory_order_relaxed);
+  // Written only on the executor, so a load and a store do: no locked
+  // read-modify-write per PUBLISH. stats() may read them from any thread.
+  published_.store(published_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  delivered_.store(delivered_.load(std::memory_order_relaxed) + receivers,
+                   std::memory_order_relaxed);
 }
 
 }  // namespace pubsub

@@ -156,6 +156,11 @@ class SignalTest(unittest.TestCase):
         subscriber = Client(port)
         self.addCleanup(subscriber.close)
         subscriber.request(command("SUBSCRIBE", "c"), subscribed=True)
+        publisher = Client(port)
+        self.addCleanup(publisher.close)
+        self.assertEqual(publisher.request(command("PUBLISH", "c", "m")), b":1\r\n")
+        self.assertEqual(publisher.request(command("PUBLISH", "nobody", "m")), b":0\r\n")
+        subscriber.expect(self, push("message", "c", "m"))
         half = Client(port)
         self.addCleanup(half.close)
         half.request(b"")  # accepted for sure
@@ -166,7 +171,8 @@ class SignalTest(unittest.TestCase):
         self.assertEqual(half.read_to_eof(), b"")
         log = server.log_text()
         self.assertIn(f"{name} received, shutting down", log)
-        self.assertIn("connections_accepted=2 ", log)
+        self.assertIn("connections_accepted=3 ", log)
+        self.assertIn("messages_published=2 messages_delivered=1", log)
         with self.assertRaises(ConnectionRefusedError):
             socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT).close()
 
