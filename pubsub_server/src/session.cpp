@@ -22,8 +22,11 @@ namespace {
 // A publisher with this many PUBLISH sends in flight waits for their replies.
 constexpr std::size_t max_publishes_in_flight = 1024;
 
-// How many turns a flush waits at most for sends still to complete.
+// How many turns a flush waits at most for sends still to complete: for a
+// client that other clients' sends can still queue messages for, and for one
+// whose output can only be replies to requests already answered.
 constexpr int max_flush_waits = 2;
+constexpr int max_reply_flush_waits = 1;
 
 // The push a pattern subscriber receives, up to the channel: "pmessage" and the pattern.
 std::string pattern_head(std::string_view pattern) {
@@ -328,12 +331,17 @@ void session::post_flush() {
 // turns of the executor, in which they and the sends that the requests read
 // meanwhile start queue their messages: they go out in the same write, as
 // redis-server writes each client's output once per turn of its event loop,
-// after it has read every ready client. Without sends pending, a reply goes
-// out at once.
+// after it has read every ready client. A client that is not subscribed and
+// whose PUBLISH commands all have their replies gets no more output until it
+// sends more requests, which a pipelining publisher does once it has the
+// replies: its flush waits for one turn at most. Without sends pending, a
+// reply goes out at once.
 void session::flush() {
   flush_posted_ = false;
   if (closed_ || write_in_flight_) return;
-  if (flush_waits_ < max_flush_waits && broker_->publishing()) {
+  const bool more_may_come = subscribed() || !publish_replies_.empty();
+  const int waits = more_may_come ? max_flush_waits : max_reply_flush_waits;
+  if (flush_waits_ < waits && broker_->publishing()) {
     ++flush_waits_;
     post_flush();
     return;
