@@ -15,6 +15,7 @@ pays, which instruction counts alone do not.
 """
 
 import collections
+import os
 import re
 import subprocess
 import sys
@@ -26,20 +27,32 @@ def executed(path):
     names = {}
     obj = None
     address = 0
-    after_call = False
+    positions = 1
+    # The line after a calls= line is the call's inclusive cost, and the
+    # line after a jump= or jcnd= line is the jump's source: neither counts
+    # the instruction's own executions.
+    skip_next = False
     with open(path) as profile:
         for line in profile:
-            named = re.match(r"(c?ob)=\((\d+)\)(?: (.*))?", line)
+            if line.startswith("positions:"):
+                kinds = line.split()[1:]
+                if kinds[0] != "instr":
+                    sys.exit(f"{path}: no instruction addresses; profile with --dump-instr=yes")
+                positions = len(kinds)
+                continue
+            named = re.match(r"(c?ob)=(?:\((\d+)\))? ?(.*)", line)
             if named:
                 kind, number, name = named.groups()
+                name = name.strip()
+                if number is None:
+                    number = name
                 if name:
-                    names[number] = name.strip()
+                    names[number] = name
                 if kind == "ob":
                     obj = names.get(number)
                 continue
-            if line.startswith("calls="):
-                # The cost line that follows is the call's inclusive cost.
-                after_call = True
+            if line.startswith(("calls=", "jump=", "jcnd=")):
+                skip_next = True
                 continue
             if not line[:1] or line[0] not in "0123456789+-*":
                 continue
@@ -50,10 +63,13 @@ def executed(path):
             elif position[0] in "+-":
                 step = int(position[1:], 0)
                 address += step if position[0] == "+" else -step
-            if after_call:
-                after_call = False
+            if skip_next:
+                skip_next = False
                 continue
-            counts[obj][address] += int(fields[-1])
+            # The first event after the positions; callgrind leaves out
+            # trailing zeros.
+            if len(fields) > positions:
+                counts[obj][address] += int(fields[positions])
     return counts
 
 
@@ -80,11 +96,13 @@ def locked(obj):
 def main():
     if len(sys.argv) != 3:
         sys.exit("usage: locked_instructions.py CALLGRIND_FILE OPERATIONS")
-    operations = int(sys.argv[2])
+    profile, operations = sys.argv[1], int(sys.argv[2])
     total = 0
-    for obj, counts in executed(sys.argv[1]).items():
+    for obj, counts in executed(profile).items():
         if not obj or not obj.startswith("/"):
             continue
+        if os.path.getmtime(obj) > os.path.getmtime(profile):
+            sys.exit(f"{obj} changed after {profile} was made: profile it again")
         for address, (text, function) in sorted(locked(obj).items()):
             times = counts.get(address, 0)
             if times >= operations / 100:

@@ -23,8 +23,8 @@ namespace {
 constexpr std::size_t max_publishes_in_flight = 1024;
 
 // How many turns a flush waits at most for sends still to complete: for a
-// client that other clients' sends can still queue messages for, and for one
-// whose output can only be replies to requests already answered.
+// client that is subscribed or waits for replies to its PUBLISH commands, and
+// for any other.
 constexpr int max_flush_waits = 2;
 constexpr int max_reply_flush_waits = 1;
 
@@ -333,7 +333,7 @@ void session::post_flush() {
 // redis-server writes each client's output once per turn of its event loop,
 // after it has read every ready client. A client that is not subscribed and
 // whose PUBLISH commands all have their replies gets no more output until it
-// sends more requests, which a pipelining publisher does once it has the
+// runs more requests, which a pipelining publisher sends once it has the
 // replies: its flush waits for one turn at most. Without sends pending, a
 // reply goes out at once.
 void session::flush() {

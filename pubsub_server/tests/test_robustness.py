@@ -172,7 +172,7 @@ class SignalTest(unittest.TestCase):
         log = server.log_text()
         self.assertIn(f"{name} received, shutting down", log)
         self.assertIn("connections_accepted=3 ", log)
-        self.assertIn("messages_published=2 messages_delivered=1", log)
+        self.assertIn("messages_published=2 messages_delivered=1\n", log)
         with self.assertRaises(ConnectionRefusedError):
             socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT).close()
 
