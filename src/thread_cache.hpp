@@ -23,11 +23,16 @@ namespace asio_signals::detail {
 template <class Cache>
 class thread_local_cache {
  public:
+  thread_local_cache(const thread_local_cache&) = delete;
+  thread_local_cache& operator=(const thread_local_cache&) = delete;
+
   // The calling thread's cache, or null once it was destroyed: what is
   // released after that goes back to the heap.
   static Cache* local() noexcept { return closed_ ? nullptr : &local_; }
 
  protected:
+  thread_local_cache() = default;
+
   // Called first by the cache's destructor: what its items' destructors
   // release no longer comes back to it.
   static void close() noexcept { closed_ = true; }
@@ -53,10 +58,6 @@ thread_local Cache thread_local_cache<Cache>::local_;
 template <class Item, std::size_t Shelves = 1, std::size_t N = 512>
 class thread_cache : public thread_local_cache<thread_cache<Item, Shelves, N>> {
  public:
-  thread_cache() = default;
-  thread_cache(const thread_cache&) = delete;
-  thread_cache& operator=(const thread_cache&) = delete;
-
   ~thread_cache() { this->close(); }
 
   // Takes out the item `shelf` kept last, or an empty one.
@@ -103,10 +104,6 @@ class thread_cache : public thread_local_cache<thread_cache<Item, Shelves, N>> {
 template <class Memory, std::size_t Shelves = 1, std::size_t N = 512>
 class block_cache : public thread_local_cache<block_cache<Memory, Shelves, N>> {
  public:
-  block_cache() = default;
-  block_cache(const block_cache&) = delete;
-  block_cache& operator=(const block_cache&) = delete;
-
   ~block_cache() {
     this->close();
     for (shelf_blocks& s : shelves_)
