@@ -31,8 +31,9 @@ void log_callback_error(const broker& b, std::exception_ptr e) {
 
 broker::broker(executor_type ex, server_options options)
     : options_(std::move(options)),
-      messages_(std::move(ex), sig::arg("message", message())),
-      message_kwarg_(messages_, "message") {
+      messages_(ex, sig::arg("message", message())),
+      message_kwarg_(messages_, "message"),
+      flushes_(std::make_shared<flush_queue>(std::move(ex))) {
   // A callback only queues bytes; should one ever throw (out of memory), log
   // it rather than let the exception leave run().
   messages_.set_error_handler(
@@ -91,7 +92,7 @@ void broker::count_protocol_error() noexcept {
 }
 
 void broker::count_published(std::size_t receivers) noexcept {
-  --publishing_;
+  flushes_->publish_completed();
   // Written only on the executor, so a load and a store do: no locked
   // read-modify-write per PUBLISH. stats() may read them from any thread.
   published_.store(published_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);

@@ -9,6 +9,7 @@
 #ifndef PUBSUB_BROKER_HPP
 #define PUBSUB_BROKER_HPP
 
+#include "flush_queue.hpp"
 #include "message.hpp"
 #include "pubsub_server.hpp"
 #include "string_hash.hpp"
@@ -74,6 +75,9 @@ class broker {
   /// The signal messages are sent on.
   sig::signal& messages() noexcept { return messages_; }
 
+  /// The clients' flushes, run together once per turn.
+  flush_queue& flushes() noexcept { return *flushes_; }
+
   /// The message an event of messages() carries, found by position.
   const message& message_of(const sig::event& ev) const { return message_kwarg_.get(ev); }
 
@@ -133,15 +137,11 @@ class broker {
   void count_protocol_error() noexcept;
 
   /// Counts a PUBLISH whose sends started; on the executor.
-  void count_publishing() noexcept { ++publishing_; }
+  void count_publishing() noexcept { flushes_->publish_started(); }
 
   /// Counts a PUBLISH that reached @c receivers subscriptions, its sends
   /// complete; on the executor.
   void count_published(std::size_t receivers) noexcept;
-
-  /// Whether the sends of some PUBLISH have not completed: their callbacks
-  /// may still queue messages; on the executor.
-  bool publishing() const noexcept { return publishing_ != 0; }
 
  private:
   // Completes a handler once both sends of a PUBLISH have, with their total.
@@ -177,12 +177,12 @@ class broker {
   boost::unordered_flat_map<std::string, pattern_entry, string_hash, std::equal_to<>> patterns_;
   std::uint64_t next_pattern_id_ = 0;
   std::vector<sig::key> matched_;
+  std::shared_ptr<flush_queue> flushes_;
 
   std::atomic<std::uint64_t> accepted_{0};
   std::atomic<std::uint64_t> open_{0};
   std::atomic<std::uint64_t> output_overflows_{0};
   std::atomic<std::uint64_t> protocol_errors_{0};
-  std::size_t publishing_ = 0;
   std::atomic<std::uint64_t> published_{0};
   std::atomic<std::uint64_t> delivered_{0};
 };

@@ -74,6 +74,8 @@ class server::state {
     for (const std::weak_ptr<session>& weak : sessions_)
       if (auto s = weak.lock()) s->close();
     sessions_.clear();
+    // Closed, the sessions need no flush; the queue holds them, and they the broker.
+    broker_->flushes().clear();
   }
 
   std::shared_ptr<broker> broker_;

@@ -22,12 +22,6 @@ namespace {
 // A publisher with this many PUBLISH sends in flight waits for their replies.
 constexpr std::size_t max_publishes_in_flight = 1024;
 
-// How many turns a flush waits at most for sends still to complete: for a
-// client that is subscribed or waits for replies to its PUBLISH commands, and
-// for any other.
-constexpr int max_flush_waits = 2;
-constexpr int max_reply_flush_waits = 1;
-
 // The push a pattern subscriber receives, up to the channel: "pmessage" and the pattern.
 std::string pattern_head(std::string_view pattern) {
   std::string head("*4\r\n$8\r\npmessage\r\n");
@@ -318,35 +312,19 @@ void session::queued() {
          std::to_string(broker_->options().output_buffer_limit) + ")");
     return;
   }
-  if (!write_in_flight_) post_flush();
+  if (!write_in_flight_) schedule_flush();
 }
 
-void session::post_flush() {
-  if (flush_posted_) return;
-  flush_posted_ = true;
-  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->flush(); });
+void session::schedule_flush() {
+  if (flush_scheduled_) return;
+  flush_scheduled_ = true;
+  broker_->flushes().add(shared_from_this());
 }
 
-// While PUBLISH sends are still to complete, a flush waits for up to two more
-// turns of the executor, in which they and the sends that the requests read
-// meanwhile start queue their messages: they go out in the same write, as
-// redis-server writes each client's output once per turn of its event loop,
-// after it has read every ready client. A client that is not subscribed and
-// whose PUBLISH commands all have their replies gets no more output until it
-// runs more requests, which a pipelining publisher sends once it has the
-// replies: its flush waits for one turn at most. Without sends pending, a
-// reply goes out at once.
+// From the broker's flush_queue, with the other clients' flushes of the turn.
 void session::flush() {
-  flush_posted_ = false;
+  flush_scheduled_ = false;
   if (closed_ || write_in_flight_) return;
-  const bool more_may_come = subscribed() || !publish_replies_.empty();
-  const int waits = more_may_come ? max_flush_waits : max_reply_flush_waits;
-  if (flush_waits_ < waits && broker_->publishing()) {
-    ++flush_waits_;
-    post_flush();
-    return;
-  }
-  flush_waits_ = 0;
   if (!queued_.empty())
     start_write();
   else if (closing_)
@@ -405,7 +383,7 @@ void session::on_written(boost::system::error_code ec) {
   if (ec)
     close();
   else if (!queued_.empty())
-    post_flush();
+    schedule_flush();
   else if (closing_)
     close();
 }

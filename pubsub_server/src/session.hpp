@@ -44,13 +44,14 @@ namespace pubsub {
  *
  * Output (replies, and messages queued by the subscriptions' callbacks) goes
  * to an @ref output_buffer and out with one flush per executor turn at most:
- * the first byte queued posts a flush, so every message of the sends already
- * queued joins it; what comes while a write is in flight waits for the flush
- * its completion posts, so that it too goes out with the rest of its turn
- * rather than in the middle of it. A flush writes while the socket takes
- * more. Unsent bytes are bounded by the server's output buffer limit: a
- * client that does not read its messages is disconnected, and never slows
- * the others.
+ * the first byte queued schedules a flush in the broker's @ref flush_queue,
+ * which flushes every client together once the sends already queued (and,
+ * for a turn or two, those started meanwhile) have queued their messages;
+ * what comes while a write is in flight waits for the flush its completion
+ * schedules, so that it too goes out with the rest of its turn rather than
+ * in the middle of it. A flush writes while the socket takes more. Unsent
+ * bytes are bounded by the server's output buffer limit: a client that does
+ * not read its messages is disconnected, and never slows the others.
  *
  * The session is the sender of its PUBLISH sends. Its subscriptions'
  * callbacks hold a plain pointer to it: it disconnects them all (at once, see
@@ -74,6 +75,8 @@ class session : public std::enable_shared_from_this<session> {
   void close() noexcept;
 
  private:
+  friend class flush_queue;
+
   asio::awaitable<void> serve(std::shared_ptr<session> self);
   asio::awaitable<void> run_requests();
   asio::awaitable<void> run(command c, std::span<const std::string_view> args);
@@ -100,7 +103,7 @@ class session : public std::enable_shared_from_this<session> {
   // Output.
   void reply_error(std::string_view message);
   void queued();
-  void post_flush();
+  void schedule_flush();
   void flush();
   void start_write();
   void write_more();
@@ -127,9 +130,7 @@ class session : public std::enable_shared_from_this<session> {
   // The first of gathered_ not all written, and the bytes of writing_ written.
   std::size_t unwritten_ = 0;
   std::size_t written_ = 0;
-  // The turns the posted flush has waited for sends (flush()).
-  int flush_waits_ = 0;
-  bool flush_posted_ = false;
+  bool flush_scheduled_ = false;
   bool write_in_flight_ = false;
   bool closing_ = false;
   bool closed_ = false;
