@@ -40,14 +40,17 @@ void flush_queue::run() {
     return;
   }
   waits_ = 0;
-  flush(unsubscribed_);
-  flush(subscribed_);
+  // The clients without subscriptions (publishers) between the two halves
+  // of the subscribers (flush_queue.hpp).
+  const std::size_t half = subscribed_.size() / 2;
+  flush(subscribed_, half);
+  flush(unsubscribed_, unsubscribed_.size());
+  flush(subscribed_, subscribed_.size());
 }
 
-// Runs the flushes the list holds now. Should one throw (out of memory), the
-// others stay, ahead of any added since, for the next handler.
-void flush_queue::flush(session_list& list) {
-  const std::size_t count = list.size();
+// Runs the first `count` flushes of the list. Should one throw (out of
+// memory), the others stay, ahead of any added since, for the next handler.
+void flush_queue::flush(session_list& list, std::size_t count) {
   std::size_t ran = 0;
   try {
     while (ran != count) list[ran++]->flush();

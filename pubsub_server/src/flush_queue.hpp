@@ -33,10 +33,15 @@ class session;
  * the same writes. Without sends pending, output goes out in the turn after
  * it was queued.
  *
- * The clients without subscriptions are written first: a publisher waiting
- * for its replies sends its next requests while the subscribers' output is
- * being written, and the next turn reads them together, as redis-server's
- * next loop reads every client that became ready while it wrote.
+ * The clients without subscriptions are written between the two halves of
+ * the subscribers. A publisher waiting for its replies then sends its next
+ * requests while the second half's output is written, and the next turn
+ * reads every publisher's together, as redis-server's next loop reads every
+ * client that became ready while it wrote (it writes its clients in the
+ * reverse of the order they got output, which puts its publishers among its
+ * subscribers). Written before every subscriber, the publishers had each
+ * subscriber wait for them too: a tenth more delivery latency at one
+ * subscriber per channel.
  *
  * The queue holds the sessions it is to flush, and they hold the broker,
  * which holds the queue: when the server stops, clear() drops them. A posted
@@ -76,7 +81,7 @@ class flush_queue : public std::enable_shared_from_this<flush_queue> {
 
   void post();
   void run();
-  void flush(session_list& list);
+  void flush(session_list& list, std::size_t count);
 
   executor_type executor_;
   session_list unsubscribed_;
