@@ -34,7 +34,7 @@ namespace pubsub {
 
 namespace sig = asio_signals;
 
-/// What every client of a server shares: the routing, the limits and the counters.
+/// What every client of a server shares: the routing, the limits, the flush queue and the counters.
 /**
  * Routing is one asio_signals signal, whose kwarg @c "message" is the
  * @ref message. A channel is the string key of its name; a client's

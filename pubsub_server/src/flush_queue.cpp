@@ -14,10 +14,12 @@
 
 namespace pubsub {
 
+// Posts first: if the list cannot grow (out of memory), the handler finds
+// nothing more to do, and the client is not in the queue.
 void flush_queue::add(std::shared_ptr<session> s) {
+  post();
   session_list& list = s->subscribed() ? subscribed_ : unsubscribed_;
   list.push_back(std::move(s));
-  post();
 }
 
 void flush_queue::clear() noexcept {

@@ -37,11 +37,10 @@ class session;
  * the subscribers. A publisher waiting for its replies then sends its next
  * requests while the second half's output is written, and the next turn
  * reads every publisher's together, as redis-server's next loop reads every
- * client that became ready while it wrote (it writes its clients in the
- * reverse of the order they got output, which puts its publishers among its
- * subscribers). Written before every subscriber, the publishers had each
- * subscriber wait for them too: a tenth more delivery latency at one
- * subscriber per channel.
+ * client that became ready while it wrote. Written after every subscriber,
+ * the replies came too late for that; written before every subscriber, they
+ * had each subscriber wait for them too, for about a sixth more p99 delivery
+ * latency (docs/performance.md).
  *
  * The queue holds the sessions it is to flush, and they hold the broker,
  * which holds the queue: when the server stops, clear() drops them. A posted

@@ -317,8 +317,8 @@ void session::queued() {
 
 void session::schedule_flush() {
   if (flush_scheduled_) return;
-  flush_scheduled_ = true;
   broker_->flushes().add(shared_from_this());
+  flush_scheduled_ = true;
 }
 
 // From the broker's flush_queue, with the other clients' flushes of the turn.
