@@ -14,7 +14,9 @@
 #include "test_support.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -1298,6 +1300,68 @@ CO_TEST_CASE(a_start_refused_after_its_first_connection_closes_that_connection) 
   };
   BOOST_TEST(co_await eventually(connects));
   natsConnection_Destroy(conn);
+}
+
+// A stop called while the link connects waits for the connect: the start
+// then fails, and the link is stopped. Its router's sender never reaches the
+// other link, and its executor runs out of work.
+BOOST_AUTO_TEST_CASE(a_stop_while_the_link_connects_fails_the_start_and_stops_the_link) {
+  test::nats_server server;
+  asio::io_context ctx;
+  // A server that takes connections and never answers: cnats waits 2 s for
+  // its greeting on each of the link's two connections, then connects to the
+  // next server.
+  asio::ip::tcp::acceptor silent(ctx, {asio::ip::address_v4::loopback(), 0});
+  auto options = options_for(server);
+  options.servers.insert(options.servers.begin(),
+                         "nats://127.0.0.1:" + std::to_string(silent.local_endpoint().port()));
+  options.randomize_servers = false;
+  sig::router a(ctx.get_executor()), b(ctx.get_executor());
+  sig::nats_link la(a, options), lb(b, options_for(server));
+  bool start_done = false;
+  std::string start_error;
+  bool checked = false;
+  auto body = [&]() -> asio::awaitable<void> {
+    co_await a.add_sender("early", sig::events("e"));
+    co_await lb.start();
+    asio::co_spawn(ctx, la.start(), [&](std::exception_ptr e) {
+      start_done = true;
+      start_error = test::message_of(e);
+    });
+    co_await test::sleep(100ms);
+    BOOST_TEST(!start_done);
+    co_await la.stop();
+    BOOST_TEST(start_done);
+    // Longer than the presence expiry: an announcement would have come.
+    co_await test::sleep(1000ms);
+    BOOST_TEST(!co_await b.is_connected("early"));
+    co_await lb.stop();
+    checked = true;
+  };
+  asio::co_spawn(ctx, body(), asio::detached);
+  ctx.run_for(30s);
+  BOOST_TEST(checked);
+  BOOST_TEST(ctx.stopped(), "a link still counts as work on the executor");
+  BOOST_TEST(test::contains(start_error, "stopped while it started"), start_error);
+}
+
+CO_TEST_CASE(a_start_while_the_link_stops_fails_and_a_second_stop_waits_for_the_first) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex);
+  sig::nats_link la(a, options_for(server));
+  co_await la.start();
+  bool first_stopped = false;
+  asio::co_spawn(ex, la.stop(), [&](std::exception_ptr) { first_stopped = true; });
+  co_await test::settle();
+  BOOST_TEST_REQUIRE(!first_stopped);
+  std::string error = co_await test::failure_of<sig::nats_error>(la.start());
+  BOOST_TEST(test::contains(error, "still stopping"), error);
+  co_await la.stop();
+  BOOST_TEST(first_stopped);
+  // Stopped, it starts again.
+  co_await la.start();
+  co_await la.stop();
 }
 
 // A server that stops reading: once its socket is full, a trigger's publish

@@ -222,8 +222,10 @@ class nats_link {
    *
    * @par Completion Signature
    * @code void(std::exception_ptr) @endcode
-   * A @ref nats_error when no server can be reached, or the link is started.
-   * While started, the link counts as outstanding work on its executor.
+   * A @ref nats_error when no server can be reached, when the link is started
+   * or still stopping, or when stop() was called before the start completed:
+   * the link is then stopped. While started, the link counts as outstanding
+   * work on its executor.
    *
    * @par Per-Operation Cancellation
    * None.
@@ -245,7 +247,9 @@ class nats_link {
    * @par Completion Signature
    * @code void(std::exception_ptr) @endcode
    * Once no cnats thread will touch the link again. Stopping a link that is
-   * not started does nothing.
+   * not started does nothing. A stop called while the link starts waits for
+   * the start, which fails, and stops what it set up; one called while the
+   * link stops completes with that stop.
    *
    * @par Per-Operation Cancellation
    * None.

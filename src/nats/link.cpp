@@ -311,6 +311,10 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
 
   ~nats_link_state() { destroy_spent(); }
 
+  // A start sets up the connections, subscriptions and listeners; should it
+  // fail, or should stop() be called meanwhile, it shuts down what it set up
+  // and fails. A stop called during a start waits for it, and a stop called
+  // during a stop completes with it.
   asio::awaitable<void> start();
   asio::awaitable<void> stop();
 
@@ -421,6 +425,14 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   // Returns once cnats has released every anchor, so that no cnats thread
   // posts to the executor any more, or after 5 s.
   asio::awaitable<void> anchors_released();
+  // What a start does once connected: the listeners, the subscriptions, the
+  // tap of the triggers, the history, and the announcement.
+  asio::awaitable<void> set_up(std::shared_ptr<nats_link_state> self);
+  // Undoes what a start set up, and says bye; with `announce_waiting`, first
+  // announces the senders whose announcement waits for a flush.
+  asio::awaitable<void> shut_down(bool announce_waiting);
+  // Fails a start that stop() was called during.
+  void check_stop_requested() const;
 
   router router_;
   const nats_options options_;
@@ -471,8 +483,12 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   kwargs_writer events_writer_;
   // The remote requests being served, until their reply is published.
   int serving_ = 0;
+  // A start is under way; until it returns, whether it succeeds or not.
   bool starting_ = false;
+  // stop() was called during the start under way.
+  bool stop_requested_ = false;
   bool started_ = false;
+  bool stopping_ = false;
   std::optional<asio::any_io_executor> work_;
   // The router's history in JetStream, when the options ask for it.
   std::shared_ptr<nats_history> history_;
@@ -1012,8 +1028,10 @@ asio::awaitable<void> nats_link_state::anchors_released() {
 
 asio::awaitable<void> nats_link_state::start() {
   auto self = shared_from_this();
+  if (stopping_) throw nats_error("asio_signals: the NATS link is still stopping");
   if (starting_ || started_) throw nats_error("asio_signals: the NATS link is already started");
   starting_ = true;
+  stop_requested_ = false;
   auto make_anchor = [this] {
     return std::make_unique<nats_anchor>(nats_anchor{executor(), posted_ops_of(executor()),
                                                      weak_from_this(), nats_source::connection,
@@ -1103,6 +1121,32 @@ asio::awaitable<void> nats_link_state::start() {
   conn_ = c.main;
   requests_conn_ = c.requests;
   work_ = asio::prefer(executor(), asio::execution::outstanding_work.tracked);
+  // From here on, a start that fails shuts down what it set up, as stop()
+  // does; so does one that stop() was called during.
+  std::exception_ptr failed;
+  try {
+    check_stop_requested();
+    co_await set_up(self);
+  } catch (...) {
+    failed = std::current_exception();
+  }
+  if (failed) {
+    // A stop() called meanwhile waits for this shutdown, then completes.
+    started_ = false;
+    stopping_ = true;
+    starting_ = false;
+    try {
+      co_await shut_down(false);
+    } catch (...) {
+      // What the start failed for is what it reports.
+    }
+    stopping_ = false;
+    std::rethrow_exception(failed);
+  }
+  starting_ = false;
+}
+
+asio::awaitable<void> nats_link_state::set_up(std::shared_ptr<nats_link_state> self) {
   auto presence = [weak = weak_from_this()](const event& ev) {
     if (auto s = weak.lock()) s->on_presence(ev);
   };
@@ -1123,7 +1167,6 @@ asio::awaitable<void> nats_link_state::start() {
   };
   state.add_trigger_tap(this, std::move(tap));
   started_ = true;
-  starting_ = false;
   if (options_.jetstream_history) {
     auto report = [weak = weak_from_this()](std::string subject, std::exception_ptr e) {
       if (auto s = weak.lock()) s->drop(subject, e);
@@ -1136,6 +1179,7 @@ asio::awaitable<void> nats_link_state::start() {
   asio::co_spawn(executor(), consume(self), asio::detached);
   asio::co_spawn(executor(), heartbeat(self), asio::detached);
   co_await announce(self, shares_);
+  check_stop_requested();
   publish_or_report(subject("s.q"), "{}");
   // cnats sends the subscriptions without waiting for the server. Once a
   // flush returns (the server's PONG comes after it has them), what another
@@ -1149,10 +1193,39 @@ asio::awaitable<void> nats_link_state::start() {
   co_await asio::co_spawn(blocking_, std::move(flush), asio::use_awaitable);
 }
 
+void nats_link_state::check_stop_requested() const {
+  if (stop_requested_) throw nats_error("asio_signals: the NATS link was stopped while it started");
+}
+
 asio::awaitable<void> nats_link_state::stop() {
   auto self = shared_from_this();
+  // A start under way goes on until it has failed, or has started the link,
+  // which this stop then stops. A start takes seconds (cnats's connect
+  // timeouts): a day is no limit.
+  if (starting_) {
+    stop_requested_ = true;
+    auto started = [this] { return !starting_; };
+    co_await poll_until(started, std::chrono::milliseconds(5), std::chrono::hours(24));
+  }
+  if (stopping_) {
+    auto stopped = [this] { return !stopping_; };
+    co_await poll_until(stopped, std::chrono::milliseconds(5), std::chrono::hours(24));
+    co_return;
+  }
   if (!started_) co_return;
   started_ = false;
+  stopping_ = true;
+  std::exception_ptr failed;
+  try {
+    co_await shut_down(true);
+  } catch (...) {
+    failed = std::current_exception();
+  }
+  stopping_ = false;
+  if (failed) std::rethrow_exception(failed);
+}
+
+asio::awaitable<void> nats_link_state::shut_down(bool announce_waiting) {
   connect_listener_.disconnect();
   disconnect_listener_.disconnect();
   router_access::state(router_)->remove_trigger_tap(this);
@@ -1178,7 +1251,7 @@ asio::awaitable<void> nats_link_state::stop() {
   co_await poll_until(served, std::chrono::milliseconds(1), options_.request_timeout);
   // The senders whose announcement waits for its flush are announced first:
   // their events published meanwhile then reach listeners before the bye.
-  announce_shared(shares_);
+  if (announce_waiting) announce_shared(shares_);
   publish_presence(true);
   taken_.clear();
   for (auto& slot : reply_slots_)
