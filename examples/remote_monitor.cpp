@@ -2,10 +2,11 @@
 // remote_monitor.cpp
 // ~~~~~~~~~~~~~~~~~~
 //
-// pysig's remote listener, over NATS: `remote_monitor --nats URLS --expect N`
+// pysig's remote listener, over NATS: `remote_monitor --nats URLS [--expect N]`
 // listens to the "#changed" channel of every sensor of every process linked
 // to the same NATS system, prints one line per reading, `<sender> changed
-// <value>`, then `received N`, and exits 0 — or 1 after 10 s without them.
+// <value>`, then `received N` once N readings (3 by default) came, and exits
+// 0 — or says on stderr how many came and exits 1 after 10 s without them.
 // It says `remote_monitor: listening` on stderr once it listens, so that the
 // readings alone go to stdout.
 //
@@ -45,7 +46,11 @@ asio::awaitable<int> run(sig::router router, sig::nats_options options, int expe
   std::cerr << "remote_monitor: listening" << std::endl;
   co_await done.async_wait(asio::as_tuple(asio::use_awaitable));
   co_await link.stop();
-  if (received != expect) co_return 1;
+  if (received != expect) {
+    std::cerr << "remote_monitor: received " << received << " of " << expect
+              << " readings in 10 s\n";
+    co_return 1;
+  }
   std::cout << "received " << received << "\n";
   co_return 0;
 }

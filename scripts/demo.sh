@@ -8,10 +8,14 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 
-cmake --preset release -DASIO_SIGNALS_BUILD_TESTS=OFF -DASIO_SIGNALS_BUILD_BENCHMARKS=OFF
-cmake --build --preset release
+# A build directory of its own: the options given here stay out of
+# build/release, which the benchmarks use, and those given there (a library
+# built without the examples, say) stay out of the demo.
+cmake --preset release -B build/demo -DASIO_SIGNALS_BUILD_EXAMPLES=ON \
+  -DASIO_SIGNALS_BUILD_TESTS=OFF -DASIO_SIGNALS_BUILD_BENCHMARKS=OFF
+cmake --build build/demo
 
-for program in build/release/examples/example_*; do
+for program in build/demo/examples/example_*; do
   case "$program" in *example_remote_*) continue ;; esac
   echo
   echo "== ${program##*/example_}"
@@ -22,22 +26,22 @@ done
 # of the demo's own: a remote_monitor and a remote_sensor in another process,
 # then a remote_weather and a remote_client making requests of it, then
 # publishers and a subscriber of a history kept in JetStream.
-if [ -x build/release/examples/example_remote_monitor ]; then
+if [ -x build/demo/examples/example_remote_monitor ]; then
   echo
   echo "== remote_sensor and remote_monitor, two processes over a nats-server"
   examples/run_remote.sh "$(command -v nats-server || echo /usr/sbin/nats-server)" \
-    build/release/examples/example_remote_sensor build/release/examples/example_remote_monitor \
+    build/demo/examples/example_remote_sensor build/demo/examples/example_remote_monitor \
     examples/expected/remote_monitor.txt
   echo
   echo "== remote_weather and remote_client, requests between two processes"
   examples/run_remote_request.sh "$(command -v nats-server || echo /usr/sbin/nats-server)" \
-    build/release/examples/example_remote_weather build/release/examples/example_remote_client \
+    build/demo/examples/example_remote_weather build/demo/examples/example_remote_client \
     examples/expected
   echo
   echo "== remote_publisher and remote_subscriber, history kept in JetStream between processes"
   examples/run_remote_history.sh "$(command -v nats-server || echo /usr/sbin/nats-server)" \
-    build/release/examples/example_remote_publisher \
-    build/release/examples/example_remote_subscriber examples/expected/remote_history.txt
+    build/demo/examples/example_remote_publisher \
+    build/demo/examples/example_remote_subscriber examples/expected/remote_history.txt
 fi
 
 # The pub/sub server, driven by redis-cli: a subscriber and a publisher, then SIGINT.
@@ -56,7 +60,7 @@ wait_for_lines() {
   return 1
 }
 
-build/release/pubsub_server/src/pubsub_server --port 0 >"$out/server" &
+build/demo/pubsub_server/src/pubsub_server --port 0 >"$out/server" &
 server=$!
 wait_for_lines "$out/server" 1
 port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$out/server")
