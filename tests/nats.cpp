@@ -1417,6 +1417,39 @@ CO_TEST_CASE(a_server_that_stops_reading_holds_a_trigger_at_most_the_write_deadl
   co_await lb.stop();
 }
 
+// A server that stops answering for longer than the requests' connection
+// tries to reconnect closes that connection for good, while the main one,
+// which pings every 2 minutes, stays: the link reports it.
+CO_TEST_CASE(a_requests_connection_that_gives_up_is_reported) {
+  test::nats_server server;
+  auto ex = co_await asio::this_coro::executor;
+  sig::router a(ex);
+  error_log errors;
+  auto oa = options_for(server);
+  oa.on_error = errors.handler();
+  oa.write_deadline = 200ms;
+  oa.max_reconnect = 2;
+  oa.reconnect_wait = 50ms;
+  sig::nats_link la(a, oa);
+  co_await la.start();
+  server.pause();
+  // Resumes the server after 15 s in any case.
+  std::atomic<bool> done = false;
+  std::jthread watchdog([&] {
+    for (int i = 0; i < 1500 && !done; ++i) std::this_thread::sleep_for(10ms);
+    server.resume();
+  });
+  auto reported = [&] {
+    return std::any_of(errors.messages.begin(), errors.messages.end(), [](const std::string& m) {
+      return test::contains(m, "connection of the link's requests is closed");
+    });
+  };
+  BOOST_TEST(co_await eventually(reported, 12s));
+  done = true;
+  watchdog.join();
+  co_await la.stop();
+}
+
 CO_TEST_CASE(a_restarted_server_is_rejoined_and_listeners_receive_again) {
   test::nats_server server;
   auto ex = co_await asio::this_coro::executor;

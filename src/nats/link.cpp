@@ -322,10 +322,10 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   // Takes the messages of the mailbox, on the executor.
   void drain(nats_mailbox& mailbox);
   void on_anchor_done() { --open_anchors_; }
-  // An event of the connection, or an error of the subscription to
-  // `subscribed`.
+  // An event of the connection (with `requests`, of the requests'
+  // connection), or an error of the subscription to `subscribed`.
   void on_connection_event(natsStatus status, bool closed, bool reconnected,
-                           const std::string& subscribed);
+                           const std::string& subscribed, bool requests);
 
   asio::any_io_executor executor() const { return router_.get_executor(); }
 
@@ -599,12 +599,13 @@ void on_subscription_complete(void* closure) {
 }
 
 void post_connection_event(void* closure, natsStatus status, bool closed, bool reconnected,
-                           const char* subject = "") noexcept {
+                           const char* subject = "", bool requests = false) noexcept {
   auto* anchor = static_cast<nats_anchor*>(closure);
   try {
     post_from_cnats(anchor, [state = anchor->state, status, closed, reconnected,
-                             subject = std::string(subject)] {
-      if (auto s = state.lock()) s->on_connection_event(status, closed, reconnected, subject);
+                             subject = std::string(subject), requests] {
+      if (auto s = state.lock())
+        s->on_connection_event(status, closed, reconnected, subject, requests);
     });
   } catch (const std::bad_alloc&) {
     // No memory for the subject's copy: the event is not reported, as
@@ -630,9 +631,11 @@ void on_async_error(natsConnection*, natsSubscription* sub, natsStatus status, v
   post_connection_event(closure, status, false, false, subject ? subject : "");
 }
 
-// The requests' connection reports its errors only: the main connection
-// reports what happens to the server, to both.
+// The requests' connection reports its errors and its closing, which ends
+// the link's requests: the main connection reports what happens to the
+// server, to both.
 void on_requests_closed(natsConnection*, void* closure) {
+  post_connection_event(closure, NATS_CONNECTION_CLOSED, true, false, "", true);
   release_anchor(static_cast<nats_anchor*>(closure));
 }
 
@@ -989,7 +992,7 @@ void nats_link_state::on_message(nats_source source, const nats_message_view& m)
 }
 
 void nats_link_state::on_connection_event(natsStatus status, bool closed, bool reconnected,
-                                          const std::string& subscribed) {
+                                          const std::string& subscribed, bool requests) {
   if (!started_) return;
   if (reconnected) {
     // The others may have expired this link's senders meanwhile.
@@ -999,6 +1002,10 @@ void nats_link_state::on_connection_event(natsStatus status, bool closed, bool r
   }
   std::string what = closed ? "asio_signals: the NATS connection is closed"
                             : "asio_signals: NATS: " + std::string(natsStatus_GetText(status));
+  if (closed && requests)
+    what =
+        "asio_signals: the NATS connection of the link's requests is closed: requests to and "
+        "from this link fail until it is stopped and started again";
   if (status == NATS_CONNECTION_DISCONNECTED)
     what = "asio_signals: disconnected from the NATS server; reconnecting";
   if (status == NATS_SLOW_CONSUMER) {
