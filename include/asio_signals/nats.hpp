@@ -158,8 +158,11 @@ struct nats_options {
 
   /// One user type's encoding, added by json_type().
   struct json_encoder {
+    /// The type encoded.
     std::type_index type;
+    /// Encodes a kwarg's value of that type.
     std::function<boost::json::value(const kwargs::value&)> from_kwarg;
+    /// Encodes a response of that type, which a request handler returned.
     std::function<boost::json::value(const std::any&)> from_any;
   };
 

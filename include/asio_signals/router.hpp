@@ -300,8 +300,10 @@ class ASIO_SIGNALS_DECL router {
    * listeners, the channel's (for a channel event) and the event's, in that
    * order. Costs O(listeners reached + 1), whatever else the router holds.
    *
-   * @param sender, event The names; copied at the call, so that temporaries
-   * may be passed to a lazy token's operation.
+   * @param sender The sender's name; copied at the call, so that a
+   * temporary may be passed to a lazy token's operation.
+   *
+   * @param event The event's name, copied as the sender's.
    *
    * @param args @c arg(name, value) and @c kwargs objects: the data, any
    * kwargs at all; then an optional completion token.
@@ -322,6 +324,10 @@ class ASIO_SIGNALS_DECL router {
 
   /// Sends a request to a sender and completes with its response.
   /**
+   * @param sender The sender's name.
+   *
+   * @param method The method's name.
+   *
    * @param args @c arg(name, value) and @c kwargs objects: the params; then
    * an optional completion token.
    *
@@ -367,6 +373,8 @@ class ASIO_SIGNALS_DECL router {
 
   /// Emits a named signal (smokesignal's @c emit, PyDispatcher's @c send).
   /**
+   * @param name The signal's name, not empty.
+   *
    * @param args @c arg(name, value) and @c kwargs objects, the data;
    * @c sender(x) or @c senders(...) to emit from objects (without one, the
    * emit is anonymous), @c key(k) or @c keys(...) to reach only callbacks of

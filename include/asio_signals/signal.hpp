@@ -30,6 +30,9 @@
 #include <type_traits>
 #include <vector>
 
+/// Asynchronous, coroutine-based signals on Boost.Asio: the @ref signal, the
+/// @ref router of named senders and events, and, in <asio_signals/nats.hpp>,
+/// the @ref nats_link between routers of other processes.
 namespace asio_signals {
 
 namespace detail {
