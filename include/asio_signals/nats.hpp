@@ -209,6 +209,12 @@ class nats_link {
   nats_link(router r, nats_options options);
 
   /// Stops the link without waiting for its server: prefer stop().
+  /**
+   * The stop runs on the link's executor, after the destructor returns. On
+   * an @c io_context that no longer runs (stopped, or about to be
+   * destroyed) it never does, and the connections stay open, their threads
+   * posting to the context: await stop() before the context stops.
+   */
   ~nats_link();
 
   nats_link(const nats_link&) = delete;
