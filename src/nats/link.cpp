@@ -488,6 +488,7 @@ class nats_link_state : public std::enable_shared_from_this<nats_link_state> {
   // stop() was called during the start under way.
   bool stop_requested_ = false;
   bool started_ = false;
+  // A stop, or a failed start's shutdown, is under way.
   bool stopping_ = false;
   std::optional<asio::any_io_executor> work_;
   // The router's history in JetStream, when the options ask for it.
@@ -1037,6 +1038,12 @@ asio::awaitable<void> nats_link_state::start() {
   auto self = shared_from_this();
   if (stopping_) throw nats_error("asio_signals: the NATS link is still stopping");
   if (starting_ || started_) throw nats_error("asio_signals: the NATS link is already started");
+  // Cleared however the start ends, memory running out included: a stop
+  // waits for it.
+  struct start_scope {
+    bool& starting;
+    ~start_scope() { starting = false; }
+  } scope{starting_};
   starting_ = true;
   stop_requested_ = false;
   auto make_anchor = [this] {
@@ -1103,7 +1110,6 @@ asio::awaitable<void> nats_link_state::start() {
   } catch (...) {
     // co_spawn failed, not the connect, which throws nothing: no connection
     // was made, or none is known; the anchors are kept.
-    starting_ = false;
     throw;
   }
   if (c.requests_made) {
@@ -1121,7 +1127,6 @@ asio::awaitable<void> nats_link_state::start() {
       co_await anchors_released();
       natsConnection_Destroy(c.requests);
     }
-    starting_ = false;
     std::rethrow_exception(c.error);
   }
   ++open_anchors_;
@@ -1134,6 +1139,7 @@ asio::awaitable<void> nats_link_state::start() {
   try {
     check_stop_requested();
     co_await set_up(self);
+    check_stop_requested();
   } catch (...) {
     failed = std::current_exception();
   }
@@ -1150,7 +1156,6 @@ asio::awaitable<void> nats_link_state::start() {
     stopping_ = false;
     std::rethrow_exception(failed);
   }
-  starting_ = false;
 }
 
 asio::awaitable<void> nats_link_state::set_up(std::shared_ptr<nats_link_state> self) {
