@@ -142,8 +142,12 @@ class nats_server {
   }
 
   // Stops the server's process (SIGSTOP): it keeps its connections but
-  // reads nothing from them, until resume().
-  void pause() { ::kill(pid_, SIGSTOP); }
+  // reads nothing from them, until resume(). Returns once it is stopped, so
+  // that nothing sent after the call is read before resume().
+  void pause() {
+    ::kill(pid_, SIGSTOP);
+    ::waitpid(pid_, nullptr, WUNTRACED);
+  }
   void resume() { ::kill(pid_, SIGCONT); }
 
   // Kills the server and starts it again on the same port.
