@@ -1355,10 +1355,11 @@ CO_TEST_CASE(a_start_while_the_link_stops_fails_and_a_second_stop_waits_for_the_
   sig::router a(ex);
   sig::nats_link la(a, options_for(server));
   co_await la.start();
+  // On the link's executor, the stop runs at once up to its wait for
+  // cnats's close on the blocking thread: the start made next finds it under
+  // way.
   bool first_stopped = false;
-  asio::co_spawn(ex, la.stop(), [&](std::exception_ptr) { first_stopped = true; });
-  co_await test::settle();
-  BOOST_TEST_REQUIRE(!first_stopped);
+  la.stop([&](std::exception_ptr) { first_stopped = true; });
   std::string error = co_await test::failure_of<sig::nats_error>(la.start());
   BOOST_TEST(test::contains(error, "still stopping"), error);
   co_await la.stop();
