@@ -599,6 +599,15 @@ void on_subscription_complete(void* closure) {
   release_anchor(static_cast<nats_anchor*>(closure));
 }
 
+// Sets a flag for as long as it lives, however its scope ends.
+struct flag_scope {
+  explicit flag_scope(bool& f) noexcept : flag(f) { flag = true; }
+  flag_scope(const flag_scope&) = delete;
+  flag_scope& operator=(const flag_scope&) = delete;
+  ~flag_scope() { flag = false; }
+  bool& flag;
+};
+
 void post_connection_event(void* closure, natsStatus status, bool closed, bool reconnected,
                            const char* subject = "", bool requests = false) noexcept {
   auto* anchor = static_cast<nats_anchor*>(closure);
@@ -1040,11 +1049,7 @@ asio::awaitable<void> nats_link_state::start() {
   if (starting_ || started_) throw nats_error("asio_signals: the NATS link is already started");
   // Cleared however the start ends, memory running out included: a stop
   // waits for it.
-  struct start_scope {
-    bool& starting;
-    ~start_scope() { starting = false; }
-  } scope{starting_};
-  starting_ = true;
+  flag_scope starting(starting_);
   stop_requested_ = false;
   auto make_anchor = [this] {
     return std::make_unique<nats_anchor>(nats_anchor{executor(), posted_ops_of(executor()),
@@ -1144,16 +1149,15 @@ asio::awaitable<void> nats_link_state::start() {
     failed = std::current_exception();
   }
   if (failed) {
-    // A stop() called meanwhile waits for this shutdown, then completes.
+    // A stop() called meanwhile waits for this shutdown, which marks itself
+    // stopping before anything can see the start ended, then completes.
     started_ = false;
-    stopping_ = true;
     starting_ = false;
     try {
       co_await shut_down(false);
     } catch (...) {
       // What the start failed for is what it reports.
     }
-    stopping_ = false;
     std::rethrow_exception(failed);
   }
 }
@@ -1226,18 +1230,11 @@ asio::awaitable<void> nats_link_state::stop() {
   }
   if (!started_) co_return;
   started_ = false;
-  stopping_ = true;
-  std::exception_ptr failed;
-  try {
-    co_await shut_down(true);
-  } catch (...) {
-    failed = std::current_exception();
-  }
-  stopping_ = false;
-  if (failed) std::rethrow_exception(failed);
+  co_await shut_down(true);
 }
 
 asio::awaitable<void> nats_link_state::shut_down(bool announce_waiting) {
+  flag_scope stopping(stopping_);
   connect_listener_.disconnect();
   disconnect_listener_.disconnect();
   router_access::state(router_)->remove_trigger_tap(this);
